@@ -1,0 +1,38 @@
+"""Bot settings: the engine's, plus what Telegram needs (token, API address, admins, limits)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from typing import Annotated
+
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from retrieval.settings import EngineSettings
+
+
+class BotSettings(EngineSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str | None = Field(
+        None,
+        validation_alias="TELEGRAM_API_BASE_URL",
+        description="Given to PTB's base_url as written (PTB appends the token).",
+    )
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias="ADMIN_USER_IDS")
+    context_ttl_s: float = Field(1800.0, description="Forget a conversation after this many idle seconds.")
+    flood_max: int = Field(8, description="Questions a user may ask per flood window.")
+    flood_window_s: float = Field(60.0, description="Length of the flood window in seconds.")
+    flood_message: str = "You are asking faster than I can read. Please wait a moment and try again."
+    max_upload_bytes: int = Field(20_000_000, description="Largest document /add accepts.")
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(x) for x in value.replace(" ", "").split(",") if x)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value

@@ -1,0 +1,240 @@
+"""`newsbot`: the command line, the front door for people and benchmarks.
+
+A thin shell over `retrieval`: it validates input, opens the engine, calls it and prints. Errors
+from the engine are shown as one sentence with exit status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from retrieval.errors import NewsbotError
+
+from .console import err, print_answer, progress_for
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _settings(ctx: click.Context):
+    from retrieval.settings import EngineSettings
+
+    overrides = {}
+    if ctx.obj.get("data_dir"):
+        overrides["data_dir"] = Path(ctx.obj["data_dir"])
+    return EngineSettings(**overrides)
+
+
+def open_engine(ctx: click.Context):
+    from retrieval.engine import Engine
+
+    try:
+        return Engine(_settings(ctx), notice=lambda m: err.print(f"[dim]{m}[/dim]"))
+    except NewsbotError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class Main(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NewsbotError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Main)
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data directory (default: $NEWSBOT_DATA_DIR or ./data).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, verbose: bool) -> None:
+    """newsbot: answers questions about the news, with cited excerpts."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry the bot token
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def add(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
+    """Add articles: Markdown, .txt, .html, .jsonl(.gz) files, folders, or http(s) links."""
+    from retrieval.ingest import ingest
+
+    with open_engine(ctx) as engine:
+        with progress_for(list(sources)) as progress:
+            report = ingest(engine, list(sources), progress)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        for outcome in report.outcomes:
+            if outcome.status == "failed":
+                err.print(f"[red]failed[/red] {outcome.source}: {outcome.reason}")
+            elif outcome.status == "skipped":
+                err.print(f"[yellow]skipped[/yellow] {outcome.source}: {outcome.reason}")
+        click.echo(report.summary())
+    if report.failed:
+        ctx.exit(1)
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("-k", "k", type=click.IntRange(1, 20), default=None, help="Number of citations (default 3).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--jsonl", "jsonl", type=click.File("r"), help="Questions, one JSON object a line; answers go to stdout, one a line.")
+@click.option("--date", "asked_on", help="Asking date (YYYY-MM-DD): nothing published after it is cited.")
+@click.pass_context
+def ask(ctx: click.Context, question: str | None, k: int | None, as_json: bool, jsonl, asked_on: str | None) -> None:
+    """Answer QUESTION with cited excerpts."""
+    if not question and jsonl is None:
+        raise click.UsageError("give a QUESTION or --jsonl FILE")
+    with open_engine(ctx) as engine:
+        if jsonl is not None:
+            for number, line in enumerate(jsonl, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    text = record["question"]
+                    when = _parse_date(record.get("date"))
+                except (ValueError, KeyError, TypeError, click.BadParameter) as exc:
+                    raise click.ClickException(f"line {number}: not a question object ({exc})") from None
+                answer = engine.ask(text, k=k, asked_on=when)
+                answer.id = record.get("id")
+                click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+            return
+        answer = engine.ask(question, k=k, asked_on=_parse_date(asked_on))
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print_answer(answer)
+
+
+@cli.command()
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """Talk to newsbot in the terminal (follow-ups understood; /new forgets, /quit leaves)."""
+    from retrieval.engine import FollowUp
+
+    with open_engine(ctx) as engine:
+        stats = engine.stats()
+        err.print(
+            f"newsbot knows {stats['articles']} articles. Ask a question "
+            "(follow-ups are understood; /new starts over, /quit leaves)."
+        )
+        follow_up = FollowUp()
+        while True:
+            try:
+                question = click.prompt("?", prompt_suffix=" ", default="", show_default=False).strip()
+            except (EOFError, click.Abort):
+                break
+            if not question:
+                continue
+            if question in ("/quit", "/exit"):
+                break
+            if question == "/new":
+                follow_up = FollowUp()
+                err.print("Conversation forgotten.")
+                continue
+            answer = engine.ask(question, follow_up=follow_up)
+            print_answer(answer)
+            if not answer.no_answer:
+                follow_up.questions = [*follow_up.questions[-2:], question]
+                follow_up.article_keys = [c.article_id for c in answer.citations]
+
+
+@cli.command("list")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_(ctx: click.Context, limit: int, offset: int, as_json: bool) -> None:
+    """The articles, newest first."""
+    with open_engine(ctx) as engine:
+        rows = engine.store.list_articles(limit, offset)
+    if as_json:
+        click.echo(json.dumps([
+            {"article_id": r.key, "title": r.title, "url": r.url, "outlet": r.outlet,
+             "published": r.published.isoformat() if r.published else None, "passages": r.passages}
+            for r in rows
+        ], ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r.key}  {r.published or '          '}  {r.title}  ({r.passages} passages)  {r.url}")
+
+
+@cli.command()
+@click.argument("ref")
+@click.pass_context
+def remove(ctx: click.Context, ref: str) -> None:
+    """Remove the article with this URL or id."""
+    with open_engine(ctx) as engine:
+        article = engine.remove(ref)
+    click.echo(f"removed {article.key}: {article.title}")
+
+
+@cli.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the indexes from the store (cached embeddings are reused)."""
+    with open_engine(ctx) as engine:
+        stats = engine.reindex()
+    click.echo(f"reindexed {stats['articles']} articles, {stats['passages']} passages, {stats['vectors']} vectors")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """How much newsbot knows."""
+    with open_engine(ctx) as engine:
+        data = engine.stats()
+    if as_json:
+        click.echo(json.dumps(data))
+    else:
+        for key, value in data.items():
+            click.echo(f"{key}: {value}")
+
+
+BOTFATHER_HELP = """No Telegram bot token is configured, so here is newsbot in the terminal instead.
+To run it on Telegram: open @BotFather in Telegram, send /newbot, pick a name and a username,
+and put the token it gives you in .env as TELEGRAM_BOT_TOKEN=... (see .env.example); then
+run `make run` again."""
+
+
+@cli.command()
+@click.pass_context
+def start(ctx: click.Context) -> None:
+    """Start the Telegram bot when a token is configured; otherwise say how, and open the chat."""
+    from bot.settings import BotSettings
+
+    if BotSettings().telegram_bot_token:
+        ctx.invoke(run)
+        return
+    err.print(BOTFATHER_HELP)
+    ctx.invoke(chat)
+
+
+def main() -> None:
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

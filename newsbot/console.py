@@ -1,0 +1,86 @@
+"""Terminal output: answers with the answering sentence in bold, and the ingest progress bar."""
+
+from __future__ import annotations
+
+import gzip
+from contextlib import contextmanager
+from pathlib import Path
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from retrieval.answers import Answer
+from retrieval.sources import SUFFIXES, is_url
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def print_answer(answer: Answer) -> None:
+    if answer.no_answer:
+        out.print("I found nothing in the covered news that answers this.")
+        if answer.suggestions:
+            out.print("The closest articles:")
+            for s in answer.suggestions:
+                out.print(f"  - {escape(s.title)} ({s.published or 'undated'}) {escape(s.url)}")
+        return
+    for c in answer.citations:
+        start, end = c.highlights[0] if c.highlights else (0, 0)
+        excerpt = escape(c.excerpt[:start]) + "[bold]" + escape(c.excerpt[start:end]) + "[/bold]" + escape(c.excerpt[end:])
+        meta = ", ".join(x for x in (c.outlet, c.published) if x)
+        out.print(f"[{c.rank}] [bold]{escape(c.title)}[/bold]" + (f" ({escape(meta)})" if meta else ""))
+        out.print(f"    {excerpt}")
+        if c.url:
+            out.print(f"    [dim]{escape(c.url)}[/dim]")
+
+
+def estimate_articles(sources: list[str]) -> int | None:
+    """How many articles the sources hold, cheaply, so the progress bar can show time left."""
+    total = 0
+    for source in sources:
+        if is_url(source):
+            total += 1
+            continue
+        path = Path(source)
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        for file in files:
+            name = file.name.lower()
+            try:
+                if name.endswith(".jsonl.gz"):
+                    with gzip.open(file, "rb") as fh:
+                        total += sum(1 for _ in fh)
+                elif name.endswith(".jsonl"):
+                    with file.open("rb") as fh:
+                        total += sum(1 for _ in fh)
+                elif name.endswith(SUFFIXES):
+                    total += 1
+            except OSError:
+                total += 1
+    return total or None
+
+
+@contextmanager
+def progress_for(sources: list[str]) -> Iterator:
+    """A progress bar on stderr: articles done, passages embedded per second, time left."""
+    total = estimate_articles(sources)
+    columns = [
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} articles"),
+        TextColumn("{task.fields[passages]} passages, {task.fields[rate]} passages/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
+        task = progress.add_task("adding", total=total, passages=0, rate="-")
+        state = {"passages": 0}
+
+        def advance(passages: int, articles: int) -> None:
+            state["passages"] += passages
+            elapsed = progress.tasks[0].elapsed or 0
+            rate = f"{state['passages'] / elapsed:.0f}" if elapsed > 0 else "-"
+            progress.update(task, advance=articles, passages=state["passages"], rate=rate)
+
+        yield advance

@@ -1,0 +1,109 @@
+"""The article: what every input format is turned into before it is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .errors import BadInput
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+# Characters that carry no text: control characters except newline and tab.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass
+class Article:
+    """One news article, cleaned: plain-text paragraphs separated by blank lines."""
+
+    title: str
+    text: str
+    url: str = ""
+    published: date | None = None
+    author: str = ""
+    outlet: str = ""
+    key: str = ""  # public id; derived from the url when not given
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.title = clean_inline(self.title)
+        self.text = clean_text(self.text)
+        self.author = clean_inline(self.author)
+        self.outlet = clean_inline(self.outlet)
+        self.url = self.url.strip()
+        if not self.title:
+            raise BadInput("the article has no title")
+        if len(self.text) < 20:
+            raise BadInput("the article has no text")
+        if not self.key:
+            self.key = article_key(self.url or self.content_hash)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalized body: the same text under another URL is a duplicate."""
+        norm = re.sub(r"\W+", " ", self.text.casefold()).strip()
+        return hashlib.sha1(norm.encode()).hexdigest()
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+def article_key(source: str) -> str:
+    """A short stable public id for an article, from its URL (or content when it has none)."""
+    return hashlib.sha1(source.encode()).hexdigest()[:12]
+
+
+def clean_inline(value: str | None) -> str:
+    """A one-line field: tags stripped, entities decoded, whitespace collapsed."""
+    if not value:
+        return ""
+    value = html.unescape(_TAG.sub(" ", str(value)))
+    value = _CONTROL.sub("", unicodedata.normalize("NFC", value))
+    return _SPACES.sub(" ", value.replace("\n", " ")).strip()
+
+
+def clean_text(value: str | None) -> str:
+    """Article body as plain paragraphs: HTML tags and entities never reach the index."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    value = html.unescape(_TAG.sub(" ", value))
+    value = _CONTROL.sub("", value)
+    # A single newline separates paragraphs in most bulk feeds; a blank line in Markdown.
+    parts = re.split(r"\n", value)
+    paragraphs = [_SPACES.sub(" ", p).strip() for p in parts]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def parse_date(value: object) -> date | None:
+    """Dates as feeds write them: ISO dates or datetimes, 'April 24, 2012', or nothing."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text[: len(text)], fmt).date()
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    raise BadInput(f"unreadable date {text[:40]!r}")

@@ -1,0 +1,328 @@
+"""The engine: one data directory (store + dense index + keyword index) kept in agreement, and
+the operations on it: add, remove, reindex, ask.
+
+Agreement works through the store's log. Every write to the store appends to the log in the same
+transaction; each index remembers the last log entry it applied. Opening the engine, asking after
+another process wrote, and every ingest batch all run the same catch-up: replay the log since that
+point (idempotently: drop the touched articles' passages, add what the store holds now). If an
+index is missing, unreadable, built by another model, or its count disagrees with the store, it is
+rebuilt from the store, using the cached vectors (nothing is embedded twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from .answers import Answer, Citation, Suggestion, cut_excerpt
+from .articles import Article
+from .dense import DenseIndex
+from .embeddings import Encoder, get_encoder, text_hash
+from .errors import NotFound
+from .keyword import KeywordIndex, query_terms
+from .settings import EngineSettings
+from .store import ArticleRow, Store, WriteResult
+from .text import Span, article_sentences, split_passages
+
+log = logging.getLogger(__name__)
+
+Notice = Callable[[str], None]
+
+
+@dataclass
+class FollowUp:
+    """What the conversation so far adds to a question: earlier questions and cited articles."""
+
+    questions: list[str] = field(default_factory=list)
+    article_keys: list[str] = field(default_factory=list)
+
+
+def embedded_text(title: str, passage: str) -> str:
+    """What is embedded for a passage: its article's title gives the context."""
+    return f"{title}\n{' '.join(passage.split())}"
+
+
+class Engine:
+    """Open with `Engine(settings)`; close with `close()` (or use as a context manager)."""
+
+    def __init__(self, settings: EngineSettings | None = None, notice: Notice | None = None,
+                 index_corpus: bool = True) -> None:
+        self.settings = settings or EngineSettings()
+        self.notice: Notice = notice or (lambda message: log.info("%s", message))
+        self.dir = self.settings.data_dir
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.dir / "store.sqlite3")
+        self.encoder: Encoder = get_encoder(self.settings.model, self.settings.embed_batch_size)
+        self.keyword = KeywordIndex(self.dir / "keyword")
+        self.dense: DenseIndex | None = None
+        self._dense_seq = 0  # last log entry applied to the in-memory dense index
+        self._dense_saved_seq = 0
+        self._keyword_seq = 0
+        self._lock = threading.RLock()
+        self._open_indexes()
+        if index_corpus and self.store.counts()["articles"] == 0 and self.store.seq() == 0:
+            self._index_default_corpus()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self.persist()
+            self.keyword.close()
+            self.store.close()
+
+    # --- agreement between the store and the indexes -------------------------------------
+    def _open_indexes(self) -> None:
+        passages = self.store.counts()["passages"]
+        seq = self.store.seq()
+        loaded = DenseIndex.load(self.dir)
+        if loaded is None:
+            if passages:
+                self.notice("The dense index is missing or unreadable: rebuilding it from the store.")
+            self._rebuild_dense()
+        else:
+            self.dense, manifest = loaded
+            if manifest.model != self.settings.model:
+                self.notice(
+                    f"The index was built with the model {manifest.model!r} but the settings name "
+                    f"{self.settings.model!r}: re-embedding the passages with the new model."
+                )
+                self._rebuild_dense()
+            elif manifest.synced_seq < self.store.log_start() - 1 or manifest.synced_seq > seq:
+                self.notice("The dense index does not match the store: rebuilding it.")
+                self._rebuild_dense()
+            else:
+                self._dense_seq = self._dense_saved_seq = manifest.synced_seq
+        kw_seq = self.keyword.synced_seq
+        if kw_seq < 0 or kw_seq < self.store.log_start() - 1 or kw_seq > seq:
+            if passages:
+                self.notice("The keyword index is missing or out of date: rebuilding it from the store.")
+            self._rebuild_keyword()
+        else:
+            self._keyword_seq = kw_seq
+        self.catch_up()
+        counts = self.store.counts()
+        if self.dense_count != counts["passages"]:
+            self.notice(
+                f"The dense index holds {self.dense_count} vectors for {counts['passages']} "
+                "passages: rebuilding it."
+            )
+            self._rebuild_dense()
+        if self.keyword.count != counts["passages"]:
+            self.notice("The keyword index does not match the store: rebuilding it.")
+            self._rebuild_keyword()
+        self.persist()
+
+    @property
+    def dense_count(self) -> int:
+        return self.dense.count if self.dense is not None else 0
+
+    def _vectors_for(self, article_ids: Iterable[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of the current passages of these articles (all when None), embedding any
+        that the cache lacks for the configured model."""
+        ids, vecs, missing = self.store.passage_vectors(self.settings.model, article_ids)
+        if missing:
+            self._embed_missing(missing)
+            ids, vecs, missing = self.store.passage_vectors(self.settings.model, article_ids)
+        return ids, vecs
+
+    def _embed_missing(self, passage_ids: list[int]) -> None:
+        rows = self.store.passages_by_ids(passage_ids)
+        articles = self.store.articles_by_ids(r.article_id for r in rows.values())
+        texts = {}
+        for row in rows.values():
+            article = articles[row.article_id]
+            text = embedded_text(article.title, article.text[row.start : row.end])
+            texts[text_hash(text)] = text
+        # The stored hash identifies the text embedded under the model that built it.
+        self.notice(f"Embedding {len(texts)} passages with {self.settings.model}...")
+        hashes = list(texts)
+        vectors = self.encoder.encode([texts[h] for h in hashes])
+        with self.store.transaction() as db:
+            for row in rows.values():
+                article = articles[row.article_id]
+                text = embedded_text(article.title, article.text[row.start : row.end])
+                db.execute("UPDATE passages SET embed_hash = ? WHERE id = ?", (text_hash(text), row.id))
+            for h, vec in zip(hashes, vectors):
+                db.execute(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                    (self.settings.model, h, vec.astype(np.float32).tobytes()),
+                )
+
+    def _rebuild_dense(self) -> None:
+        with self._lock:
+            seq = self.store.seq()
+            ids, vecs = self._vectors_for(None)
+            if len(ids):
+                self.dense = DenseIndex(vecs.shape[1])
+                self.dense.add(ids, vecs)
+            else:
+                self.dense = None
+            self._dense_seq = seq
+            self._dense_saved_seq = -1  # force a save
+
+    def _rebuild_keyword(self) -> None:
+        with self._lock:
+            seq = self.store.seq()
+            self.keyword.clear()
+            self.keyword.replace([], self.store.passages_of(self.store.all_article_ids()))
+            self.keyword.commit(seq)
+            self._keyword_seq = seq
+
+    def catch_up(self) -> None:
+        """Apply the store's log entries the indexes have not seen (crash, other process, own
+        writes). Idempotent: touched articles are dropped from an index, then re-added."""
+        with self._lock:
+            seq = self.store.seq()
+            if seq == self._dense_seq == self._keyword_seq:
+                return
+            on_disk = self.keyword.synced_seq
+            if on_disk > self._keyword_seq:  # another process committed the keyword index
+                self.keyword.index.reload()
+                self._keyword_seq = on_disk
+            since = min(self._dense_seq, self._keyword_seq)
+            if since < self.store.log_start() - 1:
+                if self._dense_seq < self.store.log_start() - 1:
+                    self._rebuild_dense()
+                if self._keyword_seq < self.store.log_start() - 1:
+                    self._rebuild_keyword()
+                return
+            entries = self.store.log_since(since)
+            dense_entries = [e for e in entries if e.seq > self._dense_seq]
+            if dense_entries:
+                touched = {e.article_id for e in dense_entries}
+                ids, vecs = self._vectors_for(touched)
+                if self.dense is None and len(ids):
+                    self.dense = DenseIndex(vecs.shape[1])
+                if self.dense is not None:
+                    stale = [
+                        np.arange(e.first_passage, e.last_passage + 1)
+                        for e in dense_entries
+                        if e.first_passage is not None
+                    ]
+                    if stale:
+                        self.dense.remove(np.concatenate(stale))
+                    self.dense.remove(ids)
+                    self.dense.add(ids, vecs)
+                self._dense_seq = seq
+            kw_entries = [e for e in entries if e.seq > self._keyword_seq]
+            if kw_entries:
+                touched_kw = sorted({e.article_id for e in kw_entries})
+                self.keyword.replace(touched_kw, self.store.passages_of(touched_kw))
+                self.keyword.commit(seq)
+                self._keyword_seq = seq
+
+    def persist(self) -> None:
+        """Save the dense index if it moved, then trim the log both indexes have applied."""
+        with self._lock:
+            if self._dense_saved_seq != self._dense_seq:
+                if self.dense is not None:
+                    self.dense.save(self.dir, self.settings.model, self._dense_seq)
+                self._dense_saved_seq = self._dense_seq
+            upto = min(self._dense_saved_seq, self.keyword.synced_seq)
+            if upto > 0:
+                self.store.trim_log(upto)
+
+    def reindex(self) -> dict[str, int]:
+        """Rebuild both indexes from the store (cached vectors are reused)."""
+        with self._lock:
+            self._rebuild_dense()
+            self._rebuild_keyword()
+            self.persist()
+            self.store.prune_vectors(self.settings.model)
+        return self.stats()
+
+    # --- writing -------------------------------------------------------------------------
+    def _index_default_corpus(self) -> None:
+        corpus = self.settings.corpus_dir
+        if not corpus.is_dir():
+            return
+        from .ingest import ingest
+
+        self.notice(f"The data directory {self.dir} is empty: indexing the default corpus in {corpus}.")
+        ingest(self, [str(corpus)])
+
+    def prepare(self, articles: list[Article]) -> list[tuple[Article, list, list[bytes], dict[bytes, np.ndarray]]]:
+        """Split and embed a batch of articles (the slow part, done outside any lock)."""
+        prepared = []
+        texts: dict[bytes, str] = {}
+        for article in articles:
+            passages = split_passages(article.text, self.settings.passage_words)
+            embedded = [embedded_text(article.title, article.text[p.start : p.end]) for p in passages]
+            hashes = [text_hash(t) for t in embedded]
+            texts.update(zip(hashes, embedded))
+            prepared.append((article, passages, hashes))
+        cached = self.store.cached_vectors(self.settings.model, list(texts))
+        todo = [h for h in texts if h not in cached]
+        fresh = dict(zip(todo, self.encoder.encode([texts[h] for h in todo]))) if todo else {}
+        return [
+            (article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh})
+            for article, passages, hashes in prepared
+        ]
+
+    def write(self, prepared: list[tuple[Article, list, list[bytes], dict[bytes, np.ndarray]]]) -> list[WriteResult]:
+        """Store each prepared article in its own transaction, then bring the indexes up to date."""
+        results = [
+            self.store.write_article(article, passages, hashes, vectors, self.settings.model)
+            for article, passages, hashes, vectors in prepared
+        ]
+        self.catch_up()
+        return results
+
+    def add(self, articles: list[Article]) -> list[WriteResult]:
+        return self.write(self.prepare(articles))
+
+    def remove(self, ref: str) -> ArticleRow:
+        article = self.store.find_article(ref.strip())
+        if article is None:
+            raise NotFound(f"no article with id or URL {ref!r}")
+        self.store.delete_article(article.id)
+        self.catch_up()
+        self.persist()
+        return article
+
+    # --- reading -------------------------------------------------------------------------
+    def stats(self) -> dict:
+        counts = self.store.counts()
+        return {
+            "articles": counts["articles"],
+            "passages": counts["passages"],
+            "vectors": self.dense_count,
+            "keyword_docs": self.keyword.count,
+            "outlets": counts["outlets"],
+            "first_published": counts["first"],
+            "last_published": counts["last"],
+            "model": self.settings.model,
+            "data_dir": str(self.dir),
+        }
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        asked_on: date | None = None,
+        follow_up: FollowUp | None = None,
+        more_pages: int = 2,
+    ) -> Answer:
+        """Cited excerpts answering `question`; nothing published after `asked_on` is cited."""
+        from .search import answer_question
+
+        started = time.perf_counter()
+        if self.store.seq() != self._dense_seq:
+            self.catch_up()
+        answer = answer_question(self, question, k or self.settings.citations, asked_on, follow_up, more_pages)
+        answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+
+__all__ = ["Answer", "Citation", "Engine", "FollowUp", "Suggestion", "Span", "article_sentences", "cut_excerpt"]

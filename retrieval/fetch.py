@@ -1,0 +1,85 @@
+"""Fetching an article from a link, safely: http(s) only, no private, loopback, link-local or
+metadata addresses (every address the name resolves to, checked again after each redirect),
+bounded redirects, size and time, and only HTML or text."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .articles import Article
+from .errors import FetchError
+from .settings import EngineSettings
+
+ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot)"
+
+
+def check_url(url: str, allow_private: bool) -> None:
+    """Refuse schemes other than http(s) and hosts that resolve to non-public addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https links are accepted, not {parts.scheme or 'this'}")
+    if not parts.hostname:
+        raise FetchError("the link has no host")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(f"cannot resolve {parts.hostname}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise FetchError(f"{parts.hostname} points to a private or local address; refused")
+
+
+def fetch(url: str, settings: EngineSettings) -> tuple[str, str, str]:
+    """(final url, content type, text) of a page, within the limits in `settings`."""
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9"}
+    timeout = httpx.Timeout(settings.fetch_timeout)
+    with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers) as client:
+        for _hop in range(settings.fetch_max_redirects + 1):
+            check_url(url, settings.allow_private_urls)
+            try:
+                with client.stream("GET", url) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise FetchError("redirect without a location")
+                        url = urljoin(url, location)
+                        continue
+                    if response.status_code >= 400:
+                        raise FetchError(f"the server answered {response.status_code}")
+                    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    if ctype not in ALLOWED_TYPES:
+                        raise FetchError(f"not a web page (content type {ctype or 'unknown'})")
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > settings.fetch_max_bytes:
+                        raise FetchError(f"page larger than {settings.fetch_max_bytes:,} bytes")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > settings.fetch_max_bytes:
+                            raise FetchError(f"page larger than {settings.fetch_max_bytes:,} bytes")
+                    text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
+                    return str(response.url), ctype, text
+            except httpx.TimeoutException:
+                raise FetchError(f"no answer from {urlsplit(url).hostname} in time") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"cannot fetch the link: {type(exc).__name__}") from None
+    raise FetchError(f"more than {settings.fetch_max_redirects} redirects")
+
+
+def fetch_article(url: str, settings: EngineSettings) -> Article:
+    """The article at `url`, keeping the link the user gave as its source."""
+    from .sources import parse_html, parse_plain_text
+
+    _final, ctype, text = fetch(url, settings)
+    if ctype == "text/plain":
+        article = parse_plain_text(text)
+        return Article(title=article.title, text=article.text, url=url)
+    return parse_html(text, url=url)

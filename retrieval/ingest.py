@@ -1,0 +1,118 @@
+"""Adding articles in bulk: read the sources, embed in batches, store article by article, keep
+the indexes in step, and report added / updated / skipped / failed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .articles import Article
+from .sources import Item, read_sources
+
+#: Articles embedded together: large enough to keep the encoder's batches full.
+BATCH_ARTICLES = 32
+#: Save the dense index at least this often during a long run (seconds).
+PERSIST_EVERY_S = 300.0
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # added | updated | skipped | failed
+    title: str = ""
+    reason: str = ""
+    article_id: str = ""
+    passages: int = 0
+    published: str | None = None
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> str:
+        """One line: the numbers every run ends with."""
+        rate = f", {self.passages / self.seconds:.0f} passages/s" if self.seconds > 0 and self.passages else ""
+        return (
+            f"added {self.count('added')}, updated {self.count('updated')}, "
+            f"skipped {self.count('skipped')}, failed {self.count('failed')}"
+            f" ({self.passages} passages in {self.seconds:.1f} s{rate})"
+        )
+
+    def to_json(self) -> dict:
+        from dataclasses import asdict
+
+        return {
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "passages": self.passages,
+            "seconds": round(self.seconds, 2),
+            "outcomes": [asdict(o) for o in self.outcomes],
+        }
+
+
+Progress = Callable[[int, int], None]  # (passages done in this step, articles done in this step)
+
+
+def ingest(engine, sources: list[str], progress: Progress | None = None) -> Report:
+    """Add every article the sources hold."""
+    return ingest_items(engine, read_sources(sources, engine.settings), progress)
+
+
+def ingest_items(engine, items: Iterable[Item], progress: Progress | None = None) -> Report:
+    report = Report()
+    started = last_save = time.perf_counter()
+    batch: list[tuple[str, Article]] = []
+
+    def flush() -> None:
+        nonlocal last_save
+        if not batch:
+            return
+        prepared = engine.prepare([a for _, a in batch])
+        results = engine.write(prepared)
+        done = 0
+        for (source, article), result in zip(batch, results):
+            status = {"added": "added", "updated": "updated"}.get(result.status, "skipped")
+            reason = {"unchanged": "already indexed, unchanged", "duplicate": result.detail}.get(result.status, "")
+            report.outcomes.append(
+                Outcome(source, status, article.title, reason, article.key, result.passages,
+                        article.published.isoformat() if article.published else None)
+            )
+            report.passages += result.passages
+            done += result.passages
+        if progress:
+            progress(done, len(batch))
+        batch.clear()
+        if time.perf_counter() - last_save > PERSIST_EVERY_S:
+            engine.persist()
+            last_save = time.perf_counter()
+
+    seen_in_run: set[str] = set()
+    for item in items:
+        if item.error or item.article is None:
+            report.outcomes.append(Outcome(item.source, "failed", reason=item.error or "unreadable"))
+            continue
+        identity = item.article.url or item.article.content_hash
+        if identity in seen_in_run:
+            # The same article twice in one run: keep the last version, as a later run would.
+            flush()
+        seen_in_run.add(identity)
+        batch.append((item.source, item.article))
+        if len(batch) >= BATCH_ARTICLES:
+            flush()
+    flush()
+    engine.persist()
+    report.seconds = time.perf_counter() - started
+    return report

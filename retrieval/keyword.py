@@ -1,0 +1,121 @@
+"""The keyword index: BM25 over passages with tantivy, so names and rare words are found even
+where the embedding misses them.
+
+Chosen for scale: at 1M news passages BM25 OR-queries took p50 1.2 ms in tantivy against 156 ms
+in SQLite FTS5 (measured on 2 cores, see the issue on the engine).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import tantivy
+
+from .dense import _write_json_atomic
+
+STATE = "keyword.json"
+SCHEMA_VERSION = 1
+
+# Words that carry no meaning for retrieval; the question's content words are what we search.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves say said tell told week this""".split()
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def query_terms(question: str) -> list[str]:
+    """The content words of a question, lower-cased, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for token in _TOKEN.findall(question.lower()):
+        if token not in STOPWORDS and (len(token) > 1 or token.isdigit()):
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+class KeywordIndex:
+    """A tantivy index of `title + passage` per passage id, deletable by article id."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._lock = threading.Lock()
+        builder = tantivy.SchemaBuilder()
+        builder.add_integer_field("pid", stored=True, indexed=True, fast=True)
+        builder.add_integer_field("aid", indexed=True)
+        builder.add_text_field("text", tokenizer_name="en_stem", index_option="freq")
+        self.schema = builder.build()
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=str(directory))
+        except ValueError:
+            # A corrupt or incompatible index: start empty; the engine refills it from the store.
+            shutil.rmtree(directory)
+            directory.mkdir(parents=True)
+            self.index = tantivy.Index(self.schema, path=str(directory))
+        self._writer: tantivy.IndexWriter | None = None
+
+    @property
+    def synced_seq(self) -> int:
+        try:
+            state = json.loads((self.directory / STATE).read_text())
+            return int(state["synced_seq"]) if state.get("schema") == SCHEMA_VERSION else -1
+        except (OSError, ValueError, KeyError):
+            return -1
+
+    @property
+    def count(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    def _w(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+        return self._writer
+
+    def replace(self, article_ids: list[int], docs: list[tuple[int, int, str]]) -> None:
+        """Drop every passage of these articles, then add `docs` (pid, aid, text); idempotent."""
+        with self._lock:
+            writer = self._w()
+            for aid in article_ids:
+                writer.delete_documents_by_term("aid", aid)
+            for pid, aid, text in docs:
+                writer.add_document(tantivy.Document(pid=pid, aid=aid, text=text))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._w().delete_all_documents()
+
+    def commit(self, synced_seq: int) -> None:
+        """Make the changes durable and visible, then record how far into the log they go."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.commit()
+                self._writer.wait_merging_threads()
+                self._writer = None
+            self.index.reload()
+            _write_json_atomic(
+                self.directory / STATE, {"schema": SCHEMA_VERSION, "synced_seq": synced_seq}
+            )
+
+    def search(self, question: str, limit: int) -> list[tuple[int, float]]:
+        terms = query_terms(question)
+        if not terms:
+            return []
+        query, _errors = self.index.parse_query_lenient(" OR ".join(terms), ["text"])
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit)
+        return [(int(searcher.doc(addr)["pid"][0]), float(score)) for score, addr in result.hits]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.rollback()
+                self._writer = None

@@ -1,0 +1,226 @@
+"""Hybrid search and citation building: dense (FAISS) and keyword (BM25) results fused by
+reciprocal rank, at most `per_article` passages per article, and for each citation the excerpt
+around the sentence that answers best."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .answers import Answer, Citation, Suggestion, cut_excerpt
+from .keyword import STOPWORDS, query_terms
+from .text import Span, article_sentences
+
+if TYPE_CHECKING:
+    from .engine import Engine, FollowUp
+
+CANDIDATES = 100  # from each retriever, before fusion
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+KEYWORD_WEIGHT = 1.0
+FOLLOW_UP_BOOST = 0.5  # share of a first-rank fused score given to already-cited articles
+
+_NUMBER_QUESTION = re.compile(r"\b(how (many|much|long|old|far)|what (year|percentage|number))\b", re.I)
+_HAS_NUMBER = re.compile(r"\d")
+_PRONOUN_START = re.compile(
+    r"^\s*(and|but|so|what about|how about|also)\b|\b(he|she|they|him|her|them|his|hers|their|it|its|that|this|these|those)\b",
+    re.I,
+)
+
+
+@dataclass
+class Candidate:
+    passage_id: int
+    fused: float
+    article_id: int = 0
+    published: str | None = None
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that leans on what came before: it opens with a connective or uses a pronoun."""
+    return bool(_PRONOUN_START.search(question)) or len(query_terms(question)) <= 1
+
+
+def search_query(question: str, follow_up: "FollowUp | None") -> str:
+    """The text searched: a follow-up carries the earlier question's names and subjects."""
+    if follow_up and follow_up.questions and is_follow_up(question):
+        return f"{follow_up.questions[-1]} {question}"
+    return question
+
+
+def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]]) -> dict[int, float]:
+    """Reciprocal rank fusion: robust to the two retrievers' incomparable score scales."""
+    scores: dict[int, float] = {}
+    for weight, hits in ((DENSE_WEIGHT, dense), (KEYWORD_WEIGHT, keyword)):
+        for rank, (pid, _score) in enumerate(hits):
+            scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank + 1)
+    return scores
+
+
+def answer_question(
+    engine: "Engine",
+    question: str,
+    k: int,
+    asked_on: date | None,
+    follow_up: "FollowUp | None",
+    more_pages: int,
+) -> Answer:
+    question = " ".join(question.split())
+    if not engine.dense or not query_terms(question) and len(question) < 3:
+        return Answer(question=question, no_answer=True)
+    query = search_query(question, follow_up)
+    qvec = engine.encoder.encode_one(query)
+    dense_hits = engine.dense.search(qvec, CANDIDATES)
+    keyword_hits = engine.keyword.search(query, CANDIDATES)
+    fused = fuse(dense_hits, keyword_hits)
+    meta = engine.store.article_of_passages(fused)
+    boosted: set[int] = set()
+    if follow_up and follow_up.article_keys:
+        boosted = {
+            a.id for ref in follow_up.article_keys if (a := engine.store.find_article(ref)) is not None
+        }
+    cutoff = asked_on.isoformat() if asked_on else None
+    candidates = []
+    for pid, score in fused.items():
+        if pid not in meta:
+            continue
+        article_id, published = meta[pid]
+        if cutoff and published and published > cutoff:
+            continue
+        if article_id in boosted:
+            score += FOLLOW_UP_BOOST * 2 / (RRF_K + 1)
+        candidates.append(Candidate(pid, score, article_id, published))
+    candidates.sort(key=lambda c: c.fused, reverse=True)
+
+    wanted = k * (1 + more_pages)
+    chosen: list[Candidate] = []
+    per_article: dict[int, int] = {}
+    for cand in candidates:
+        if per_article.get(cand.article_id, 0) >= engine.settings.per_article:
+            continue
+        per_article[cand.article_id] = per_article.get(cand.article_id, 0) + 1
+        chosen.append(cand)
+        if len(chosen) >= wanted:
+            break
+    if not chosen:
+        return Answer(question=question, no_answer=True)
+
+    relevance = {c.passage_id: float(np.dot(qvec, engine.dense.vector(c.passage_id))) for c in chosen}
+    passages = engine.store.passages_by_ids(c.passage_id for c in chosen)
+    articles = engine.store.articles_by_ids(c.article_id for c in chosen)
+    names = question_names(query)
+    keyword_found = {pid for pid, _ in keyword_hits}
+    threshold = engine.settings.min_relevance
+
+    def citable(c: Candidate) -> bool:
+        """Relevant on its own: close in meaning, or naming the person or place asked about
+        (the embedding often misses rare names; the keyword index does not)."""
+        if relevance[c.passage_id] >= threshold:
+            return True
+        if not names or c.passage_id not in keyword_found:
+            return False
+        p, a = passages[c.passage_id], articles[c.article_id]
+        words = set(re.findall(r"\w+", (a.title + " " + a.text[p.start : p.end]).lower()))
+        return any(n in words for n in names)
+
+    relevant = [c for c in chosen if citable(c)]
+    if not relevant:
+        return Answer(question=question, no_answer=True, suggestions=_suggestions(articles, chosen))
+    citations = build_citations(engine, question, query, qvec, relevant, relevance, passages, articles, k)
+    return Answer(question=question, no_answer=False, citations=citations[:k], more=citations[k:])
+
+
+def question_names(question: str) -> set[str]:
+    """Capitalized words after the first: the names a question asks about."""
+    words = re.findall(r"\w+", question)
+    return {w.lower() for w in words[1:] if w[0].isupper() and w.lower() not in STOPWORDS}
+
+
+def _suggestions(articles: dict, chosen: list[Candidate]) -> list[Suggestion]:
+    out = []
+    for cand in chosen[:3]:
+        a = articles[cand.article_id]
+        out.append(Suggestion(a.title, a.url, a.published.isoformat() if a.published else None, a.key))
+    return out
+
+
+def _idf_overlap(terms: list[str], sentence: str) -> float:
+    """Share of the question's content words (longer words weigh more) found in a sentence."""
+    if not terms:
+        return 0.0
+    words = set(re.findall(r"\w+", sentence.lower()))
+    weight = {t: math.log(2 + len(t)) for t in terms}
+    hit = sum(w for t, w in weight.items() if t in words or any(x.startswith(t[:5]) for x in words if len(t) > 5))
+    return hit / sum(weight.values())
+
+
+def build_citations(
+    engine: "Engine",
+    question: str,
+    query: str,
+    qvec: np.ndarray,
+    chosen: list[Candidate],
+    relevance: dict[int, float],
+    passages: dict,
+    articles: dict,
+    embed_first: int,
+) -> list[Citation]:
+    """For each passage, score its sentences against the question (embedding similarity plus
+    keyword overlap, plus a cue for numbers when a number is asked for) and cut the excerpt."""
+    # Sentences answer the question as asked; a follow-up's carried context chose the passages.
+    if query != question:
+        qvec = engine.encoder.encode_one(question)
+    terms = query_terms(question)
+    wants_number = bool(_NUMBER_QUESTION.search(question))
+    layouts: list[tuple[list[Span], list[int]]] = []
+    texts: list[str] = []
+    for cand in chosen:
+        passage = passages[cand.passage_id]
+        text = articles[passage.article_id].text
+        sentences = [s for para in article_sentences(text) for s in para]
+        inside = [i for i, s in enumerate(sentences) if passage.start <= s.start and s.end <= passage.end]
+        inside = inside or [0]
+        layouts.append((sentences, inside))
+        if len(layouts) <= embed_first:
+            texts += [text[sentences[i].start : sentences[i].end] for i in inside]
+    # Embedding sentences is the costliest step of an answer: done for the first page only;
+    # "More sources" excerpts are chosen by keyword overlap and answer-type cues.
+    vectors = engine.encoder.encode(texts)
+    citations = []
+    offset = 0
+    for rank, cand in enumerate(chosen, start=1):
+        passage = passages[cand.passage_id]
+        article = articles[passage.article_id]
+        sentences, inside = layouts[rank - 1]
+        best, best_score = inside[0], -1e9
+        for j, i in enumerate(inside):
+            sentence = article.text[sentences[i].start : sentences[i].end]
+            similarity = float(np.dot(qvec, vectors[offset + j])) if rank <= embed_first else 0.0
+            score = similarity + 0.5 * _idf_overlap(terms, sentence)
+            if wants_number and _HAS_NUMBER.search(sentence):
+                score += 0.15
+            if score > best_score:
+                best, best_score = i, score
+        if rank <= embed_first:
+            offset += len(inside)
+        excerpt, highlight = cut_excerpt(article.text, sentences, best, engine.settings.excerpt_chars)
+        citations.append(
+            Citation(
+                rank=rank,
+                url=article.url,
+                title=article.title,
+                outlet=article.outlet,
+                published=article.published.isoformat() if article.published else None,
+                excerpt=excerpt,
+                highlights=[highlight],
+                score=round(relevance[cand.passage_id], 4),
+                article_id=article.key,
+                passage_id=cand.passage_id,
+            )
+        )
+    return citations

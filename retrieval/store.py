@@ -1,0 +1,477 @@
+"""The SQLite store: the one source of truth. Articles, passages, sentence offsets, the embedding
+cache, a log that lets the indexes catch up after a crash, conversations and feedback.
+
+Every article is written in one transaction with its passages and their vectors, so it is in the
+store entirely or not at all. The FAISS and keyword indexes are derived from the store; each
+remembers the last `seq` of the log it has applied.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from .articles import Article
+from .text import Passage
+
+SCHEMA_VERSION = 2
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would commit on its own; run statement by statement inside our transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('seq', '0');
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            outlet TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            added_at REAL NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url != '';
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            sentences TEXT NOT NULL,
+            embed_hash BLOB NOT NULL
+        );
+        CREATE INDEX passages_article ON passages(article_id);
+        CREATE TABLE vectors (
+            model TEXT NOT NULL, hash BLOB NOT NULL, vec BLOB NOT NULL,
+            PRIMARY KEY (model, hash)
+        ) WITHOUT ROWID;
+        CREATE TABLE index_log (
+            seq INTEGER PRIMARY KEY,
+            op TEXT NOT NULL CHECK (op IN ('add', 'del')),
+            article_id INTEGER NOT NULL,
+            first_passage INTEGER,
+            last_passage INTEGER
+        );
+        """
+    )
+
+
+def _m002(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE conversations (
+            chat_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at REAL NOT NULL
+        );
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            chat_key TEXT NOT NULL,
+            user_id INTEGER,
+            question TEXT NOT NULL,
+            article_ids TEXT NOT NULL,
+            helpful INTEGER NOT NULL,
+            at REAL NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS = [_m001, _m002]
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    key: str
+    url: str
+    title: str
+    outlet: str
+    author: str
+    published: date | None
+    text: str
+    added_at: float
+    passages: int = 0
+
+
+@dataclass(frozen=True)
+class PassageRow:
+    id: int
+    article_id: int
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    seq: int
+    op: str
+    article_id: int
+    first_passage: int | None
+    last_passage: int | None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    status: str  # "added" | "updated" | "unchanged" | "duplicate"
+    article_id: int
+    passages: int
+    detail: str = ""
+
+
+def _row_to_article(row: sqlite3.Row) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"],
+        key=row["key"],
+        url=row["url"],
+        title=row["title"],
+        outlet=row["outlet"],
+        author=row["author"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        text=row["text"],
+        added_at=row["added_at"],
+        passages=row["n"] if "n" in row.keys() else 0,
+    )
+
+
+class Store:
+    """SQLite in WAL mode; one connection shared by the threads of a process under a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self.transaction():
+                    migration(self.db)
+                    self.db.execute(f"PRAGMA user_version={number}")
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.db.execute(sql, tuple(params)).fetchall()
+
+    # --- the log -------------------------------------------------------------------------
+    def seq(self) -> int:
+        return int(self._query("SELECT value FROM meta WHERE key='seq'")[0][0])
+
+    def _log(self, db: sqlite3.Connection, op: str, article_id: int, first: int | None, last: int | None) -> int:
+        seq = int(db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0]) + 1
+        db.execute("UPDATE meta SET value=? WHERE key='seq'", (str(seq),))
+        db.execute(
+            "INSERT INTO index_log VALUES (?, ?, ?, ?, ?)", (seq, op, article_id, first, last)
+        )
+        return seq
+
+    def log_since(self, seq: int) -> list[LogEntry]:
+        rows = self._query("SELECT * FROM index_log WHERE seq > ? ORDER BY seq", (seq,))
+        return [LogEntry(*tuple(r)) for r in rows]
+
+    def log_start(self) -> int:
+        """The oldest seq the log still holds (entries before it were trimmed)."""
+        row = self._query("SELECT MIN(seq) FROM index_log")[0][0]
+        return int(row) if row is not None else self.seq() + 1
+
+    def trim_log(self, upto: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM index_log WHERE seq <= ?", (upto,))
+
+    # --- articles ------------------------------------------------------------------------
+    def find_article(self, ref: str) -> ArticleRow | None:
+        """An article by public id, URL or row id."""
+        rows = self._query(
+            "SELECT * FROM articles WHERE key = ? OR (url = ? AND url != '') LIMIT 1", (ref, ref)
+        )
+        if not rows and ref.isdigit():
+            rows = self._query("SELECT * FROM articles WHERE id = ?", (int(ref),))
+        return _row_to_article(rows[0]) if rows else None
+
+    def articles_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
+        return {r["id"]: _row_to_article(r) for r in rows}
+
+    def list_articles(self, limit: int = 50, offset: int = 0) -> list[ArticleRow]:
+        rows = self._query(
+            "SELECT a.*, (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) AS n "
+            "FROM articles a ORDER BY COALESCE(a.published, '') DESC, a.id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_row_to_article(r) for r in rows]
+
+    def write_article(
+        self,
+        article: Article,
+        passages: list[Passage],
+        embed_hashes: list[bytes],
+        new_vectors: dict[bytes, np.ndarray],
+        model: str,
+    ) -> WriteResult:
+        """Insert or update one article with its passages and vectors, in one transaction."""
+        with self.transaction() as db:
+            existing = None
+            if article.url:
+                existing = db.execute("SELECT * FROM articles WHERE url = ?", (article.url,)).fetchone()
+            if existing is None:
+                existing = db.execute("SELECT * FROM articles WHERE key = ?", (article.key,)).fetchone()
+            same_text = db.execute(
+                "SELECT id, url, title FROM articles WHERE content_hash = ? LIMIT 1",
+                (article.content_hash,),
+            ).fetchone()
+            published = article.published.isoformat() if article.published else None
+            if existing is not None:
+                unchanged = (
+                    existing["content_hash"] == article.content_hash
+                    and existing["title"] == article.title
+                    and existing["published"] == published
+                    and existing["outlet"] == article.outlet
+                    and existing["author"] == article.author
+                )
+                if unchanged:
+                    return WriteResult("unchanged", existing["id"], 0)
+            elif same_text is not None:
+                where = same_text["url"] or same_text["title"]
+                return WriteResult("duplicate", same_text["id"], 0, f"same text as {where}")
+
+            for h, vec in new_vectors.items():
+                db.execute(
+                    "INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
+                    (model, h, np.asarray(vec, dtype=np.float32).tobytes()),
+                )
+            now = time.time()
+            if existing is not None:
+                article_id = existing["id"]
+                old = db.execute(
+                    "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
+                ).fetchone()
+                db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+                self._log(db, "del", article_id, old[0], old[1])
+                db.execute(
+                    "UPDATE articles SET title=?, outlet=?, author=?, published=?, text=?, "
+                    "content_hash=?, url=? WHERE id=?",
+                    (article.title, article.outlet, article.author, published, article.text,
+                     article.content_hash, article.url, article_id),
+                )
+                status = "updated"
+            else:
+                cur = db.execute(
+                    "INSERT INTO articles (key, url, title, outlet, author, published, text, "
+                    "content_hash, added_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    (article.key, article.url, article.title, article.outlet, article.author,
+                     published, article.text, article.content_hash, now),
+                )
+                article_id = int(cur.lastrowid)
+                status = "added"
+            first = last = None
+            for ord_, (passage, h) in enumerate(zip(passages, embed_hashes)):
+                sentences = json.dumps([[s.start, s.end] for s in passage.sentences])
+                cur = db.execute(
+                    "INSERT INTO passages (article_id, ord, start, end, sentences, embed_hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, ord_, passage.start, passage.end, sentences, h),
+                )
+                first = first if first is not None else cur.lastrowid
+                last = cur.lastrowid
+            seq = self._log(db, "add", article_id, first, last)
+            db.execute("UPDATE articles SET seq = ? WHERE id = ?", (seq, article_id))
+            return WriteResult(status, article_id, len(passages))
+
+    def delete_article(self, article_id: int) -> None:
+        with self.transaction() as db:
+            old = db.execute(
+                "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._log(db, "del", article_id, old[0], old[1])
+
+    # --- passages and vectors ------------------------------------------------------------
+    def cached_vectors(self, model: str, hashes: list[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        unique = list(set(hashes))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT hash, vec FROM vectors WHERE model = ? AND hash IN ({marks})", [model, *chunk]
+            ):
+                found[bytes(row[0])] = np.frombuffer(row[1], dtype=np.float32)
+        return found
+
+    def passage_vectors(
+        self, model: str, article_ids: Iterable[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """(passage ids, vectors) of the given articles (all when None), and the ids whose
+        vectors are not cached for `model`."""
+        sql = (
+            "SELECT p.id, v.vec FROM passages p LEFT JOIN vectors v "
+            "ON v.model = ? AND v.hash = p.embed_hash"
+        )
+        params: list = [model]
+        if article_ids is not None:
+            ids = list(article_ids)
+            if not ids:
+                return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), []
+            sql += f" WHERE p.article_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        rows = self._query(sql + " ORDER BY p.id", params)
+        missing = [r[0] for r in rows if r[1] is None]
+        have = [r for r in rows if r[1] is not None]
+        ids_arr = np.fromiter((r[0] for r in have), dtype=np.int64, count=len(have))
+        vecs = (
+            np.frombuffer(b"".join(r[1] for r in have), dtype=np.float32).reshape(len(have), -1)
+            if have
+            else np.zeros((0, 0), dtype=np.float32)
+        )
+        return ids_arr, vecs, missing
+
+    def passages_of(self, article_ids: Iterable[int]) -> list[tuple[int, int, str]]:
+        """(passage id, article id, title + passage text) for the keyword index."""
+        ids = list(article_ids)
+        if not ids:
+            return []
+        out = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self._query(
+                "SELECT p.id, p.article_id, p.start, p.end, a.title, a.text FROM passages p "
+                f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out += [(r[0], r[1], r[4] + "\n" + r[5][r[2] : r[3]]) for r in rows]
+        return out
+
+    def all_article_ids(self) -> list[int]:
+        return [r[0] for r in self._query("SELECT id FROM articles")]
+
+    def passages_by_ids(self, ids: Iterable[int]) -> dict[int, PassageRow]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self._query(
+            f"SELECT id, article_id, start, end, sentences FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+        return {
+            r[0]: PassageRow(r[0], r[1], r[2], r[3], tuple(tuple(s) for s in json.loads(r[4])))
+            for r in rows
+        }
+
+    def article_of_passages(self, ids: Iterable[int]) -> dict[int, tuple[int, str | None]]:
+        """passage id -> (article id, published) without loading texts: for filtering."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self._query(
+            "SELECT p.id, p.article_id, a.published FROM passages p JOIN articles a "
+            f"ON a.id = p.article_id WHERE p.id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def embed_hashes(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self._query("SELECT embed_hash FROM passages")]
+
+    def counts(self) -> dict[str, int]:
+        row = self._query(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM passages), "
+            "(SELECT COUNT(DISTINCT outlet) FROM articles WHERE outlet != ''), "
+            "(SELECT MIN(published) FROM articles), (SELECT MAX(published) FROM articles)"
+        )[0]
+        return {"articles": row[0], "passages": row[1], "outlets": row[2], "first": row[3], "last": row[4]}
+
+    def outlets(self) -> list[str]:
+        return [r[0] for r in self._query(
+            "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
+        )]
+
+    def prune_vectors(self, model: str) -> int:
+        """Drop cached vectors no passage uses any more."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "DELETE FROM vectors WHERE model = ? AND hash NOT IN (SELECT embed_hash FROM passages)",
+                (model,),
+            )
+            return cur.rowcount
+
+    # --- conversations and feedback (used by the bot) -----------------------------------
+    def load_conversation(self, chat_key: str, max_age_s: float) -> dict | None:
+        rows = self._query("SELECT state, updated_at FROM conversations WHERE chat_key = ?", (chat_key,))
+        if not rows or time.time() - rows[0][1] > max_age_s:
+            return None
+        return json.loads(rows[0][0])
+
+    def save_conversation(self, chat_key: str, state: dict | None) -> None:
+        with self.transaction() as db:
+            if state is None:
+                db.execute("DELETE FROM conversations WHERE chat_key = ?", (chat_key,))
+            else:
+                db.execute(
+                    "INSERT INTO conversations VALUES (?, ?, ?) ON CONFLICT(chat_key) DO UPDATE "
+                    "SET state = excluded.state, updated_at = excluded.updated_at",
+                    (chat_key, json.dumps(state), time.time()),
+                )
+
+    def add_feedback(
+        self, chat_key: str, user_id: int | None, question: str, article_ids: list[str], helpful: bool
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO feedback (chat_key, user_id, question, article_ids, helpful, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_key, user_id, question, json.dumps(article_ids), int(helpful), time.time()),
+            )
+
+    def feedback(self) -> list[dict]:
+        return [dict(r) for r in self._query("SELECT * FROM feedback ORDER BY id")]

@@ -1,0 +1,116 @@
+"""Sentences and passages, with character offsets into the article text.
+
+Offsets matter: an excerpt is cut at sentence boundaries around the sentence that answers, and
+the renderer bolds that sentence by its offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+    "st", "jr", "sr", "inc", "co", "corp", "ltd", "vs", "etc", "no", "nos", "fig", "approx",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "ph.d", "mt", "ft", "rev", "hon",
+}
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
+_NEXT_START = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9\u00c0-\u024f\u0400-\u04ff]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the article text: `text[start:end]`."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of whole sentences, the unit that is embedded and searched."""
+
+    start: int
+    end: int
+    sentences: tuple[Span, ...]
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Split one paragraph into sentences; spans are offset by `offset`."""
+    spans: list[Span] = []
+    begin = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if not _NEXT_START.match(text, end):
+            continue
+        before = text[begin : match.start()].rsplit(None, 1)
+        last_word = before[-1].lower().strip("\"'“‘(") if before else ""
+        if match.group().startswith(".") and (
+            last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())
+        ):
+            continue
+        if text[begin:end].strip():
+            spans.append(_trimmed(text, begin, end, offset))
+        begin = end
+    if text[begin:].strip():
+        spans.append(_trimmed(text, begin, len(text), offset))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int, offset: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start + offset, end + offset)
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs are separated by blank lines in the stored article text."""
+    spans = []
+    for match in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
+        if match.group().strip():
+            spans.append(Span(match.start(), match.end()))
+    return spans
+
+
+def article_sentences(text: str) -> list[list[Span]]:
+    """Sentences of each paragraph of an article."""
+    return [split_sentences(text[p.start : p.end], p.start) for p in paragraph_spans(text)]
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def split_passages(text: str, target_words: int = 120) -> list[Passage]:
+    """Group whole sentences into passages of about `target_words` words.
+
+    A passage ends at a paragraph boundary once it holds most of its target, so passages follow
+    the article's own structure; a sentence is never cut, and one longer than the target stands
+    alone.
+    """
+    passages: list[Passage] = []
+    current: list[Span] = []
+    words = 0
+
+    def close() -> None:
+        nonlocal current, words
+        if current:
+            passages.append(Passage(current[0].start, current[-1].end, tuple(current)))
+        current, words = [], 0
+
+    for paragraph in article_sentences(text):
+        for sentence in paragraph:
+            n = word_count(text[sentence.start : sentence.end])
+            if current and words + n > target_words:
+                close()
+            current.append(sentence)
+            words += n
+        if words >= 0.6 * target_words:
+            close()
+    close()
+    return passages

@@ -1,0 +1,225 @@
+"""Ingestion: every input format, updates and duplicates, bad input refused without changing the
+store, and the indexes brought back into agreement with the store after a crash."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.ingest import ingest
+
+from .conftest import article_html
+
+BODY = [
+    "The Northbridge tram line opened to passengers on Saturday after four years of construction.",
+    "Mayor Olga Brennan said the line would carry 30,000 riders a day by next summer.",
+    "Critics noted that the project ran 18 months late and cost 240 million euros.",
+]
+
+
+def snapshot(engine: Engine) -> dict:
+    stats = engine.stats()
+    return {k: stats[k] for k in ("articles", "passages", "vectors", "keyword_docs")}
+
+
+def write_jsonl(path, records, gz=False):
+    lines = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+    if gz:
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.write(lines)
+    else:
+        path.write_text(lines, encoding="utf-8")
+    return path
+
+
+def record(n: int, **extra) -> dict:
+    return {
+        "url": f"https://news.example/{n}",
+        "title": f"Council approves budget number {n}",
+        "text": f"The council of town {n} approved a budget of {n} million euros on Tuesday.\n"
+        f"Councillor Pia Tamsin{n} said the vote was close.",
+        "published": "2024-01-0" + str(1 + n % 9),
+        **extra,
+    }
+
+
+def test_formats_markdown_text_html_folder(engine, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Tram opens\nurl: https://news.example/tram\npublished: 2024-03-02\n"
+        "author: Ann Lee\noutlet: City News\n---\n\n" + "\n\n".join(f"**{p}**" for p in BODY)
+    )
+    (folder / "b.txt").write_text("Bridge closes for repairs\n\nThe old stone bridge over the Lisk river closes for six months of repairs from May.\n")
+    (folder / "c.html").write_text(article_html("Library wins award", [
+        "The central library won the national design award for its new reading hall.",
+        "Head librarian Marta Quill said the prize honoured the whole team.",
+    ]))
+    (folder / "ignored.bin").write_bytes(b"\x00\x01")
+    report = ingest(engine, [str(folder)])
+    assert report.count("added") == 3 and not report.failed
+    tram = engine.store.find_article("https://news.example/tram")
+    assert tram.title == "Tram opens" and tram.outlet == "City News" and tram.author == "Ann Lee"
+    assert str(tram.published) == "2024-03-02" and "**" not in tram.text
+    library = [a for a in engine.store.list_articles() if a.title == "Library wins award"][0]
+    assert str(library.published) == "2024-03-05" and "Home | World" not in library.text
+    assert engine.ask("Who is the head librarian?").citations[0].title == "Library wins award"
+
+
+def test_jsonl_gz_bulk_and_bad_line_fails_alone(engine, tmp_path):
+    path = write_jsonl(tmp_path / "bulk.jsonl.gz", [record(1), "{not json", record(2), {"url": "x"}, record(3)], gz=True)
+    report = ingest(engine, [str(path)])
+    assert report.count("added") == 3
+    reasons = sorted(o.reason for o in report.failed)
+    assert reasons == ["line 2: not valid JSON", "line 4: missing 'title'"]
+    assert snapshot(engine)["articles"] == 1 + 3  # the seed article and three good lines
+
+
+def test_same_url_updates_in_place(engine, tmp_path):
+    path = write_jsonl(tmp_path / "one.jsonl", [record(7)])
+    ingest(engine, [str(path)])
+    before = snapshot(engine)
+    changed = record(7, text="The council of town seven rejected the zoo expansion plan.\nIt will vote again in spring.")
+    report = ingest(engine, [str(write_jsonl(tmp_path / "two.jsonl", [changed]))])
+    assert report.count("updated") == 1
+    after = snapshot(engine)
+    assert after["articles"] == before["articles"]
+    assert after["passages"] == after["vectors"] == after["keyword_docs"]
+    answer = engine.ask("zoo expansion plan rejected")
+    assert answer.citations[0].url == "https://news.example/7"
+    assert all("Tamsin7" not in c.excerpt for c in engine.ask("what did Tamsin7 say?").citations)
+    again = ingest(engine, [str(write_jsonl(tmp_path / "three.jsonl", [changed]))])
+    assert again.count("skipped") == 1 and "unchanged" in again.outcomes[0].reason
+
+
+def test_same_text_under_other_url_is_a_duplicate(engine, tmp_path):
+    ingest(engine, [str(write_jsonl(tmp_path / "a.jsonl", [record(4)]))])
+    before = snapshot(engine)
+    report = ingest(engine, [str(write_jsonl(tmp_path / "b.jsonl", [record(4, url="https://mirror.example/4")]))])
+    assert report.count("skipped") == 1 and "same text as https://news.example/4" in report.outcomes[0].reason
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("bad.txt", b"Title\n\xff\xfe broken bytes here and there", "not valid UTF-8"),
+        ("junk.html", b"\x00\x01\x02binary" * 100, "binary file"),
+        ("empty.md", b"---\ntitle: Only a title\n---\n", "no text"),
+        ("notitle.md", b"---\nurl: https://x.example/\n---\nSome body text that is long enough.", "no title"),
+        ("weird.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(engine, tmp_path, name, content, reason):
+    before = snapshot(engine)
+    path = tmp_path / name
+    path.write_bytes(content)
+    report = ingest(engine, [str(path)])
+    assert report.count("failed") == 1 and reason in report.failed[0].reason
+    assert snapshot(engine) == before
+
+
+def test_oversized_file_and_gzip_bomb(settings, tmp_path):
+    small = settings.model_copy(update={"max_file_bytes": 10_000, "max_decompressed_bytes": 50_000})
+    with Engine(small) as engine:
+        before = snapshot(engine)
+        big = tmp_path / "big.txt"
+        big.write_text("Big\n" + "word " * 4000)
+        bomb = tmp_path / "bomb.jsonl.gz"
+        with gzip.open(bomb, "wb") as fh:
+            fh.write(b" " * 5_000_000)
+        report = ingest(engine, [str(big), str(bomb)])
+        reasons = [o.reason for o in report.failed]
+        assert any("file too large" in r for r in reasons)
+        assert any("decompressed data exceeds the limit" in r for r in reasons)
+        assert snapshot(engine) == before
+
+
+def test_html_in_article_text_is_not_indexed(engine, tmp_path):
+    rec = record(5, text="<script>alert(1)</script><b>Mayor</b> Ida Fenn &amp; staff opened the <i>new</i> market hall.")
+    ingest(engine, [str(write_jsonl(tmp_path / "h.jsonl", [rec]))])
+    article = engine.store.find_article("https://news.example/5")
+    assert "<" not in article.text and "&amp;" not in article.text
+    assert "Mayor Ida Fenn & staff opened the new market hall." in article.text
+
+
+def test_url_is_fetched_and_bad_links_refused(engine, pages):
+    url = pages.add("/story", article_html("Ferry strike ends", [
+        "Ferry workers ended their strike on Friday after a pay deal was reached with the operator.",
+        "Union leader Tomas Reyl said members accepted a raise of 6 percent.",
+    ]))
+    pages.add("/moved", "", status=302, Location="/story")
+    pages.add("/image", b"\x89PNG", content_type="image/png")
+    report = ingest(engine, [pages.base + "/moved", pages.base + "/missing", pages.base + "/image", "ftp://example.org/x"])
+    assert report.count("added") == 1
+    reasons = " | ".join(o.reason for o in report.failed)
+    assert "answered 404" in reasons and "content type image/png" in reasons and "only http and https" in reasons
+    assert engine.ask("What raise did the ferry union accept?").citations[0].url == pages.base + "/moved"
+    assert url
+
+
+def test_private_addresses_refused_unless_allowed(settings, pages):
+    url = pages.add("/story", article_html("x", ["y " * 30]))
+    guarded = settings.model_copy(update={"allow_private_urls": False})
+    with Engine(guarded) as engine:
+        report = ingest(engine, [url, "http://169.254.169.254/latest/meta-data/"])
+        assert all("private or local address" in o.reason for o in report.failed) and len(report.failed) == 2
+
+
+def test_deleted_index_is_rebuilt_on_open(settings):
+    with Engine(settings) as engine:
+        before = snapshot(engine)
+    for path in settings.data_dir.glob("dense*"):
+        path.unlink()
+    shutil.rmtree(settings.data_dir / "keyword")
+    notices = []
+    with Engine(settings, notice=notices.append) as engine:
+        assert snapshot(engine) == before
+        assert any("rebuilding" in n for n in notices)
+        assert "Either the party will reform" in engine.ask("what did Lukyanova say?").citations[0].excerpt
+
+
+def test_index_behind_the_store_catches_up(settings, tmp_path):
+    """A crash after articles were committed but before the index files were saved."""
+    with Engine(settings) as engine:
+        pass
+    saved = tmp_path / "saved"
+    shutil.copytree(settings.data_dir, saved, ignore=shutil.ignore_patterns("store.sqlite3*"))
+    with Engine(settings) as engine:
+        ingest(engine, [str(write_jsonl(tmp_path / "c.jsonl", [record(1), record(2)]))])
+        expected = snapshot(engine)
+    for path in list(settings.data_dir.glob("dense*")):
+        path.unlink()
+    shutil.rmtree(settings.data_dir / "keyword")
+    for path in saved.iterdir():
+        (shutil.copytree if path.is_dir() else shutil.copy)(path, settings.data_dir / path.name)
+    with Engine(settings) as engine:
+        assert snapshot(engine) == expected
+        assert engine.ask("What did Tamsin2 say?").citations[0].url == "https://news.example/2"
+
+
+def test_model_change_is_detected_and_index_rebuilt(settings, tmp_path):
+    with Engine(settings) as engine:
+        pass
+    manifest = settings.data_dir / "dense.json"
+    data = json.loads(manifest.read_text())
+    data["model"] = "some-other-model"
+    manifest.write_text(json.dumps(data))
+    notices = []
+    with Engine(settings, notice=notices.append) as engine:
+        assert any("built with the model 'some-other-model'" in n for n in notices)
+        assert snapshot(engine)["vectors"] == snapshot(engine)["passages"]
+
+
+def test_remove_by_url_and_id(engine, tmp_path):
+    ingest(engine, [str(write_jsonl(tmp_path / "r.jsonl", [record(1), record(2)]))])
+    one = engine.store.find_article("https://news.example/1")
+    engine.remove("https://news.example/1")
+    engine.remove(engine.store.find_article("https://news.example/2").key)
+    stats = snapshot(engine)
+    assert stats["articles"] == 1 and stats["passages"] == stats["vectors"] == stats["keyword_docs"]
+    assert engine.store.find_article(one.key) is None
