@@ -213,6 +213,25 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+@cli.command()
+@click.option("--webhook-url", help="Serve a webhook at this public URL instead of long polling.")
+@click.option("--listen", default="127.0.0.1:8443", show_default=True, help="HOST:PORT the webhook server binds.")
+@click.option("--secret-token", help="Webhook secret: requests without it are refused (403).")
+@click.pass_context
+def run(ctx: click.Context, webhook_url: str | None, listen: str, secret_token: str | None) -> None:
+    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN)."""
+    from bot.app import run as run_bot
+    from bot.settings import BotSettings
+
+    overrides = {"data_dir": Path(ctx.obj["data_dir"])} if ctx.obj.get("data_dir") else {}
+    settings = BotSettings(**overrides)
+    if settings.telegram_bot_token is None:
+        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set (see .env.example); `newsbot chat` works without it")
+    if webhook_url and not secret_token:
+        raise click.ClickException("a webhook needs --secret-token, so that only Telegram can post to it")
+    run_bot(settings, webhook_url=webhook_url, listen=listen, secret_token=secret_token)
+
+
 BOTFATHER_HELP = """No Telegram bot token is configured, so here is newsbot in the terminal instead.
 To run it on Telegram: open @BotFather in Telegram, send /newbot, pick a name and a username,
 and put the token it gives you in .env as TELEGRAM_BOT_TOKEN=... (see .env.example); then

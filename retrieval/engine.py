@@ -318,9 +318,12 @@ class Engine:
         from .search import answer_question
 
         started = time.perf_counter()
-        if self.store.seq() != self._dense_seq:
-            self.catch_up()
-        answer = answer_question(self, question, k or self.settings.citations, asked_on, follow_up, more_pages)
+        # The indexes are not safe to search while a batch is being applied: the lock is held
+        # only for applying (milliseconds), never while a batch is being embedded.
+        with self._lock:
+            if self.store.seq() != self._dense_seq:
+                self.catch_up()
+            answer = answer_question(self, question, k or self.settings.citations, asked_on, follow_up, more_pages)
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 

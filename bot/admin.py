@@ -1,0 +1,183 @@
+"""Admins' handlers: /add (a link, an uploaded document, or a text or forwarded post replied to),
+/remove, /sources and /reindex. Only the user ids in ADMIN_USER_IDS may use them; ingestion runs
+in a worker thread so readers keep getting answers meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from telegram import Message, MessageOriginChannel, Update
+from telegram.ext import ContextTypes
+
+from retrieval.articles import Article
+from retrieval.errors import BadInput, NewsbotError
+from retrieval.ingest import Report, ingest, ingest_items
+from retrieval.sources import SUFFIXES, Item, is_url, read_file
+
+from .handlers import engine_of, settings_of
+from .render import esc, fit
+
+SOURCES_PAGE = 10
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A configured admin writing as themselves: not an anonymous group admin or a channel."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return False
+    user = update.effective_user
+    return user is not None and user.id in settings_of(context).admin_user_ids
+
+
+async def refuse_unless_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    if is_admin(update, context):
+        return False
+    await update.effective_message.reply_text("Sorry, only the bot's admins can do that.")
+    return True
+
+
+def render_report(report: Report) -> str:
+    """The same summary as the command line, plus what was added and why anything failed."""
+    lines = [esc(report.summary())]
+    for o in report.outcomes[:20]:
+        if o.status in ("added", "updated"):
+            when = f", {o.published}" if o.published else ""
+            lines.append(f"✓ {o.status}: <b>{esc(o.title)}</b>{esc(when)}, {o.passages} passages")
+        else:
+            lines.append(f"✗ {o.status}: {esc(o.source)}: {esc(o.reason)}")
+    if len(report.outcomes) > 20:
+        lines.append(f"… and {len(report.outcomes) - 20} more")
+    return fit(lines)
+
+
+def text_article(message: Message) -> Article:
+    """An article from a text message or a forwarded channel post (which keeps its t.me link)."""
+    text = message.text or message.caption or ""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        raise BadInput("that message has no text to add")
+    url, outlet = "", ""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel):
+        outlet = origin.chat.title or ""
+        if origin.chat.username:
+            url = f"https://t.me/{origin.chat.username}/{origin.message_id}"
+    elif message.chat.username and message.chat.type == "channel":
+        url = f"https://t.me/{message.chat.username}/{message.message_id}"
+    body = "\n".join(lines[1:]) if len(lines) > 1 else lines[0]
+    published = (origin.date if origin else message.date)
+    return Article(title=lines[0][:200], text=body, url=url, outlet=outlet,
+                   published=published.date() if published else None)
+
+
+async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/add URL, /add in reply to a document, text or forwarded post, or a document captioned /add."""
+    if await refuse_unless_admin(update, context):
+        return
+    message = update.effective_message
+    engine = engine_of(context)
+    args = context.args or []
+    target = message.reply_to_message
+    if message.document is not None:
+        target = message
+    if args:
+        bad = [a for a in args if not is_url(a)]
+        if bad:
+            await message.reply_text(f"Not a link: {esc(bad[0])}. Usage: /add https://…")
+            return
+        await message.reply_text("Fetching…")
+        report = await asyncio.to_thread(ingest, engine, list(args))
+    elif target is not None and target.document is not None:
+        report = await add_document(target, context)
+        if report is None:
+            return
+    elif target is not None and (target.text or target.caption):
+        try:
+            item = Item("message", text_article(target))
+        except BadInput as exc:
+            item = Item("message", error=str(exc))
+        report = await asyncio.to_thread(ingest_items, engine, [item])
+    else:
+        await message.reply_text(
+            "Usage: /add URL, or send a document (.md, .txt, .html, .jsonl, .jsonl.gz) with the "
+            "caption /add, or reply /add to a message or forwarded post."
+        )
+        return
+    await message.reply_text(render_report(report))
+
+
+async def add_document(message: Message, context: ContextTypes.DEFAULT_TYPE) -> Report | None:
+    settings = settings_of(context)
+    document = message.document
+    name = document.file_name or "upload"
+    if not name.lower().endswith(SUFFIXES):
+        await message.reply_text(f"Unsupported file type. Send one of: {', '.join(SUFFIXES)}")
+        return None
+    if document.file_size and document.file_size > settings.max_upload_bytes:
+        await message.reply_text(
+            f"That file is too large ({document.file_size:,} bytes); the limit is {settings.max_upload_bytes:,}."
+        )
+        return None
+    file = await context.bot.get_file(document.file_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload"
+        await file.download_to_drive(path)
+        engine = engine_of(context)
+        return await asyncio.to_thread(
+            lambda: ingest_items(engine, read_file(path, engine.settings, name=name))
+        )
+
+
+async def upload_with_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document whose caption is /add (CommandHandler only looks at message text)."""
+    context.args = []
+    await add(update, context)
+
+
+async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remove URL_OR_ID."""
+    if await refuse_unless_admin(update, context):
+        return
+    if not context.args:
+        await update.effective_message.reply_text("Usage: /remove URL_OR_ID")
+        return
+    try:
+        article = await asyncio.to_thread(engine_of(context).remove, context.args[0])
+    except NewsbotError as exc:
+        await update.effective_message.reply_text(esc(str(exc)))
+        return
+    await update.effective_message.reply_text(f"Removed <b>{esc(article.title)}</b> ({esc(article.key)}).")
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sources [page]: the articles, newest first."""
+    if await refuse_unless_admin(update, context):
+        return
+    try:
+        page = max(1, int(context.args[0])) if context.args else 1
+    except ValueError:
+        page = 1
+    engine = engine_of(context)
+    rows = engine.store.list_articles(limit=SOURCES_PAGE, offset=(page - 1) * SOURCES_PAGE)
+    total = engine.stats()["articles"]
+    if not rows:
+        await update.effective_message.reply_text(f"No articles on page {page} ({total} in all).")
+        return
+    lines = [
+        f"<code>{esc(r.key)}</code> {esc(str(r.published or ''))} {esc(r.title)}" for r in rows
+    ]
+    pages = (total + SOURCES_PAGE - 1) // SOURCES_PAGE
+    await update.effective_message.reply_text(fit(lines, f"<b>Articles</b>, page {page} of {pages}:"))
+
+
+async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reindex: rebuild the indexes from the store."""
+    if await refuse_unless_admin(update, context):
+        return
+    await update.effective_message.reply_text("Reindexing…")
+    stats = await asyncio.to_thread(engine_of(context).reindex)
+    await update.effective_message.reply_text(
+        f"Reindexed {stats['articles']} articles, {stats['passages']} passages."
+    )

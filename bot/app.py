@@ -1,0 +1,123 @@
+"""Wiring: the Application, its handlers (in one commented list; order matters), command menus,
+and how it runs (long polling or webhook)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from retrieval.engine import Engine
+
+from . import admin, handlers
+from .conversation import Conversations
+from .handlers import FloodGuard
+from .settings import BotSettings
+
+log = logging.getLogger(__name__)
+
+READER_COMMANDS = [
+    BotCommand("start", "Greeting and example questions"),
+    BotCommand("help", "How to ask"),
+    BotCommand("about", "What I know"),
+    BotCommand("new", "Forget this conversation"),
+]
+GROUP_COMMANDS = [BotCommand("ask", "Ask a question about the news"), *READER_COMMANDS[1:]]
+ADMIN_COMMANDS = [
+    *READER_COMMANDS,
+    BotCommand("add", "Add an article (link, document, or reply)"),
+    BotCommand("remove", "Remove an article"),
+    BotCommand("sources", "List the articles"),
+    BotCommand("reindex", "Rebuild the indexes"),
+]
+
+
+async def post_init(application: Application) -> None:
+    """Command menus per scope (menus are UI only; admin rights are checked in the handlers)."""
+    bot = application.bot
+    await bot.set_my_commands(READER_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    settings: BotSettings = application.bot_data["settings"]
+    for admin_id in sorted(settings.admin_user_ids):
+        try:
+            await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+        except Exception as exc:  # an admin who never opened the bot: their chat does not exist yet
+            log.warning("could not set the admin menu for %s: %s", admin_id, exc)
+
+
+def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORateLimiter | None = None) -> Application:
+    """The bot, ready to run. Tests point `TELEGRAM_API_BASE_URL` at their fake server."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .concurrent_updates(8)  # one slow question must not hold up the others
+        .post_init(post_init)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url
+        builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
+    application = builder.build()
+    application.bot_data.update(
+        engine=engine,
+        settings=settings,
+        conversations=Conversations(engine.store, settings.context_ttl_s),
+        flood=FloodGuard(settings.flood_max, settings.flood_window_s),
+    )
+    text = filters.TEXT & ~filters.COMMAND
+    add_caption = filters.Document.ALL & filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
+    application.add_handlers([
+        # Commands first: they are what privacy mode lets through in groups.
+        CommandHandler("start", handlers.start),
+        CommandHandler("help", handlers.help_command),
+        CommandHandler("about", handlers.about),
+        CommandHandler("new", handlers.new),
+        CommandHandler("ask", handlers.ask_command),
+        CommandHandler("add", admin.add),
+        CommandHandler("remove", admin.remove),
+        CommandHandler("sources", admin.sources),
+        CommandHandler("reindex", admin.reindex),
+        MessageHandler(add_caption, admin.upload_with_caption),
+        # Readers: any text in private; in groups only mentions and replies to the bot.
+        MessageHandler(filters.ChatType.PRIVATE & text, handlers.private_text),
+        MessageHandler(filters.ChatType.GROUPS & text, handlers.group_text),
+        CallbackQueryHandler(handlers.button),
+    ])
+    application.add_error_handler(handlers.error_handler)
+    return application
+
+
+def run(settings: BotSettings, webhook_url: str | None = None, listen: str = "127.0.0.1:8443",
+        secret_token: str | None = None) -> None:
+    """Run until interrupted: long polling, or a webhook when `webhook_url` is given."""
+    from urllib.parse import urlsplit
+
+    with Engine(settings) as engine:
+        engine.encoder.encode_one("warm up")  # load the model before the first question
+        application = build_application(settings, engine)
+        if webhook_url:
+            host, _, port = listen.rpartition(":")
+            application.run_webhook(
+                listen=host or "0.0.0.0",
+                port=int(port),
+                url_path=urlsplit(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url,
+                secret_token=secret_token,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)

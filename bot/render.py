@@ -1,0 +1,102 @@
+"""Answers as Telegram HTML: pure functions, tested without Telegram.
+
+Everything taken from articles or users is escaped; every message fits Telegram's 4096-character
+limit, counted as Telegram counts it, in UTF-16 code units of the text after entity parsing.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from retrieval.answers import Answer, Citation, Suggestion
+
+MAX_UNITS = 4096
+MAX_TITLE = 200
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_text(markup: str) -> str:
+    """What Telegram counts: the text with tags removed and entities decoded."""
+    import re
+
+    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).strftime("%-d %b %Y")
+    except ValueError:
+        return value
+
+
+def _link(title: str, url: str) -> str:
+    title = esc(_shorten(title, MAX_TITLE))
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{esc(url)}">{title}</a>'
+    return f"<b>{title}</b>"
+
+
+def render_citation(c: Citation, excerpt_limit: int | None = None) -> str:
+    """Title as a link to the source, outlet and date, and the excerpt in a blockquote with the
+    answering sentence in bold."""
+    excerpt = c.excerpt
+    start, end = c.highlights[0] if c.highlights else (0, 0)
+    if excerpt_limit is not None and len(excerpt) > excerpt_limit:
+        excerpt = _shorten(excerpt, excerpt_limit)
+        start, end = min(start, len(excerpt)), min(end, len(excerpt))
+    meta = " · ".join(x for x in (esc(_shorten(c.outlet, 80)), _date(c.published)) if x)
+    quote = esc(excerpt[:start]) + "<b>" + esc(excerpt[start:end]) + "</b>" + esc(excerpt[end:])
+    quote = quote.replace("<b></b>", "")
+    head = f"{c.rank}. {_link(c.title, c.url)}" + (f"\n<i>{meta}</i>" if meta else "")
+    return f"{head}\n<blockquote>{quote}</blockquote>"
+
+
+def fit(blocks: list[str], header: str = "", limit: int = MAX_UNITS) -> str:
+    """Join blocks under `header`, dropping trailing blocks that would overflow the limit."""
+    out = header
+    for block in blocks:
+        candidate = (out + "\n\n" + block) if out else block
+        if utf16_len(visible_text(candidate)) > limit:
+            break
+        out = candidate
+    return out
+
+
+def render_answer(answer: Answer) -> str:
+    """The whole reply: citations, or a plain no-answer with the closest headlines."""
+    if answer.no_answer:
+        return render_no_answer(answer.suggestions)
+    return render_citations(answer.citations)
+
+
+def render_citations(citations: list[Citation]) -> str:
+    blocks = [render_citation(c) for c in citations]
+    text = fit(blocks)
+    if not text and citations:  # one citation alone too long (a hostile title): shorten it
+        text = fit([render_citation(citations[0], excerpt_limit=200)])
+    return text or "No sources to show."
+
+
+def render_no_answer(suggestions: list[Suggestion]) -> str:
+    header = "I found nothing in the covered news that answers this."
+    if not suggestions:
+        return header
+    lines = [
+        f"• {_link(s.title, s.url)}" + (f" ({_date(s.published)})" if s.published else "")
+        for s in suggestions
+    ]
+    return fit(lines, header + "\nThe closest headlines:")

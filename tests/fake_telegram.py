@@ -1,0 +1,425 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of the real PTB Application.
+
+It behaves like Telegram where it matters: form-encoded requests with JSON-encoded fields,
+getUpdates long polling and webhook delivery with the secret header, privacy mode in groups, the
+forum-topic quirk (every topic message replies to the topic's root), HTML parse errors and the
+4096 UTF-16 limit, 64-byte callback data, and 429 with retry_after on demand. When
+../shared/telegram/bot-api.json exists, every request is checked against it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api.json"
+BOT_ID = 7000001
+BOT_USERNAME = "NewsQABot"
+JSON_FIELDS = {"reply_markup", "entities", "reply_parameters", "link_preview_options", "commands",
+               "scope", "results", "allowed_updates", "caption_entities", "media"}
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+                "a", "code", "pre", "blockquote", "tg-emoji"}
+
+
+def load_spec() -> dict | None:
+    return json.loads(SPEC_PATH.read_text()) if SPEC_PATH.exists() else None
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.retry_after = code, description, retry_after
+
+
+def parse_html(text: str) -> str:
+    """Validate Telegram HTML as Telegram does and return the visible text."""
+    out, stack, pos = [], [], 0
+    for match in re.finditer(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>|<|&(#\d+|#x[0-9a-fA-F]+|\w+);|&", text):
+        out.append(text[pos : match.start()])
+        pos = match.end()
+        token = match.group(0)
+        if token == "<":
+            raise ApiError(400, f"Bad Request: can't parse entities: Unexpected character at byte offset {match.start()}")
+        if token == "&":
+            raise ApiError(400, "Bad Request: can't parse entities: Unexpected end of name token")
+        if token.startswith("&"):
+            name = match.group(4)
+            if name.startswith("#"):
+                out.append(html.unescape(token))
+            elif name in ("lt", "gt", "amp", "quot"):
+                out.append(html.unescape(token))
+            else:
+                raise ApiError(400, f"Bad Request: can't parse entities: Unsupported entity {name}")
+            continue
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag not in ALLOWED_TAGS:
+            raise ApiError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
+        if closing:
+            if not stack or stack.pop() != tag:
+                raise ApiError(400, f'Bad Request: can\'t parse entities: Unexpected end tag "{tag}"')
+        else:
+            if tag == "blockquote" and "blockquote" in stack:
+                raise ApiError(400, "Bad Request: can't parse entities: nested blockquote")
+            stack.append(tag)
+    if stack:
+        raise ApiError(400, f'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str
+    title: str | None = None
+    is_forum: bool = False
+    username: str | None = None
+
+    def to_json(self) -> dict:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.title:
+            data["title"] = self.title
+        if self.username:
+            data["username"] = self.username
+        if self.is_forum:
+            data["is_forum"] = True
+        if self.type == "private":
+            data["first_name"] = f"user{self.id}"
+        return data
+
+
+@dataclass
+class FakeTelegram:
+    token: str = "123456:TEST-token"
+    long_poll_cap: float = 0.2
+    privacy: bool = True
+    spec: dict | None = field(default_factory=load_spec)
+    calls: list[Call] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
+    filtered_by_privacy: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.chats: dict[int, Chat] = {}
+        self.messages: dict[tuple[int, int], dict] = {}
+        self.files: dict[str, bytes] = {}
+        self.updates: list[dict] = []
+        self.confirmed = 0
+        self.webhook: dict | None = None
+        self.faults: dict[str, list[ApiError]] = {}
+        self._ids = itertools.count(1)
+        self._update_ids = itertools.count(1000)
+        self._new_update = asyncio.Event()
+        self.url = ""
+        self.bot_admin_in: set[int] = set()  # bot admins see every group message
+
+    # --- server --------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        await self._session.close()
+        await self._runner.cleanup()
+
+    async def _file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["path"])
+        return web.Response(body=data) if data is not None else web.Response(status=404)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        else:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    params[key] = value.file.read()
+                elif key in JSON_FIELDS or (isinstance(value, str) and value[:1] in "{[" ):
+                    try:
+                        params[key] = json.loads(value)
+                    except ValueError:
+                        params[key] = value
+                else:
+                    params[key] = value
+        self.calls.append(Call(method, params))
+        try:
+            self._check_spec(method, params)
+            faults = self.faults.get(method)
+            if faults:
+                raise faults.pop(0)
+            handler = getattr(self, f"m_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            result = await handler(params)
+            return web.json_response({"ok": True, "result": result})
+        except ApiError as exc:
+            body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.retry_after is not None:
+                body["parameters"] = {"retry_after": exc.retry_after}
+            return web.json_response(body, status=exc.code)
+        except Exception as exc:  # a bug in the fake: fail the test, not silently
+            self.internal_errors.append(f"{method}: {exc!r}")
+            return web.json_response({"ok": False, "error_code": 500, "description": "internal"}, status=500)
+
+    def _check_spec(self, method: str, params: dict) -> None:
+        if self.spec is None:
+            return
+        spec = self.spec["methods"].get(method)
+        if spec is None:
+            raise ApiError(404, "Not Found")
+        for f in spec.get("fields", []):
+            if f["required"] and f["name"] not in params:
+                raise ApiError(400, f"Bad Request: parameter {f['name']} is required")
+            if f["name"] in params and f["types"] == ["Integer"]:
+                try:
+                    int(params[f["name"]])
+                except (TypeError, ValueError):
+                    raise ApiError(400, f"Bad Request: {f['name']} must be an Integer") from None
+        known = {f["name"] for f in spec.get("fields", [])}
+        unknown = set(params) - known
+        if unknown:
+            self.internal_errors.append(f"{method}: parameters not in the spec: {sorted(unknown)}")
+
+    # --- test driver ---------------------------------------------------------------------
+    def add_chat(self, chat_id: int, type_: str = "private", title: str | None = None, forum: bool = False,
+                 username: str | None = None) -> Chat:
+        chat = Chat(chat_id, type_, title, forum, username)
+        self.chats[chat_id] = chat
+        return chat
+
+    def user(self, user_id: int) -> dict:
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+
+    def bot_user(self) -> dict:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "News QA", "username": BOT_USERNAME}
+
+    def _store(self, chat: Chat, sender: dict, **fields: Any) -> dict:
+        message = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat.to_json(),
+                   "from": sender, **fields}
+        self.messages[(chat.id, message["message_id"])] = message
+        return message
+
+    def add_topic(self, chat_id: int, name: str, by_bot: bool = False) -> dict:
+        chat = self.chats[chat_id]
+        root = self._store(chat, self.bot_user() if by_bot else self.user(1),
+                           forum_topic_created={"name": name, "icon_color": 7322096})
+        root["message_thread_id"] = root["message_id"]
+        root["is_topic_message"] = True
+        return root
+
+    def _entities(self, text: str) -> list[dict]:
+        entities = []
+        for match in re.finditer(r"(?<!\S)/\w+(@\w+)?|@\w+", text):
+            start16 = utf16_len(text[: match.start()])
+            kind = "bot_command" if match.group().startswith("/") else "mention"
+            if kind == "bot_command" and match.start() != 0:
+                continue
+            entities.append({"type": kind, "offset": start16, "length": utf16_len(match.group())})
+        return entities
+
+    def _meant_for_bot(self, message: dict) -> bool:
+        text = message.get("text") or message.get("caption") or ""
+        if re.match(r"^/\w+(@" + BOT_USERNAME + r")?\b", text, re.I):
+            return True
+        if re.search(r"@" + BOT_USERNAME + r"\b", text, re.I):
+            return True
+        replied = message.get("reply_to_message")
+        return bool(replied and replied["from"]["id"] == BOT_ID and "forum_topic_created" not in replied)
+
+    def user_sends(self, user_id: int, chat_id: int, text: str | None = None, reply_to: dict | None = None,
+                   topic: dict | None = None, **extra: Any) -> dict | None:
+        """A user's message; in a group with privacy mode it may never reach the bot (None)."""
+        chat = self.chats[chat_id]
+        fields: dict[str, Any] = dict(extra)
+        if text is not None:
+            key = "caption" if "document" in extra else "text"
+            fields[key] = text
+            entities = self._entities(text)
+            if entities:
+                fields["caption_entities" if key == "caption" else "entities"] = entities
+        if topic is not None:
+            fields["message_thread_id"] = topic["message_thread_id"]
+            fields["is_topic_message"] = True
+            reply_to = reply_to or topic  # the forum quirk: a topic message replies to its root
+        if reply_to is not None:
+            fields["reply_to_message"] = {k: v for k, v in reply_to.items() if k != "reply_to_message"}
+        message = self._store(chat, self.user(user_id), **fields)
+        sees_all = not self.privacy or chat.id in self.bot_admin_in
+        if chat.type != "private" and not sees_all and not self._meant_for_bot(message):
+            self.filtered_by_privacy.append(message)
+            return None
+        return self.push({"message": message})
+
+    def user_uploads(self, user_id: int, chat_id: int, file_name: str, content: bytes, caption: str | None = None,
+                     reply_to: dict | None = None) -> dict | None:
+        file_id = f"file{next(self._ids)}"
+        self.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": len(content)}
+        return self.user_sends(user_id, chat_id, caption, reply_to=reply_to, document=document)
+
+    def user_clicks(self, user_id: int, message: dict, data: str) -> dict:
+        query = {"id": str(next(self._ids)), "from": self.user(user_id), "chat_instance": "ci",
+                 "message": message, "data": data}
+        return self.push({"callback_query": query})
+
+    def push(self, payload: dict) -> dict:
+        update = {"update_id": next(self._update_ids), **payload}
+        self.updates.append(update)
+        self._new_update.set()
+        if self.webhook:
+            asyncio.get_running_loop().create_task(self._deliver(update))
+        return update
+
+    async def _deliver(self, update: dict) -> None:
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        async with self._session.post(self.webhook["url"], json=update, headers=headers) as response:
+            self.webhook.setdefault("statuses", []).append(response.status)
+
+    def inject(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
+        self.faults.setdefault(method, []).append(ApiError(code, description, retry_after))
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+
+    async def wait_for(self, method: str, predicate=lambda p: True, after: int = 0, timeout: float = 20.0) -> Call:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in self.calls[after:]:
+                if call.method == method and predicate(call.params):
+                    return call
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no {method} within {timeout}s; calls: {[c.method for c in self.calls[after:]]}")
+
+    def message_of(self, call: Call) -> dict:
+        """The message the bot created with a sendMessage call."""
+        return self.messages[(int(call.params["chat_id"]), call.params["_message_id"])]
+
+    # --- Bot API methods -----------------------------------------------------------------
+    async def m_getMe(self, p: dict) -> dict:
+        return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": not self.privacy,
+                "supports_inline_queries": False}
+
+    async def m_deleteWebhook(self, p: dict) -> bool:
+        self.webhook = None
+        return True
+
+    async def m_setWebhook(self, p: dict) -> bool:
+        self.webhook = {"url": p["url"], "secret_token": p.get("secret_token")}
+        return True
+
+    async def m_getUpdates(self, p: dict) -> list:
+        if self.webhook:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        offset = int(p.get("offset", 0))
+        if offset:
+            self.confirmed = max(self.confirmed, offset)
+        deadline = time.monotonic() + min(float(p.get("timeout", 0)), self.long_poll_cap)
+        while True:
+            pending = [u for u in self.updates if u["update_id"] >= self.confirmed]
+            if pending or time.monotonic() >= deadline:
+                return pending[: int(p.get("limit", 100))]
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), max(0.01, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                pass
+
+    async def m_setMyCommands(self, p: dict) -> bool:
+        for command in p["commands"]:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        return True
+
+    async def m_sendChatAction(self, p: dict) -> bool:
+        return True
+
+    async def m_answerCallbackQuery(self, p: dict) -> bool:
+        if len(p.get("text", "")) > 200:
+            raise ApiError(400, "Bad Request: text is too long")
+        return True
+
+    def _check_text(self, p: dict, key: str = "text") -> str:
+        text = p.get(key, "")
+        visible = parse_html(text) if p.get("parse_mode") == "HTML" else text
+        if not visible.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16_len(visible) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = p.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        return visible
+
+    async def m_sendMessage(self, p: dict) -> dict:
+        chat = self.chats.get(int(p["chat_id"]))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        visible = self._check_text(p)
+        fields: dict[str, Any] = {"text": visible}
+        reply = p.get("reply_parameters")
+        if reply:
+            replied = self.messages.get((chat.id, int(reply["message_id"])))
+            if replied is None and not reply.get("allow_sending_without_reply"):
+                raise ApiError(400, "Bad Request: message to be replied not found")
+            if replied:
+                fields["reply_to_message"] = {k: v for k, v in replied.items() if k != "reply_to_message"}
+        if "message_thread_id" in p:
+            fields["message_thread_id"] = int(p["message_thread_id"])
+            fields["is_topic_message"] = True
+        if p.get("reply_markup"):
+            fields["reply_markup"] = p["reply_markup"]
+        message = self._store(chat, self.bot_user(), **fields)
+        p["_message_id"] = message["message_id"]
+        return message
+
+    async def m_editMessageText(self, p: dict) -> dict:
+        message = self.messages.get((int(p["chat_id"]), int(p["message_id"])))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        visible = self._check_text(p)
+        if visible == message.get("text") and p.get("reply_markup") == message.get("reply_markup"):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message["text"] = visible
+        return message
+
+    async def m_getFile(self, p: dict) -> dict:
+        if p["file_id"] not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": p["file_id"], "file_unique_id": p["file_id"], "file_size": len(self.files[p["file_id"]]),
+                "file_path": p["file_id"]}

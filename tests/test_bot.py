@@ -1,0 +1,265 @@
+"""End to end: the real PTB Application over HTTP against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import aiohttp
+import pytest
+from telegram.ext import AIORateLimiter
+
+from bot.app import build_application
+from bot.settings import BotSettings
+from retrieval.engine import Engine
+from retrieval.settings import DEFAULT_CORPUS_DIR
+
+from .conftest import SEED_URL, article_html
+from .fake_telegram import BOT_USERNAME, FakeTelegram
+
+ALICE, BOB, ADMIN = 101, 102, 900
+GROUP, FORUM = -1001, -1002
+
+
+@pytest.fixture
+async def fake():
+    server = FakeTelegram()
+    await server.start()
+    server.add_chat(ALICE)
+    server.add_chat(BOB)
+    server.add_chat(ADMIN)
+    server.add_chat(GROUP, "supergroup", "Readers")
+    server.add_chat(FORUM, "supergroup", "Forum", forum=True)
+    yield server
+    await server.stop()
+    assert server.internal_errors == []
+
+
+@pytest.fixture
+def bot_settings(tmp_path, fake):
+    return BotSettings(
+        data_dir=tmp_path / "data", corpus_dir=DEFAULT_CORPUS_DIR, allow_private_urls=True,
+        TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=f"{fake.url}/bot", ADMIN_USER_IDS=str(ADMIN),
+    )
+
+
+class Running:
+    def __init__(self, settings: BotSettings) -> None:
+        self.settings = settings
+
+    async def __aenter__(self):
+        self.engine = Engine(self.settings)
+        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        self.app = build_application(self.settings, self.engine, rate_limiter=limiter)
+        await self.app.initialize()
+        await self.app.post_init(self.app)
+        await self.app.start()
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        return self.app
+
+    async def __aexit__(self, *exc):
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+        self.engine.close()
+
+
+@pytest.fixture
+async def app(bot_settings):
+    async with Running(bot_settings) as application:
+        yield application
+
+
+async def ask(fake, user, chat, text, **kw):
+    n = len(fake.calls)
+    update = fake.user_sends(user, chat, text, **kw)
+    call = await fake.wait_for("sendMessage", lambda p: int(p["chat_id"]) == chat, after=n)
+    return update, call
+
+
+async def test_startup_registers_command_menus(fake, app):
+    scopes = [c.params["scope"]["type"] for c in fake.sent("setMyCommands")]
+    assert scopes == ["all_private_chats", "all_group_chats", "chat"]
+    assert fake.sent("setMyCommands")[2].params["scope"]["chat_id"] == ADMIN
+
+
+async def test_private_question_is_answered_with_cited_bold_excerpt(fake, app):
+    n = len(fake.calls)
+    _, call = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+    p = call.params
+    assert p["parse_mode"] == "HTML" and p["link_preview_options"] == {"is_disabled": True}
+    assert f'<a href="{SEED_URL}">Gudkov Calls for Leftist Groups to Join Forces</a>' in p["text"]
+    assert "<b>“Either the party will reform, or it will face hard times,” Lukyanova said.</b>" in p["text"]
+    assert "<blockquote>" in p["text"] and "The Moscow Times" in p["text"]
+    assert "reply_parameters" not in p  # no quoting in private chats
+    assert any(c.method == "sendChatAction" and c.params["action"] == "typing" for c in fake.calls[n:])
+    buttons = [b["callback_data"] for row in p["reply_markup"]["inline_keyboard"] for b in row]
+    assert "fb:1" in buttons and "fb:0" in buttons
+
+
+async def test_no_answer_says_so(fake, app):
+    _, call = await ask(fake, ALICE, ALICE, "what is the best recipe for sourdough bread?")
+    assert call.params["text"].startswith("I found nothing in the covered news that answers this.")
+    assert "<blockquote>" not in call.params["text"]
+
+
+async def test_more_sources_and_feedback(fake, app, tmp_path):
+    await asyncio.to_thread(
+        app.bot_data["engine"].add,
+        [_article(i) for i in range(8)],
+    )
+    _, call = await ask(fake, ALICE, ALICE, "What did the harbour pilot say about the storm in Tarnow?")
+    answer = fake.message_of(call)
+    buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons[0] == "more"
+    n = len(fake.calls)
+    fake.user_clicks(ALICE, answer, "more")
+    await fake.wait_for("answerCallbackQuery", after=n)
+    more = await fake.wait_for("sendMessage", after=n)
+    assert more.params["text"].startswith("4. ")
+    n = len(fake.calls)
+    fake.user_clicks(ALICE, answer, "fb:0")
+    ack = await fake.wait_for("answerCallbackQuery", after=n)
+    assert ack.params["text"] == "Thanks for the feedback!"
+    feedback = app.bot_data["engine"].store.feedback()
+    assert feedback[0]["helpful"] == 0 and "harbour pilot" in feedback[0]["question"]
+    n = len(fake.calls)
+    fake.user_clicks(BOB, {**answer, "message_id": 99999}, "fb:1")  # a made-up answer
+    stale = await fake.wait_for("answerCallbackQuery", after=n)
+    assert "too old" in stale.params["text"] and len(app.bot_data["engine"].store.feedback()) == 1
+
+
+def _article(i: int):
+    from retrieval.articles import Article
+
+    return Article(
+        title=f"Storm report {i} from Tarnow harbour",
+        url=f"https://example.org/tarnow/{i}",
+        text=f"The storm hit Tarnow harbour on day {i}. Harbour pilot Edvin Salo{i} said the waves reached "
+        f"{i + 3} metres and that the pilots had never seen such a storm in Tarnow.",
+    )
+
+
+async def test_group_ask_mention_and_reply_follow_up(fake, app):
+    assert fake.user_sends(BOB, GROUP, "hello everyone, nice weather") is None  # privacy mode
+    ignored = fake.user_sends(BOB, GROUP, "/ask@OtherBot what did Lukyanova say?")
+    update, call = await ask(fake, BOB, GROUP, f"/ask@{BOT_USERNAME} what did Lukyanova say?")
+    assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert "Either the party will reform" in call.params["text"]
+    answer = fake.message_of(call)
+    update, follow = await ask(fake, ALICE, GROUP, "which article did she quote?", reply_to=answer)
+    assert "The Left Turn" in follow.params["text"]
+    _, mention = await ask(fake, ALICE, GROUP, f"@{BOT_USERNAME} how many delegates attended?")
+    assert "<b>" in mention.params["text"] and "150 delegates" in mention.params["text"]
+    assert ignored is not None
+    answers = [c for c in fake.sent(chat_id=GROUP) if "Gudkov" in c.params["text"]]
+    assert len(answers) == 3  # /ask@OtherBot got nothing
+    n = len(fake.calls)
+    fake.user_sends(BOB, GROUP, "/ask")
+    hint = await fake.wait_for("sendMessage", after=n)
+    assert hint.params["text"].startswith("Usage: /ask")
+
+
+async def test_forum_topic_answer_stays_in_topic_and_root_is_not_a_reply(fake, app):
+    fake.bot_admin_in.add(FORUM)  # an admin bot receives every message, as with privacy off
+    topic = fake.add_topic(FORUM, "Politics", by_bot=True)
+    chatter = fake.user_sends(BOB, FORUM, "just chatting here", topic=topic)
+    update, call = await ask(fake, BOB, FORUM, f"@{BOT_USERNAME} what did Lukyanova say?", topic=topic)
+    assert int(call.params["message_thread_id"]) == topic["message_thread_id"]
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(chat_id=FORUM)) == 1  # the chatter (a "reply" to the bot's topic root) was ignored
+    assert chatter is not None
+
+
+async def test_non_admin_add_is_refused(fake, app, pages):
+    url = pages.add("/a", article_html("Ferry strike ends", ["Ferry workers ended their strike on Friday after a deal. " * 3]))
+    before = app.bot_data["engine"].stats()["articles"]
+    _, call = await ask(fake, ALICE, ALICE, f"/add {url}")
+    assert call.params["text"] == "Sorry, only the bot&#x27;s admins can do that." or "only the bot" in call.params["text"]
+    assert app.bot_data["engine"].stats()["articles"] == before
+
+
+async def test_admin_adds_url_document_and_removes(fake, app, pages):
+    url = pages.add("/ferry", article_html("Ferry strike ends", [
+        "Ferry workers ended their strike on Friday after a pay deal was reached with the operator.",
+        "Union leader Tomas Reyl said members accepted a raise of 6 percent.",
+    ]))
+    n = len(fake.calls)
+    fake.user_sends(ADMIN, ADMIN, f"/add {url}")
+    report = await fake.wait_for("sendMessage", lambda p: "added 1" in p["text"], after=n)
+    assert "Ferry strike ends" in report.params["text"] and "passages" in report.params["text"]
+    _, answer = await ask(fake, ALICE, ALICE, "What raise did the ferry union accept?")
+    assert "6 percent" in answer.params["text"]
+
+    doc = b'{"url": "https://example.org/zoo", "title": "Zoo welcomes twin pandas", "text": "The city zoo welcomed twin panda cubs on Monday, keeper Lina Ostrova said."}\n{broken\n'
+    n = len(fake.calls)
+    fake.user_uploads(ADMIN, ADMIN, "batch.jsonl", doc, caption="/add")
+    report = await fake.wait_for("sendMessage", lambda p: "added 1" in p["text"], after=n)
+    assert "failed 1" in report.params["text"] and "line 2: not valid JSON" in report.params["text"]
+    assert app.bot_data["engine"].store.find_article("https://example.org/zoo") is not None
+
+    n = len(fake.calls)
+    fake.user_sends(ADMIN, ADMIN, "/remove https://example.org/zoo")
+    removed = await fake.wait_for("sendMessage", after=n)
+    assert "Removed <b>Zoo welcomes twin pandas</b>" in removed.params["text"]
+    assert app.bot_data["engine"].store.find_article("https://example.org/zoo") is None
+
+    n = len(fake.calls)
+    fake.user_sends(ADMIN, ADMIN, "/sources")
+    listing = await fake.wait_for("sendMessage", after=n)
+    assert "Ferry strike ends" in listing.params["text"] and "Gudkov" in listing.params["text"]
+
+
+async def test_admin_adds_forwarded_channel_post(fake, app):
+    post = fake._store(fake.chats[ADMIN], fake.user(ADMIN),
+                       text="Bridge reopens\nThe Lisk bridge reopened to traffic on Sunday after repairs costing 12 million.",
+                       forward_origin={"type": "channel", "date": 1700000000,
+                                       "chat": {"id": -100777, "type": "channel", "title": "Lisk News", "username": "lisknews"},
+                                       "message_id": 55})
+    n = len(fake.calls)
+    fake.user_sends(ADMIN, ADMIN, "/add", reply_to=post)
+    await fake.wait_for("sendMessage", lambda p: "added 1" in p["text"], after=n)
+    article = app.bot_data["engine"].store.find_article("https://t.me/lisknews/55")
+    assert article is not None and article.title == "Bridge reopens" and article.outlet == "Lisk News"
+
+
+async def test_context_survives_restart(fake, bot_settings):
+    async with Running(bot_settings):
+        _, first = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+    async with Running(bot_settings):
+        _, follow = await ask(fake, ALICE, ALICE, "which article did she quote?")
+        assert "The Left Turn" in follow.params["text"]
+        _, _ = await ask(fake, ALICE, ALICE, "/new")
+    assert first
+
+
+async def test_rate_limit_429_is_retried(fake, app):
+    fake.inject("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    _, refused = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+    started = asyncio.get_running_loop().time()
+    retried = await fake.wait_for("sendMessage", lambda p: p is not refused.params, after=fake.calls.index(refused) + 1)
+    assert asyncio.get_running_loop().time() - started >= 0.9  # waited for retry_after
+    assert retried.params["text"] == refused.params["text"]
+    assert len(fake.sent(chat_id=ALICE)) == 2  # refused once with 429, then delivered once
+
+
+async def test_webhook_mode_with_secret(fake, bot_settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    engine = Engine(bot_settings)
+    application = build_application(bot_settings, engine, rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0))
+    async with application:
+        await application.start()
+        await application.updater.start_webhook(listen="127.0.0.1", port=port, url_path="tg",
+                                                webhook_url=f"http://127.0.0.1:{port}/tg", secret_token="s3cret")
+        try:
+            _, call = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+            assert "Either the party will reform" in call.params["text"]
+            async with aiohttp.ClientSession() as session:
+                async with session.post(f"http://127.0.0.1:{port}/tg", json={"update_id": 1}) as forged:
+                    assert forged.status == 403
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    engine.close()

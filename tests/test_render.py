@@ -1,0 +1,43 @@
+"""The renderer always yields valid Telegram HTML within 4096 UTF-16 units, whatever the
+articles hold."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from bot.render import render_answer, utf16_len
+from retrieval.answers import Answer, Citation, Suggestion
+
+from .fake_telegram import parse_html
+
+HOSTILE = st.text(
+    alphabet=st.sampled_from(list("ab <>&\"'/;#") + ["😀", "\u200b", "\u202e", "ש", "ל", "é", "\n"]),
+    max_size=600,
+)
+
+
+def citation(rank: int, title: str, excerpt: str, outlet: str = "Outlet & Co", url: str = "https://x.example/?a=1&b=<2>") -> Citation:
+    return Citation(rank, url, title, outlet, "2024-05-01", excerpt, [[0, len(excerpt) // 2]], 0.5, "abc", rank)
+
+
+def test_escapes_and_bolds():
+    text = render_answer(Answer("q", False, [citation(1, "AT&T <b>", "a < b & c. Next one.")]))
+    assert "AT&amp;T &lt;b&gt;" in text and "<b>a &lt; b &amp; c.</b> Next one." in text
+    assert 'href="https://x.example/?a=1&amp;b=&lt;2&gt;"' in text
+    parse_html(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(titles=st.lists(HOSTILE, min_size=1, max_size=12), excerpt=HOSTILE, outlet=HOSTILE)
+def test_any_article_text_renders_valid_and_short(titles, excerpt, outlet):
+    citations = [citation(i + 1, t * 20, excerpt, outlet) for i, t in enumerate(titles)]
+    for answer in (Answer("q", False, citations), Answer("q", True, suggestions=[Suggestion(t * 50, "https://a.example", None, "k") for t in titles])):
+        text = render_answer(answer)
+        visible = parse_html(text)
+        assert visible.strip() and utf16_len(visible) <= 4096
+
+
+def test_long_citations_are_dropped_not_cut_mid_tag():
+    citations = [citation(i + 1, "😀" * 190, "😀" * 399) for i in range(12)]
+    text = render_answer(Answer("q", False, citations))
+    assert utf16_len(parse_html(text)) <= 4096 and text.count("<blockquote>") == text.count("</blockquote>") >= 1
