@@ -218,8 +218,15 @@ class Engine:
             kw_entries = [e for e in entries if e.seq > self._keyword_seq]
             if kw_entries:
                 touched_kw = sorted({e.article_id for e in kw_entries})
-                self.keyword.replace(touched_kw, self.store.passages_of(touched_kw))
-                self.keyword.commit(seq)
+                try:
+                    self.keyword.replace(touched_kw, self.store.passages_of(touched_kw))
+                    self.keyword.commit(seq)
+                except ValueError as exc:
+                    # Another process (a `newsbot add` beside the bot) holds the keyword index's
+                    # writer; it commits these entries itself, and we reload them next time.
+                    log.info("keyword index busy in another process: %s", exc)
+                    self.keyword.close()
+                    return
                 self._keyword_seq = seq
 
     def persist(self) -> None:
