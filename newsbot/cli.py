@@ -213,6 +213,17 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+@cli.command("eval", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def eval_(args: tuple[str, ...]) -> None:
+    """Answer quality on a QA pack: eval PACK_DIR [-k 1,3,5] [--baselines] (bench/quality.py)."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from bench import quality
+
+    sys.exit(quality.main(list(args)))
+
+
 @cli.command()
 @click.option("--webhook-url", help="Serve a webhook at this public URL instead of long polling.")
 @click.option("--listen", default="127.0.0.1:8443", show_default=True, help="HOST:PORT the webhook server binds.")

@@ -320,6 +320,7 @@ class Engine:
         asked_on: date | None = None,
         follow_up: FollowUp | None = None,
         more_pages: int = 2,
+        mode: str = "hybrid",
     ) -> Answer:
         """Cited excerpts answering `question`; nothing published after `asked_on` is cited."""
         from .search import answer_question
@@ -330,7 +331,9 @@ class Engine:
         with self._lock:
             if self.store.seq() != self._dense_seq:
                 self.catch_up()
-            answer = answer_question(self, question, k or self.settings.citations, asked_on, follow_up, more_pages)
+            answer = answer_question(
+                self, question, k or self.settings.citations, asked_on, follow_up, more_pages, mode
+            )
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 

@@ -69,14 +69,16 @@ def answer_question(
     asked_on: date | None,
     follow_up: "FollowUp | None",
     more_pages: int,
+    mode: str = "hybrid",
 ) -> Answer:
+    """`mode` "keyword" or "dense" uses one retriever alone: the benchmark's baselines."""
     question = " ".join(question.split())
     if not engine.dense or not query_terms(question) and len(question) < 3:
         return Answer(question=question, no_answer=True)
     query = search_query(question, follow_up)
     qvec = engine.encoder.encode_one(query)
-    dense_hits = engine.dense.search(qvec, CANDIDATES)
-    keyword_hits = engine.keyword.search(query, CANDIDATES)
+    dense_hits = engine.dense.search(qvec, CANDIDATES) if mode != "keyword" else []
+    keyword_hits = engine.keyword.search(query, CANDIDATES) if mode != "dense" else []
     fused = fuse(dense_hits, keyword_hits)
     meta = engine.store.article_of_passages(fused)
     boosted: set[int] = set()

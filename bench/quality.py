@@ -1,0 +1,130 @@
+"""Answer quality on a news QA pack: answer-hit@k and distractor-hit@k over the text a user sees
+(the excerpts of the top k citations), the share of no_answer, and latency per question.
+
+Usage: newsbot eval PACK_DIR [-k 1,3,5] [--baselines]   (or: python bench/quality.py PACK_DIR ...)
+
+The pack (../shared/eval/README.md): `articles.jsonl.gz` and `questions.jsonl` (`id`, `date`,
+`question`, `answers`, `distractors`). It is ingested once into a data directory under
+bench/.cache keyed by the pack and the settings that shape the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+MODES = {"newsbot (hybrid)": "hybrid", "baseline: keyword only (BM25)": "keyword", "baseline: dense only (FAISS)": "dense"}
+
+
+class PackMissing(Exception):
+    pass
+
+
+@dataclass
+class Row:
+    name: str
+    answer_hit: dict[int, float]
+    distractor_hit: dict[int, float]
+    no_answer: float
+    p50_ms: float
+    p95_ms: float
+
+
+def load_questions(pack: Path) -> list[dict]:
+    if not (pack / "articles.jsonl.gz").is_file() or not (pack / "questions.jsonl").is_file():
+        raise PackMissing(f"no evaluation pack at {pack}: it needs articles.jsonl.gz and questions.jsonl")
+    return [json.loads(line) for line in (pack / "questions.jsonl").read_text().splitlines() if line.strip()]
+
+
+def data_dir_for(pack: Path, settings) -> Path:
+    """One cached data directory per pack and index-shaping settings: a second run embeds nothing."""
+    stat = (pack / "articles.jsonl.gz").stat()
+    key = json.dumps([str(pack.resolve()), stat.st_size, int(stat.st_mtime), settings.model, settings.passage_words])
+    return CACHE / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def hit(strings: list[str], shown: str) -> float:
+    """Share of `strings` found (case-insensitive) in the text shown."""
+    shown = shown.lower()
+    return sum(1 for s in strings if s.lower() in shown) / len(strings) if strings else 0.0
+
+
+def score(engine, questions: list[dict], ks: list[int], mode: str, name: str) -> Row:
+    top = max(ks)
+    answer_hits = {k: 0.0 for k in ks}
+    distractor_hits = {k: 0.0 for k in ks}
+    no_answer, times = 0, []
+    for q in questions:
+        asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
+        answer = engine.ask(q["question"], k=top, asked_on=asked_on, more_pages=0, mode=mode)
+        times.append(answer.took_ms)
+        no_answer += answer.no_answer
+        for k in ks:
+            shown = "\n".join(c.excerpt for c in answer.citations[:k])
+            answer_hits[k] += 1.0 if hit(q["answers"], shown) > 0 else 0.0
+            distractor_hits[k] += hit(q.get("distractors", []), shown)
+    n = max(1, len(questions))
+    times.sort()
+    return Row(
+        name,
+        {k: v / n for k, v in answer_hits.items()},
+        {k: v / n for k, v in distractor_hits.items()},
+        no_answer / n,
+        statistics.median(times) if times else 0.0,
+        times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0.0,
+    )
+
+
+def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=print) -> list[Row]:
+    from retrieval.engine import Engine
+    from retrieval.ingest import ingest
+    from retrieval.settings import EngineSettings
+
+    questions = load_questions(pack)
+    settings = settings or EngineSettings()
+    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
+    with Engine(settings, notice=notice) as engine:
+        report = ingest(engine, [str(pack / "articles.jsonl.gz")])
+        notice(f"index: {report.summary()}")
+        engine.encoder.encode_one("warm up")
+        modes = MODES if baselines else {"newsbot (hybrid)": "hybrid"}
+        return [score(engine, questions, ks, mode, name) for name, mode in modes.items()]
+
+
+def table(rows: list[Row], ks: list[int]) -> str:
+    head = ["variant", *[f"answer@{k}" for k in ks], *[f"distractor@{k}" for k in ks], "no_answer", "p50 ms", "p95 ms"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r.name, *[f"{r.answer_hit[k]:.3f}" for k in ks], *[f"{r.distractor_hit[k]:.3f}" for k in ks],
+                 f"{r.no_answer:.3f}", f"{r.p50_ms:.0f}", f"{r.p95_ms:.0f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pack", type=Path)
+    parser.add_argument("-k", default="1,3,5")
+    parser.add_argument("--baselines", action="store_true")
+    args = parser.parse_args(argv)
+    ks = sorted({int(x) for x in args.k.split(",")})
+    try:
+        rows = evaluate(args.pack, ks, args.baselines, notice=lambda m: print(m, file=sys.stderr))
+    except PackMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(table(rows, ks))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.exit(main(sys.argv[1:]))

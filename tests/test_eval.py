@@ -1,0 +1,54 @@
+"""The quality benchmark's arithmetic on a tiny pack made here (the real packs never run in tests)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from click.testing import CliRunner
+
+from bench import quality
+from newsbot.cli import cli
+
+
+def make_pack(path):
+    path.mkdir()
+    articles = [
+        {"url": "https://t.example/1", "title": "Valmora port reopens", "published": "2025-01-02",
+         "text": "The port of Valmora reopened on Monday.\nHarbour master Ines Quarterman said 42 boats returned."},
+        {"url": "https://t.example/2", "title": "Cider harvest breaks record", "published": "2025-01-03",
+         "text": "Orchards picked a record apple harvest.\nThe cooperative said prices would fall."},
+    ]
+    with gzip.open(path / "articles.jsonl.gz", "wt") as fh:
+        fh.write("\n".join(json.dumps(a) for a in articles))
+    questions = [
+        {"id": "1", "date": "2025-01-05", "question": "How many boats returned to Valmora?", "answers": ["42"], "distractors": ["17", "record", "zzz"]},
+        {"id": "2", "date": "2025-01-05", "question": "Who is the harbour master of Valmora?", "answers": ["Quarterman"], "distractors": ["Orchards", "qqq", "www"]},
+    ]
+    (path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
+
+
+def test_hit_counts_case_insensitive_share():
+    assert quality.hit(["Apple", "pear"], "an apple a day") == 0.5
+    assert quality.hit([], "x") == 0.0
+
+
+def test_tiny_pack_scores_and_caches(tmp_path, settings, monkeypatch):
+    monkeypatch.setattr(quality, "CACHE", tmp_path / "cache")
+    make_pack(tmp_path / "pack")
+    rows = quality.evaluate(tmp_path / "pack", [1, 2], baselines=True, settings=settings, notice=lambda m: None)
+    assert [r.name for r in rows] == list(quality.MODES)
+    hybrid = rows[0]
+    assert hybrid.answer_hit[1] == 1.0 and hybrid.answer_hit[2] == 1.0
+    # distractors: "record" shows up only if the cider article is cited among the top 2
+    assert 0.0 <= hybrid.distractor_hit[1] <= hybrid.distractor_hit[2] <= 1 / 3
+    assert "| newsbot (hybrid) | 1.000 | 1.000 |" in quality.table(rows, [1, 2])
+    notices = []
+    quality.evaluate(tmp_path / "pack", [1], baselines=False, settings=settings, notice=notices.append)
+    assert any("skipped 2" in n for n in notices)  # the second run embeds nothing
+
+
+def test_missing_pack_exits_2(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "nope")], obj={})
+    assert result.exit_code == 2
+    assert "no evaluation pack at" in result.output
