@@ -93,7 +93,7 @@ def parse_date(value: object) -> date | None:
     text = str(value).strip()
     for fmt in ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d"):
         try:
-            return datetime.strptime(text[: len(text)], fmt).date()
+            return datetime.strptime(text, fmt).date()
         except ValueError:
             pass
     try:

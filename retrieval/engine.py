@@ -20,15 +20,15 @@ from datetime import date
 
 import numpy as np
 
-from .answers import Answer, Citation, Suggestion, cut_excerpt
+from .answers import Answer
 from .articles import Article
 from .dense import DenseIndex
 from .embeddings import Encoder, get_encoder, text_hash
 from .errors import NotFound
-from .keyword import KeywordIndex, query_terms
+from .keyword import KeywordIndex
 from .settings import EngineSettings
 from .store import ArticleRow, Store, WriteResult
-from .text import Span, article_sentences, split_passages
+from .text import split_passages
 
 log = logging.getLogger(__name__)
 
@@ -337,5 +337,3 @@ class Engine:
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 
-
-__all__ = ["Answer", "Citation", "Engine", "FollowUp", "Suggestion", "Span", "article_sentences", "cut_excerpt"]
