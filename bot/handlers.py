@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import defaultdict, deque
@@ -94,7 +95,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         return
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_of(message))
     asked_on = message.date.date() if message.date else None
-    result = await asyncio.to_thread(engine_of(context).ask, question, None, asked_on, follow_up)
+    result = await asyncio.to_thread(
+        functools.partial(engine_of(context).ask, question, asked_on=asked_on, follow_up=follow_up)
+    )
     sent = await message.reply_text(render_answer(result), reply_markup=answer_keyboard(result))
     if not result.no_answer:
         conversations_of(context).remember(key_of(message), sent.message_id, result.question, follow_up,

@@ -7,6 +7,7 @@ limit, counted as Telegram counts it, in UTF-16 code units of the text after ent
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 from retrieval.answers import Answer, Citation, Suggestion
@@ -21,8 +22,6 @@ def utf16_len(text: str) -> int:
 
 def visible_text(markup: str) -> str:
     """What Telegram counts: the text with tags removed and entities decoded."""
-    import re
-
     return html.unescape(re.sub(r"<[^>]*>", "", markup))
 
 

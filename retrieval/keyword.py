@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tantivy
 
-from .dense import _write_json_atomic
+from .files import write_json_atomic
 
 STATE = "keyword.json"
 SCHEMA_VERSION = 1
@@ -101,7 +101,7 @@ class KeywordIndex:
                 self._writer.wait_merging_threads()
                 self._writer = None
             self.index.reload()
-            _write_json_atomic(
+            write_json_atomic(
                 self.directory / STATE, {"schema": SCHEMA_VERSION, "synced_seq": synced_seq}
             )
 

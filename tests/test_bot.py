@@ -263,3 +263,54 @@ async def test_webhook_mode_with_secret(fake, bot_settings):
             await application.updater.stop()
             await application.stop()
     engine.close()
+
+
+async def test_start_help_about_new(fake, app):
+    _, start = await ask(fake, ALICE, ALICE, "/start")
+    assert "Just send me a question." in start.params["text"]
+    assert "What happened: Gudkov Calls for Leftist Groups to Join Forces?" in start.params["text"]
+    _, about = await ask(fake, ALICE, ALICE, "/about")
+    assert "I know <b>1</b> articles" in about.params["text"] and "The Moscow Times" in about.params["text"]
+    _, plain_help = await ask(fake, ALICE, ALICE, "/help")
+    _, admin_help = await ask(fake, ADMIN, ADMIN, "/help")
+    assert "/reindex" not in plain_help.params["text"] and "/reindex" in admin_help.params["text"]
+    _, new = await ask(fake, ALICE, ALICE, "/new")
+    assert new.params["text"].startswith("Conversation forgotten.")
+
+
+async def test_flooding_user_is_slowed_down_politely(fake, bot_settings):
+    settings = bot_settings.model_copy(update={"flood_max": 2, "flood_window_s": 60})
+    async with Running(settings):
+        for _ in range(2):
+            _, call = await ask(fake, BOB, BOB, "what did Lukyanova say?")
+            assert "Lukyanova" in call.params["text"]
+        _, warned = await ask(fake, BOB, BOB, "what did Lukyanova say?")
+        assert warned.params["text"] == settings.flood_message
+        n = len(fake.calls)
+        fake.user_sends(BOB, BOB, "what did Lukyanova say?")
+        _, other = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")  # others are not slowed
+        assert "Lukyanova" in other.params["text"]
+        assert all(fake.calls.index(c) < n for c in fake.sent(chat_id=BOB))  # told once only, then silence
+
+
+async def test_newsbot_run_command_polls_and_answers(fake, bot_settings, tmp_path):
+    """The command `make run` starts, as a real process, against the fake server."""
+    import os
+    import signal
+    import sys
+
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": f"{fake.url}/bot",
+           "NEWSBOT_DATA_DIR": str(tmp_path / "run-data"), "HF_HUB_OFFLINE": "1"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "newsbot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for("getUpdates", timeout=60)
+        _, call = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+        assert "Either the party will reform" in call.params["text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert fake.token not in stderr.decode()  # the token never reaches the logs
