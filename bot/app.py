@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 READER_COMMANDS = [
     BotCommand("start", "Greeting and example questions"),
     BotCommand("help", "How to ask"),
+    BotCommand("who", "What a person said"),
     BotCommand("about", "What I know"),
     BotCommand("new", "Forget this conversation"),
 ]
@@ -87,6 +88,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         CommandHandler("about", handlers.about),
         CommandHandler("new", handlers.new),
         CommandHandler("ask", handlers.ask_command),
+        CommandHandler("who", handlers.who),
         CommandHandler("add", admin.add),
         CommandHandler("remove", admin.remove),
         CommandHandler("sources", admin.sources),

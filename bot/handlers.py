@@ -17,7 +17,7 @@ from retrieval.answers import Answer
 from retrieval.engine import Engine, FollowUp
 
 from .conversation import Conversations, chat_key
-from .render import esc, render_answer, render_citations
+from .render import esc, fit, render_answer, render_citations, render_quotes
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -233,6 +233,7 @@ HELP = (
     "reply to one of my answers to follow up.\n\n"
     "Each answer cites the articles it comes from: the title links to the source, and the "
     "sentence that answers is in bold. \"More sources\" shows further citations.\n\n"
+    "/who NAME: what a person said, and who is quoted beside them\n"
     "/about: what I know\n/new: forget this conversation\n/help: this message"
 )
 ADMIN_HELP = (
@@ -267,6 +268,28 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forget the conversation in this chat (and topic)."""
     conversations_of(context).forget(key_of(update.effective_message))
     await update.effective_message.reply_text("Conversation forgotten. Ask me something new.")
+
+
+async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/who NAME: the person's latest statements, how many articles mention them, and the
+    people most often quoted beside them."""
+    message = update.effective_message
+    name = " ".join(context.args or [])
+    if not name:
+        await message.reply_text("Usage: /who NAME, e.g. /who Lukyanova")
+        return
+    profile = await asyncio.to_thread(engine_of(context).profile, name)
+    if not profile.articles:
+        await message.reply_text(f"{esc(name)} is not mentioned in the covered news.")
+        return
+    header = (
+        f"<b>{esc(profile.name)}</b>: mentioned in {profile.articles} "
+        f"article{'s' if profile.articles != 1 else ''}."
+    )
+    if profile.beside:
+        header += f"\nOften quoted beside: {esc(', '.join(profile.beside))}."
+    blocks = render_quotes(profile.quotes[:5], "<b>Latest statements</b>") or ["No statements attributed to them."]
+    await message.reply_text(fit(blocks, header))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

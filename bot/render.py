@@ -75,8 +75,28 @@ def fit(blocks: list[str], header: str = "", limit: int = MAX_UNITS) -> str:
     return out
 
 
+def render_quote(q) -> str:
+    """One statement: the quote (in quotation marks when direct), its cue, and its source."""
+    text = esc(_shorten(q.quote, 600))
+    if q.kind == "direct":
+        text = f"“{text}”"
+    when = f", {_date(q.published)}" if q.published else ""
+    return f"<blockquote>{text}</blockquote>\n<i>{esc(q.cue)}</i> · {_link(q.title, q.url)}{esc(when)}"
+
+
+def render_quotes(quotes: list, header: str | None = None) -> list[str]:
+    if not quotes:
+        return []
+    speaker = quotes[0].speaker
+    return [header or f"<b>What {esc(speaker)} said</b>", *[render_quote(q) for q in quotes]]
+
+
 def render_answer(answer: Answer) -> str:
-    """The whole reply: citations, or a plain no-answer with the closest headlines."""
+    """The whole reply: the person's statements when asked what someone said, then the
+    citations; or a plain no-answer with the closest headlines."""
+    if answer.quotes:
+        sources = [render_citation(c) for c in answer.citations]
+        return fit(render_quotes(answer.quotes) + (["<b>Sources</b>", *sources] if sources else []))
     if answer.no_answer:
         return render_no_answer(answer.suggestions)
     return render_citations(answer.citations)

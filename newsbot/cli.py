@@ -17,7 +17,7 @@ import click
 
 from retrieval.errors import NewsbotError
 
-from .console import err, print_answer, progress_for
+from .console import err, print_answer, print_quotes, progress_for
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -158,6 +158,35 @@ def chat(ctx: click.Context) -> None:
             if not answer.no_answer:
                 follow_up.questions = [*follow_up.questions[-2:], question]
                 follow_up.article_keys = [c.article_id for c in answer.citations]
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--about", help="Only statements about this topic.")
+@click.option("--json", "as_json", is_flag=True, help="Print {name, about, quotes: [...]} (the full list).")
+@click.pass_context
+def quotes(ctx: click.Context, name: str, about: str | None, as_json: bool) -> None:
+    """Every statement the covered news attributes to NAME, newest first."""
+    from dataclasses import asdict
+
+    with open_engine(ctx) as engine:
+        found = engine.quotes(name, about)
+    if as_json:
+        click.echo(json.dumps({"name": name, "about": about, "quotes": [asdict(q) for q in found]}, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(f"No statements attributed to {name} in the covered news.")
+    print_quotes(found)
+
+
+@cli.command("eval-quotes", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def eval_quotes(args: tuple[str, ...]) -> None:
+    """Who-said-what quality on a PolNeAR pack: eval-quotes PACK_DIR (bench/quotes.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench import quotes as bench_quotes
+
+    sys.exit(bench_quotes.main(list(args)))
 
 
 @cli.command("list")

@@ -18,7 +18,17 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def print_quotes(quotes: list) -> None:
+    for q in quotes:
+        marks = ("“", "”") if q.kind == "direct" else ("", "")
+        out.print(f"[bold]{escape(q.speaker)}[/bold] ({q.cue}): {marks[0]}{escape(q.quote)}{marks[1]}")
+        out.print(f"    [dim]{escape(q.title)}, {q.published or 'undated'} {escape(q.url)}[/dim]")
+
+
 def print_answer(answer: Answer) -> None:
+    if answer.quotes:
+        print_quotes(answer.quotes)
+        out.print("")
     if answer.no_answer:
         out.print("I found nothing in the covered news that answers this.")
         if answer.suggestions:

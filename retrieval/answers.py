@@ -45,6 +45,8 @@ class Answer:
     id: object = None
     #: Citations beyond the first page, for "More sources".
     more: list[Citation] = field(default_factory=list)
+    #: Statements of the person asked about ("what did X say?"), newest first; else empty.
+    quotes: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""

@@ -28,11 +28,23 @@ from .errors import NotFound
 from .keyword import KeywordIndex
 from .settings import EngineSettings
 from .store import ArticleRow, Store, WriteResult
+from .quotes import (
+    PRONOUNS,
+    Quote,
+    extract as extract_attributions,
+    find_quotes,
+    name_key,
+    speaker_matches,
+    speaker_question,
+)
 from .text import split_passages
 
 log = logging.getLogger(__name__)
 
 Notice = Callable[[str], None]
+
+#: Quotes an answer lists at most (`newsbot quotes` lists them all).
+QUOTES_IN_ANSWER = 10
 
 
 @dataclass
@@ -41,6 +53,16 @@ class FollowUp:
 
     questions: list[str] = field(default_factory=list)
     article_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    """What /who shows about a person."""
+
+    name: str
+    articles: int
+    quotes: list[Quote]
+    beside: list[str]
 
 
 def embedded_text(title: str, passage: str) -> str:
@@ -259,8 +281,9 @@ class Engine:
         self.notice(f"The data directory {self.dir} is empty: indexing the default corpus in {corpus}.")
         ingest(self, [str(corpus)])
 
-    def prepare(self, articles: list[Article]) -> list[tuple[Article, list, list[bytes], dict[bytes, np.ndarray]]]:
-        """Split and embed a batch of articles (the slow part, done outside any lock)."""
+    def prepare(self, articles: list[Article]) -> list[tuple]:
+        """Split, embed and find the attributions of a batch of articles (the slow part, done
+        outside any lock)."""
         prepared = []
         texts: dict[bytes, str] = {}
         for article in articles:
@@ -268,20 +291,20 @@ class Engine:
             embedded = [embedded_text(article.title, article.text[p.start : p.end]) for p in passages]
             hashes = [text_hash(t) for t in embedded]
             texts.update(zip(hashes, embedded))
-            prepared.append((article, passages, hashes))
+            prepared.append((article, passages, hashes, extract_attributions(article.text)))
         cached = self.store.cached_vectors(self.settings.model, list(texts))
         todo = [h for h in texts if h not in cached]
         fresh = dict(zip(todo, self.encoder.encode([texts[h] for h in todo]))) if todo else {}
         return [
-            (article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh})
-            for article, passages, hashes in prepared
+            (article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh}, found)
+            for article, passages, hashes, found in prepared
         ]
 
-    def write(self, prepared: list[tuple[Article, list, list[bytes], dict[bytes, np.ndarray]]]) -> list[WriteResult]:
+    def write(self, prepared: list[tuple]) -> list[WriteResult]:
         """Store each prepared article in its own transaction, then bring the indexes up to date."""
         results = [
-            self.store.write_article(article, passages, hashes, vectors, self.settings.model)
-            for article, passages, hashes, vectors in prepared
+            self.store.write_article(article, passages, hashes, vectors, self.settings.model, found)
+            for article, passages, hashes, vectors, found in prepared
         ]
         self.catch_up()
         return results
@@ -313,6 +336,41 @@ class Engine:
             "data_dir": str(self.dir),
         }
 
+    def quotes(self, name: str, about: str | None = None) -> list[Quote]:
+        """Every statement attributed to the person `name` stands for, newest coverage first,
+        only those about `about` when a topic is given."""
+        return find_quotes(self.store, name, about)
+
+    def profile(self, name: str) -> "Profile":
+        """A person at a glance: statements, articles mentioning them, people quoted beside them."""
+        from collections import Counter
+
+        found = self.quotes(name)
+        display = found[0].speaker if found else name
+        surname = max(name_key(name) or [name.lower()], key=len)
+        articles = self.store.articles_mentioning(surname)
+        beside = Counter(
+            s for s in self.store.speakers_in(articles) if not speaker_matches(name, s)
+        )
+        return Profile(display, len(articles), found, [s for s, _ in beside.most_common(5)])
+
+    def _quotes_for(self, question: str, asked_on: date | None, follow_up: FollowUp | None) -> list[Quote]:
+        """Quotes answering "what did X say (about Y)?"; X may be a person named earlier in
+        the conversation ("and what did she say about Mironov?")."""
+        asked = speaker_question(question)
+        if asked is None:
+            return []
+        who, topic = asked
+        if who.lower() in PRONOUNS and follow_up:
+            earlier = [speaker_question(q) for q in reversed(follow_up.questions)]
+            named = [e[0] for e in earlier if e and e[0].lower() not in PRONOUNS]
+            if not named:
+                return []
+            who = named[0]
+        cutoff = asked_on.isoformat() if asked_on else None
+        quotes = [q for q in self.quotes(who, topic) if not (cutoff and q.published and q.published > cutoff)]
+        return quotes[:QUOTES_IN_ANSWER]
+
     def ask(
         self,
         question: str,
@@ -334,6 +392,9 @@ class Engine:
             answer = answer_question(
                 self, question, k or self.settings.citations, asked_on, follow_up, more_pages, mode
             )
+            answer.quotes = self._quotes_for(question, asked_on, follow_up)
+            if answer.quotes and answer.no_answer:
+                answer.no_answer = False  # the person's statements answer it
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 

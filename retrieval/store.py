@@ -23,7 +23,7 @@ import numpy as np
 from .articles import Article
 from .text import Passage
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -100,7 +100,46 @@ def _m002(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_m001, _m002]
+def _m003(db: sqlite3.Connection) -> None:
+    """Attributions (who said what), found at ingest; existing articles are read once here."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE attributions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            passage_id INTEGER,
+            speaker TEXT NOT NULL,
+            is_person INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            cue TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL
+        );
+        CREATE INDEX attributions_article ON attributions(article_id);
+        CREATE INDEX attributions_speaker ON attributions(speaker COLLATE NOCASE)
+        """,
+    )
+    from .quotes import extract
+
+    for article_id, text in db.execute("SELECT id, text FROM articles").fetchall():
+        spans = db.execute("SELECT id, start, end FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+        _insert_attributions(db, article_id, extract(text), spans)
+
+
+def _insert_attributions(db: sqlite3.Connection, article_id: int, found: list, passages: list) -> None:
+    """Store an article's attributions, each with the passage it sits in."""
+    for a in found:
+        passage_id = next((pid for pid, start, end in passages if start <= a.start < end), None)
+        db.execute(
+            "INSERT INTO attributions (article_id, passage_id, speaker, is_person, quote, cue, kind, start, end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, passage_id, a.speaker, int(a.is_person), a.quote, a.cue, a.kind, a.start, a.end),
+        )
+
+
+MIGRATIONS = [_m001, _m002, _m003]
 
 
 @dataclass(frozen=True)
@@ -257,6 +296,7 @@ class Store:
         embed_hashes: list[bytes],
         new_vectors: dict[bytes, np.ndarray],
         model: str,
+        attributions: list | None = None,
     ) -> WriteResult:
         """Insert or update one article with its passages and vectors, in one transaction."""
         with self.transaction() as db:
@@ -323,6 +363,9 @@ class Store:
                 )
                 first = first if first is not None else cur.lastrowid
                 last = cur.lastrowid
+            db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
+            spans = db.execute("SELECT id, start, end FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+            _insert_attributions(db, article_id, attributions or [], spans)
             seq = self._log(db, "add", article_id, first, last)
             db.execute("UPDATE articles SET seq = ? WHERE id = ?", (seq, article_id))
             return WriteResult(status, article_id, len(passages))
@@ -444,6 +487,32 @@ class Store:
                 (model,),
             )
             return cur.rowcount
+
+    # --- attributions --------------------------------------------------------------------
+    def attributions_of(self, candidates: Iterable[str]) -> list[sqlite3.Row]:
+        """Attributions to people whose name contains any of these words (the caller checks the
+        whole name), with their article, newest coverage first."""
+        words = [w for w in candidates if w]
+        if not words:
+            return []
+        where = " OR ".join("t.speaker LIKE ?" for _ in words)
+        return self._query(
+            "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
+            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND ({where}) "
+            "ORDER BY COALESCE(a.published, '') DESC, a.id DESC, t.start",
+            [f"%{w}%" for w in words],
+        )
+
+    def articles_mentioning(self, word: str) -> list[int]:
+        return [r[0] for r in self._query("SELECT id FROM articles WHERE text LIKE ?", (f"%{word}%",))]
+
+    def speakers_in(self, article_ids: list[int]) -> list[str]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        return [r[0] for r in self._query(
+            f"SELECT speaker FROM attributions WHERE is_person = 1 AND article_id IN ({marks})", article_ids
+        )]
 
     # --- conversations and feedback (used by the bot) -----------------------------------
     def load_conversation(self, chat_key: str, max_age_s: float) -> dict | None:

@@ -104,7 +104,7 @@ def test_follow_up_carries_the_subject(engine):
 
 def test_answer_json_contract(engine):
     data = engine.ask("what did Lukyanova say?").to_json()
-    assert set(data) == {"question", "no_answer", "citations", "suggestions", "took_ms"}
+    assert set(data) == {"question", "no_answer", "citations", "suggestions", "quotes", "took_ms"}
     citation = data["citations"][0]
     assert set(citation) == {
         "rank", "url", "title", "outlet", "published", "excerpt", "highlights", "score",

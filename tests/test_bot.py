@@ -314,3 +314,16 @@ async def test_newsbot_run_command_polls_and_answers(fake, bot_settings, tmp_pat
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert fake.token not in stderr.decode()  # the token never reaches the logs
+
+
+async def test_what_did_she_say_lists_her_statements_and_who(fake, app):
+    _, call = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+    text = call.params["text"]
+    assert text.startswith("<b>What Yelena Lukyanova said</b>")
+    assert "“Either the party will reform, or it will face hard times”" in text
+    assert "several regional branches of A Just Russia" in text and "The Left Turn" in text
+    _, who = await ask(fake, BOB, BOB, "/who Lukyanova")
+    assert who.params["text"].startswith("<b>Yelena Lukyanova</b>: mentioned in 1 article.")
+    assert "Often quoted beside: " in who.params["text"] and "Gennady Gudkov" in who.params["text"]
+    _, nobody = await ask(fake, BOB, BOB, "/who Smithers")
+    assert nobody.params["text"] == "Smithers is not mentioned in the covered news."

@@ -1,0 +1,205 @@
+"""Who said what, measured on PolNeAR: precision, recall and F1 of `newsbot quotes <surname>`.
+
+Usage: newsbot eval-quotes PACK_DIR   (or: python bench/quotes.py PACK_DIR [--extract-only])
+
+For every speaker named (not a pronoun or a description) in at least two annotated
+attributions, the quotes newsbot returns for the speaker's surname are compared with the
+annotated attributions whose source resolves to that person (a pronoun source resolves to the
+nearest named source before it in the article, "where the text allows"). A returned quote
+matches an annotated one from the same article when their texts overlap by at least half of the
+shorter (word tokens). Micro-averaged over speakers; also split by direct quotes and reported
+speech (an annotated content in quotation marks is direct).
+
+`--extract-only` runs the extractor on the pack's texts without building an index (for quick
+iteration); the default ingests the pack with the real pipeline and asks the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+PRONOUNS = {"he", "she", "him", "her", "his", "they", "them", "their", "it", "its", "we", "i", "you",
+            "who", "which", "that", "this", "these", "those", "one", "us", "me", "our", "my"}
+TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", "secretary", "gen"}
+_WORD = re.compile(r"\w+")
+
+
+class PackMissing(Exception):
+    pass
+
+
+def words(text: str) -> Counter:
+    return Counter(w.lower() for w in _WORD.findall(text))
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Texts overlap by at least half of the shorter, in word tokens."""
+    wa, wb = words(a), words(b)
+    shorter = min(sum(wa.values()), sum(wb.values()))
+    return shorter > 0 and sum((wa & wb).values()) >= shorter / 2
+
+
+def is_named(source: str) -> bool:
+    tokens = source.split()
+    if not tokens or source.lower() in PRONOUNS:
+        return False
+    first = tokens[0].strip("“\"'")
+    return first[:1].isupper() and first.lower() not in ("the", "a", "an", "another", "some", "many")
+
+
+def surname(source: str, text: str = "") -> str:
+    """The person's key: the last name, found in the article when the source gives only one
+    name ("Bernie" in an article about "Bernie Sanders" is Sanders)."""
+    tokens = [t.strip(",.’'").removesuffix("’s").removesuffix("'s") for t in source.split()]
+    tokens = [t for t in tokens if t and t.lower().rstrip(".") not in TITLE_WORDS]
+    if not tokens:
+        return ""
+    if len(tokens) == 1 and text:
+        runs = Counter(
+            m.group().split()[-1] for m in re.finditer(r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2}", text)
+            if tokens[0] in m.group().split()
+        )
+        if runs:
+            return runs.most_common(1)[0][0].lower()
+    return tokens[-1].lower()
+
+
+def is_direct(content: str) -> bool:
+    return content.strip()[:1] in "“\"'`‘"
+
+
+@dataclass
+class Gold:
+    article: str
+    person: str  # surname key
+    content: str
+    direct: bool
+
+
+def load(pack: Path) -> tuple[dict[str, dict], list[Gold], list[str]]:
+    if not (pack / "articles.jsonl").is_file() or not (pack / "attributions.jsonl").is_file():
+        raise PackMissing(f"no PolNeAR pack at {pack}: it needs articles.jsonl and attributions.jsonl")
+    articles = {a["id"]: a for a in map(json.loads, (pack / "articles.jsonl").read_text().splitlines())}
+    rows = [json.loads(line) for line in (pack / "attributions.jsonl").read_text().splitlines() if line.strip()]
+    rows.sort(key=lambda r: (r["article"], r["source_spans"][0][0] if r["source_spans"] else 0))
+    gold, named_counts = [], Counter()
+    last_named: dict[str, str] = {}
+    for r in rows:
+        source = r["source"].strip()
+        if is_named(source):
+            key = surname(source, articles[r["article"]]["text"])
+            last_named[r["article"]] = key
+            named_counts[key] += 1
+        elif source.lower() in ("he", "she", "him", "her") and r["article"] in last_named:
+            key = last_named[r["article"]]
+        else:
+            continue
+        gold.append(Gold(r["article"], key, r["content"], is_direct(r["content"])))
+    speakers = sorted(k for k, n in named_counts.items() if n >= 2 and k)
+    return articles, gold, speakers
+
+
+def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], speakers: list[str]) -> dict:
+    """`returned[surname]`: (article id, quote text, kind) items."""
+    by_person: dict[str, list[Gold]] = defaultdict(list)
+    for g in gold:
+        by_person[g.person].append(g)
+    totals = {kind: Counter() for kind in ("all", "direct", "reported")}
+    for person in speakers:
+        mine = returned.get(person, [])
+        theirs = by_person[person]
+        for article, quote, kind in mine:
+            ok = any(g.article == article and overlaps(quote, g.content) for g in theirs)
+            for bucket in ("all", kind):
+                totals[bucket]["returned"] += 1
+                totals[bucket]["correct"] += ok
+        for g in theirs:
+            found = any(article == g.article and overlaps(quote, g.content) for article, quote, _ in mine)
+            for bucket in ("all", "direct" if g.direct else "reported"):
+                totals[bucket]["gold"] += 1
+                totals[bucket]["found"] += found
+    out = {}
+    for bucket, t in totals.items():
+        p = t["correct"] / t["returned"] if t["returned"] else 0.0
+        r = t["found"] / t["gold"] if t["gold"] else 0.0
+        out[bucket] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                       "returned": t["returned"], "gold": t["gold"]}
+    out["speakers"] = len(speakers)
+    return out
+
+
+def returned_by_extractor(articles: dict[str, dict], speakers: list[str]) -> dict[str, list]:
+    from retrieval.articles import Article
+    from retrieval.quotes import extract, speaker_matches
+
+    out: dict[str, list] = defaultdict(list)
+    for aid, a in articles.items():
+        text = Article(title=a["title"] or "untitled", text=a["text"]).text
+        for q in extract(text):
+            if not q.is_person:
+                continue
+            for person in speakers:
+                if speaker_matches(person, q.speaker):
+                    out[person].append((aid, q.quote, q.kind))
+    return out
+
+
+def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str], notice=print) -> dict[str, list]:
+    from retrieval.engine import Engine
+    from retrieval.ingest import ingest_items
+    from retrieval.settings import EngineSettings
+    from retrieval.sources import Item, article_from_record
+
+    settings = EngineSettings()
+    stat = (pack / "articles.jsonl").stat()
+    key = hashlib.sha1(json.dumps([str(pack.resolve()), stat.st_size, settings.model, settings.passage_words]).encode()).hexdigest()[:10]
+    settings = settings.model_copy(update={"data_dir": CACHE / f"{pack.name}-{key}", "corpus_dir": pack / "none"})
+    out: dict[str, list] = defaultdict(list)
+    with Engine(settings, notice=notice) as engine:
+        items = [Item(aid, article_from_record({**a, "url": f"polnear:{aid}", "id": aid, "title": a["title"] or aid}, settings))
+                 for aid, a in articles.items()]
+        notice(f"index: {ingest_items(engine, items).summary()}")
+        for person in speakers:
+            for q in engine.quotes(person):
+                out[person].append((q.article_id, q.quote, q.kind))
+    return out
+
+
+def table(result: dict) -> str:
+    lines = ["| attributions | precision | recall | F1 | returned | annotated |", "|---|---|---|---|---|---|"]
+    for bucket in ("all", "direct", "reported"):
+        r = result[bucket]
+        lines.append(f"| {bucket} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['returned']} | {r['gold']} |")
+    return "\n".join(lines) + f"\n\n{result['speakers']} speakers named in at least two attributions."
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pack", type=Path)
+    parser.add_argument("--extract-only", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        articles, gold, speakers = load(args.pack)
+    except PackMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.extract_only:
+        returned = returned_by_extractor(articles, speakers)
+    else:
+        returned = returned_by_engine(args.pack, articles, speakers, notice=lambda m: print(m, file=sys.stderr))
+    print(table(score(returned, gold, speakers)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.exit(main(sys.argv[1:]))

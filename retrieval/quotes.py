@@ -1,0 +1,416 @@
+"""Who said what: attributions found in an article's text, by rules.
+
+Direct quotes ("…," Lukyanova said; Lukyanova said: "…"; a quote that runs on into the next
+paragraphs) and reported speech (Lukyanova told The Moscow Times that …; …, said a senior
+official; according to Mukhin, …), each with its speaker, cue, kind and character offsets. The
+speaker is resolved to the person it stands for within the article: a surname to the full name
+mentioned before it, "he"/"she" to the last person quoted, titles (Mr., Sen., Prime Minister)
+ignored.
+
+Nothing here is keyed to any data set: the rules are those of English news style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import paragraph_spans, split_sentences
+
+CUES = (
+    "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
+    "claimed|claims|warned|warns|asked|asks|replied|insisted|insists|recalled|acknowledged|announced|"
+    "suggested|suggests|continued|tweeted|declared|urged|predicted|believes|believed|contended|"
+    "emphasized|stressed|observed|remarked|conceded|admitted|complained|responded|maintained|"
+    "agreed|quoted|reported|reports|asserted|alleged|testified|cautioned|countered|conceded|"
+    "confirmed|denied|estimated|joked|mused|pointed out|went on"
+)
+_CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
+# Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
+_ADVERB = r"(?:\s+(?:also|later|then|previously|once|recently|repeatedly|again|earlier|further|simply|bluntly|flatly|publicly|privately))?"
+_TIME = r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|last\s+week|this\s+week|in\s+a\s+statement|in\s+an\s+interview|in\s+a\s+tweet|on\s+Twitter)(?:\s+(?:night|morning|afternoon|evening))?)?"
+
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+PLURAL_PRONOUNS = {"they", "we", "i", "you", "it", "who", "which"}
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sen", "senator", "rep", "representative",
+    "gov", "governor", "president", "vice", "prime", "minister", "secretary", "judge", "justice",
+    "chairman", "chairwoman", "chair", "director", "general", "gen", "col", "colonel", "lt", "sgt",
+    "capt", "captain", "chief", "mayor", "speaker", "leader", "attorney", "king", "queen", "prince",
+    "princess", "pope", "rev", "reverend", "sir", "lord", "lady", "former", "deputy", "ambassador",
+    "commissioner", "councillor", "councilman", "councilwoman", "officer", "spokesman",
+    "spokeswoman", "spokesperson", "founder", "ceo", "candidate", "nominee", "adviser", "advisor",
+    "analyst", "lawyer", "editor", "manager", "coach", "head", "state", "foreign", "defense",
+    "defence", "interior", "finance", "house", "senate", "white", "federal", "u.s", "us",
+    "democratic", "republican", "gop", "party", "presidential",
+}
+# Capitalized at the start of a sentence without being names.
+_COMMON_START = {
+    "the", "a", "an", "another", "some", "many", "several", "one", "other", "two", "three", "most",
+    "both", "his", "her", "their", "its", "our", "this", "that", "these", "those", "but", "and",
+    "however", "meanwhile", "still", "yet", "so", "also", "then", "now", "later", "in", "on", "at",
+    "for", "with", "as", "after", "before", "when", "while", "if", "although", "though", "because",
+    "according", "political", "senior", "top", "local", "critics", "officials", "experts",
+    "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
+}
+_OPEN = "“\"‘"
+_QUOTE_TOKEN = re.compile(r"“|”|''|``|\"")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class Attribution:
+    speaker: str  # the person (full name as the article gives it) or a description
+    is_person: bool
+    quote: str
+    cue: str
+    kind: str  # "direct" | "reported"
+    start: int  # offsets of the quote (content) in the article text
+    end: int
+    speaker_start: int = -1
+    speaker_end: int = -1
+
+
+# --- names ---------------------------------------------------------------------------------
+def _clean_token(token: str) -> str:
+    return token.strip(",.;:!?()[]\"“”‘’'").removesuffix("’s").removesuffix("'s")
+
+
+def name_runs(phrase: str) -> list[list[str]]:
+    """Runs of capitalized words: candidate names ("Political analyst Alexei Mukhin" gives
+    ["Political"], ["Alexei", "Mukhin"])."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for raw in phrase.split():
+        token = _clean_token(raw)
+        if token and _NAME_TOKEN.match(token) and not token.isdigit():
+            current.append(token)
+            if raw.endswith((",", ";", ":")):
+                runs.append(current)
+                current = []
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def strip_titles(tokens: list[str]) -> list[str]:
+    """'French Prime Minister Manuel Valls' -> ['Manuel', 'Valls']; 'Mr. Obama' -> ['Obama']."""
+    last_title = -1
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower().rstrip(".") in TITLES:
+            last_title = i
+    rest = tokens[last_title + 1 :]
+    return [t for t in rest if t.lower().rstrip(".") not in ("jr", "sr", "iii", "ii")] or rest
+
+
+def person_name(subject: str) -> str | None:
+    """The person a subject phrase names, or None for a description ("a senior official")."""
+    first_segment = re.split(r",|\bwho\b|\bwhich\b", subject, maxsplit=1)[0]
+    runs = name_runs(first_segment)
+    words = first_segment.split()
+    if runs and words and _clean_token(words[0]) == runs[0][0] and runs[0][0].lower() in _COMMON_START:
+        runs[0] = runs[0][1:]
+    runs = [r for r in runs if r]
+    if not runs:
+        return None
+    tokens = strip_titles(runs[-1])
+    if not tokens or all(t.lower().rstrip(".") in TITLES for t in tokens):
+        return None
+    return " ".join(tokens)
+
+
+def name_key(name: str) -> list[str]:
+    """Tokens a name is matched by: lower-case, titles and possessives dropped."""
+    tokens = [_clean_token(t).lower() for t in name.split()]
+    return [t for t in tokens if t and t.rstrip(".") not in TITLES]
+
+
+def speaker_matches(query: str, speaker: str) -> bool:
+    """'Lukyanova', 'Yelena Lukyanova' and 'Mrs. Lukyanova' all match 'Yelena Lukyanova'."""
+    wanted, have = name_key(query), set(name_key(speaker))
+    return bool(wanted) and all(w in have for w in wanted)
+
+
+class Resolver:
+    """Resolves speakers within one article: surnames to the full name met before, pronouns to
+    the last person quoted."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
+        for match in re.finditer(r"(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+", text):
+            raw = match.group().split()
+            # A run cut by a sentence end ("Mironov. But Mukhin") or led by a common word is
+            # not one name: keep what follows the last such break.
+            cut = 0
+            for i, token in enumerate(raw[:-1]):
+                bare = token.rstrip(".").lower()
+                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in _COMMON_START:
+                    cut = i + 1
+            tokens = strip_titles([_clean_token(t) for t in raw[cut:]])
+            if len(tokens) >= 2:
+                self.mentions.append((match.start(), tokens))
+        self.last_person: str | None = None
+
+    def full_name(self, name: str, at: int) -> str:
+        tokens = name.split()
+        if len(tokens) != 1:
+            return name
+        surname = tokens[0]
+        best = None
+        for offset, full in self.mentions:
+            if full[-1] == surname and full != tokens:
+                if offset <= at or best is None:
+                    best = full
+        return " ".join(best) if best else name
+
+    def resolve(self, subject: str, at: int) -> tuple[str, bool]:
+        """(speaker, is_person) for a subject phrase found at offset `at`."""
+        word = subject.strip().lower()
+        if word in PRONOUNS:
+            if self.last_person:
+                return self.last_person, True
+            return word, False
+        if word in PLURAL_PRONOUNS:
+            return word, False
+        name = person_name(subject)
+        if name is None:
+            return " ".join(subject.split()).lower(), False
+        full = self.full_name(name, at)
+        self.last_person = full
+        return full, True
+
+
+# --- quote spans ---------------------------------------------------------------------------
+def quote_spans(paragraph: str) -> list[tuple[int, int, bool]]:
+    """(start, end, closed) of each quotation in a paragraph, marks included. An opening mark
+    with no closing one runs to the paragraph's end (news style for multi-paragraph quotes)."""
+    spans = []
+    open_at: int | None = None
+    open_mark = ""
+    for match in _QUOTE_TOKEN.finditer(paragraph):
+        mark = match.group()
+        if open_at is None:
+            if mark in ("”",):
+                continue  # a stray closing mark
+            if mark == "''" and not (match.start() == 0 or paragraph[match.start() - 1] in " (\n"):
+                continue
+            if mark == '"' and match.end() < len(paragraph) and paragraph[match.end()].isspace() and match.start() > 0:
+                continue
+            open_at, open_mark = match.start(), mark
+        else:
+            closes = {"“": ("”", '"'), '"': ('"', "”"), "''": ("''", "”", '"'), "``": ("''",)}[open_mark]
+            if mark in closes:
+                spans.append((open_at, match.end(), True))
+                open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(paragraph), False))
+    return spans
+
+
+def _inner(paragraph: str, start: int, end: int) -> tuple[int, int]:
+    """The quote without its marks and the comma before the closing mark."""
+    s, e = start, end
+    while s < e and paragraph[s] in "“\"'`‘ ":
+        s += 1
+    while e > s and paragraph[e - 1] in "”\"'’ ":
+        e -= 1
+    while e > s and paragraph[e - 1] in ",":
+        e -= 1
+    return s, e
+
+
+# After a quote: ', Gudkov said', ' said the official, who', ' he told reporters'.
+_AFTER_NAME_CUE = re.compile(
+    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE}){_TIME}\b",
+)
+_AFTER_CUE_NAME = re.compile(
+    rf"^[\s,]*(?P<cue>{_CUE})\s+(?P<subject>[^,.;:!?“”\"]{{1,80}}?)(?=\s*(?:[,.;:!?]|$|\s+(?:who|which|in|at|on|during|after|before|to)\b))"
+)
+# Before a quote: 'Lukyanova said: ', 'Another commenter said, ', 'he told the paper'.
+_BEFORE = re.compile(
+    rf"(?P<subject>(?:^|(?<=[\s(]))(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE})(?:\s+[^“\"]{{0,40}}?)?{_TIME}\s*[:,]?\s*$"
+)
+
+
+def _subject_ok(subject: str) -> bool:
+    words = subject.split()
+    if not 1 <= len(words) <= 7:
+        return False
+    lower = subject.lower()
+    if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an") for w in words[-1:]):
+        return False
+    return not re.search(r"[“”\"]", lower)
+
+
+def extract(text: str) -> list[Attribution]:
+    """Every attribution found in an article's text (paragraphs separated by blank lines)."""
+    resolver = Resolver(text)
+    found: list[Attribution] = []
+    last_direct: tuple[str, bool, int] | None = None  # speaker, is_person, paragraph index
+    covered: list[tuple[int, int]] = []
+    paragraphs = paragraph_spans(text)
+    for p_index, para in enumerate(paragraphs):
+        ptext = text[para.start : para.end]
+        spans = quote_spans(ptext)
+        prev_speaker: tuple[str, bool, str] | None = None
+        for q_index, (qs, qe, closed) in enumerate(spans):
+            inner_s, inner_e = _inner(ptext, qs, qe)
+            words = len(ptext[inner_s:inner_e].split())
+            speaker = None
+            after = ptext[qe : qe + 160]
+            next_quote = spans[q_index + 1][0] - qe if q_index + 1 < len(spans) else None
+            if next_quote is not None:
+                after = after[:next_quote]
+            sentence_start = max(ptext.rfind(". ", 0, qs), ptext.rfind("? ", 0, qs), ptext.rfind("! ", 0, qs))
+            before = ptext[max(sentence_start + 1, 0) : qs]
+            if closed and (m := _AFTER_CUE_NAME.match(after)) and _subject_ok(m["subject"]):
+                speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
+            elif closed and (m := _AFTER_NAME_CUE.match(after)) and _subject_ok(m["subject"]):
+                speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
+            elif (m := _BEFORE.search(before)) and _subject_ok(m["subject"]):
+                speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
+            elif prev_speaker and not ptext[spans[q_index - 1][1] : qs].strip(" ,.;:") .count(" ") > 8:
+                speaker = prev_speaker  # "…," he said, "…" or a second quote in his paragraph
+            elif qs == 0 and last_direct and p_index - last_direct[2] <= 2 and words >= 4:
+                speaker = (last_direct[0], last_direct[1], "said")  # a quote paragraph that follows his
+            if speaker is None:
+                continue
+            if words < 4 and speaker is not prev_speaker:
+                # A phrase in quotation marks inside a sentence is part of that sentence's
+                # reported speech, not a quote of its own.
+                if ptext[max(0, qs - 2) : qs].strip() and not _BEFORE.search(before):
+                    continue
+            prev_speaker = speaker
+            last_direct = (speaker[0], speaker[1], p_index)
+            if speaker[1]:
+                resolver.last_person = speaker[0]
+            found.append(Attribution(speaker[0], speaker[1], ptext[inner_s:inner_e], speaker[2].lower(), "direct",
+                                     para.start + inner_s, para.start + inner_e))
+            covered.append((para.start + qs, para.start + qe))
+        found += _reported(text, para.start, ptext, resolver, covered)
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+# --- reported speech -----------------------------------------------------------------------
+_LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In\s+a\s+statement|On\s+\w+),?\s+)?"
+_TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
+_OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
+_REPORTED_FRONT = re.compile(
+    rf"^{_LEAD}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
+    rf"(?:(?P<tell>{_TELL}){_OBJECT}|(?P<cue>{_CUE})){_TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
+    re.S,
+)
+_REPORTED_BACK = re.compile(
+    rf"^(?P<content>.{{20,}}?),\s+(?:(?P<cue1>{_CUE})\s+(?P<subject1>[^,]{{1,80}}?)|(?P<subject2>(?:[\w'’.-]+\s+){{0,5}}?[\w'’.-]+)\s+(?P<cue2>{_CUE}))(?:,.*|\s+(?:in|on|at|during|who)\b.*)?[.!?]?$",
+    re.S,
+)
+_ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
+_REPORTING_CUES = re.compile(rf"^(?:{_CUE})$")
+
+
+def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: list[tuple[int, int]]) -> list[Attribution]:
+    out = []
+    for sentence in split_sentences(ptext, base):
+        s_text = text[sentence.start : sentence.end]
+        if any(cs <= sentence.start < ce or cs < sentence.end <= ce for cs, ce in covered):
+            continue
+        if s_text.lstrip().startswith(tuple(_OPEN)):
+            continue
+        attribution = None
+        m = _REPORTED_FRONT.match(s_text)
+        if m and _subject_ok(m["subject"]) and not m["subject"].lower().startswith(("if ", "when ")):
+            subject, cue, content_at = m["subject"], m["tell"] or m["cue"], m.start("content")
+            attribution = (subject, m.start("subject"), cue, content_at, len(s_text.rstrip(" .")))
+        elif (m := _ACCORDING.match(s_text)):
+            subject = m["subject1"] or m["subject2"]
+            content = "content1" if m["content1"] else "content2"
+            attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), "according to",
+                           m.start(content), m.end(content))
+        elif (m := _REPORTED_BACK.match(s_text)):
+            subject = m["subject1"] or m["subject2"]
+            cue = m["cue1"] or m["cue2"]
+            if _subject_ok(subject):
+                attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), cue, 0, m.end("content"))
+        if attribution is None:
+            continue
+        subject, subject_at, cue, c_start, c_end = attribution
+        content = s_text[c_start:c_end].strip(" ,.")
+        if len(content.split()) < 4:
+            continue
+        speaker, is_person = resolver.resolve(subject, sentence.start + subject_at)
+        c_start = sentence.start + c_start + (len(s_text[c_start:c_end]) - len(s_text[c_start:c_end].lstrip(" ,")))
+        out.append(Attribution(speaker, is_person, content, cue.lower(), "reported", c_start, c_start + len(content),
+                               sentence.start + subject_at, sentence.start + subject_at + len(subject)))
+    return out
+
+
+# --- answering from attributions ------------------------------------------------------------
+@dataclass
+class Quote:
+    """An attribution as `ask --json` and `newsbot quotes --json` show it."""
+
+    speaker: str
+    quote: str
+    cue: str
+    kind: str
+    url: str
+    title: str
+    published: str | None
+    article_id: str
+    passage_id: int | None = None
+
+
+def _about(text: str, topic_terms: list[str]) -> bool:
+    words = set(re.findall(r"\w+", text.lower()))
+    return any(t in words or any(w.startswith(t[:5]) for w in words if len(t) > 5) for t in topic_terms)
+
+
+def find_quotes(store, name: str, about: str | None = None) -> list[Quote]:
+    """Quotes of the person `name` stands for (any of the names they go by), newest first."""
+    from .keyword import query_terms
+
+    keys = name_key(name)
+    if not keys:
+        return []
+    topic = query_terms(about) if about else []
+    out = []
+    for row in store.attributions_of([max(keys, key=len)]):
+        if not speaker_matches(name, row["speaker"]):
+            continue
+        if topic and not _about(row["quote"], topic):
+            continue
+        out.append(Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
+                         row["published"], row["article_key"], row["passage_id"]))
+    return out
+
+
+_SPEAKER_QUESTION = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what|which\s+\w+)\s+(?:else\s+)?(?:did|does|has|have|had|do)\s+(?P<who>.+?)\s+"
+    r"(?:(?:ever|also|really|actually)\s+)?(?:say|said|tell|told|claim|claimed|write|wrote|think|thought|argue|argued)"
+    r"(?:\s+(?:about|on|regarding|of)\s+(?P<topic>.+?))?\s*\??\s*$",
+    re.I,
+)
+_COMMENTS = re.compile(
+    r"^\s*(?:what\s+(?:are|were)\s+)?(?P<who>[\w .'’-]+?)['’]s?\s+(?:comments?|remarks?|statements?|quotes?|views?)"
+    r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*\??\s*$",
+    re.I,
+)
+
+
+def speaker_question(question: str) -> tuple[str, str | None] | None:
+    """(who, topic) when the question asks what someone said; None otherwise."""
+    for pattern in (_SPEAKER_QUESTION, _COMMENTS):
+        m = pattern.match(question)
+        if m:
+            who = m["who"].strip(" ,")
+            topic = (m["topic"] or "").strip(" ?") or None
+            if len(who.split()) <= 5:
+                return who, topic
+    return None

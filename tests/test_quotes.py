@@ -1,0 +1,114 @@
+"""Who said what: attributions found at ingest, resolved to people, and answered from."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+from click.testing import CliRunner
+
+from newsbot.cli import cli
+from retrieval.articles import Article
+from retrieval.engine import Engine, FollowUp
+from retrieval.quotes import extract, speaker_question
+from retrieval.sources import parse_markdown
+from retrieval.settings import DEFAULT_CORPUS_DIR
+
+SEED = parse_markdown(next(DEFAULT_CORPUS_DIR.glob("*.md")).read_text())
+
+
+def by(speaker: str, found) -> list:
+    return [a for a in found if a.speaker == speaker]
+
+
+def test_seed_attributions():
+    found = extract(SEED.text)
+    lukyanova = by("Yelena Lukyanova", found)
+    direct = [a.quote for a in lukyanova if a.kind == "direct"]
+    reported = [a.quote for a in lukyanova if a.kind == "reported"]
+    assert "Either the party will reform, or it will face hard times" in direct
+    assert any(q.startswith("several regional branches of A Just Russia are starting to act independently") for q in reported)
+    assert any("Khodorkovsky" in q and "The Left Turn" in q for q in reported)  # through "She"
+    assert [a.quote for a in by("Gennady Gudkov", found) if a.kind == "direct"] == [
+        "Today we need to create the foundations for a united party"
+    ]
+    assert any("create leverage" in a.quote for a in by("Alexei Mukhin", found))
+    for a in found:
+        assert SEED.text[a.start : a.end] == a.quote  # offsets point at the quote
+
+
+PRONOUN_AND_PARAGRAPHS = """Mayor Olga Brennan opened the new tram line on Saturday.
+
+“This line will change how the whole city moves,” Brennan said. “It took us four years,
+but every month of it was worth it.
+
+“We will start on the second line next spring.”
+
+She added that fares would stay unchanged until the end of the year.
+
+Councillor Pavel Brennan, the mayor's brother, said the project ran 18 months late and far over budget."""
+
+
+def test_pronoun_multi_paragraph_quote_and_same_surname():
+    text = Article(title="Tram opens", text=PRONOUN_AND_PARAGRAPHS.replace("year,\n", "year, ")).text
+    found = extract(text)
+    olga = by("Olga Brennan", found)
+    quotes = " ".join(a.quote for a in olga)
+    assert "change how the whole city moves" in quotes
+    assert "We will start on the second line next spring." in quotes  # the next paragraph
+    assert any(a.kind == "reported" and a.quote.startswith("fares would stay unchanged") for a in olga)  # "She"
+    pavel = by("Pavel Brennan", found)
+    assert [a.kind for a in pavel] == ["reported"] and "18 months late" in pavel[0].quote
+    assert all("18 months" not in a.quote for a in olga)
+
+
+def test_speaker_questions_are_recognised():
+    assert speaker_question("what did Lukyanova say?") == ("Lukyanova", None)
+    assert speaker_question("What has Mukhin said about Gudkov?") == ("Mukhin", "Gudkov")
+    assert speaker_question("Lukyanova's comments on the party") == ("Lukyanova", "the party")
+    assert speaker_question("how many delegates attended?") is None
+
+
+def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
+    assert [q.quote for q in engine.quotes("Gudkov")] == ["Today we need to create the foundations for a united party"]
+    assert engine.quotes("Mr. Lukyanova", about="Khodorkovsky")[0].kind == "reported"
+    assert engine.quotes("Nobody Atall") == [] and engine.quotes("Mironov") == []  # named, never quoted
+    answer = engine.ask("what did Lukyanova say?")
+    assert {q.quote for q in answer.quotes} >= {"Either the party will reform, or it will face hard times"}
+    assert all(q.speaker == "Yelena Lukyanova" for q in answer.quotes)
+    assert engine.ask("how many delegates attended?").quotes == []
+    follow = engine.ask("and what did she say about Khodorkovsky?", follow_up=FollowUp(["what did Lukyanova say?"]))
+    assert follow.quotes and all("Khodorkovsky" in q.quote for q in follow.quotes)
+    assert engine.ask("what did Lukyanova say?", asked_on=date(2011, 1, 1)).quotes == []
+
+    article = Article(title="Gudkov again", url="https://x.example/g", published=date(2013, 1, 1),
+                      text="Gennady Gudkov spoke on Monday.\n“We will not leave the party,” Gudkov said.")
+    engine.add([article])
+    assert engine.quotes("Gudkov")[0].quote == "We will not leave the party"  # newest first
+    engine.add([Article(title="Gudkov again", url="https://x.example/g", published=date(2013, 1, 1),
+                        text="Gennady Gudkov spoke on Monday.\n“We may leave the party after all,” Gudkov said.")])
+    assert [q.quote for q in engine.quotes("Gudkov")][:1] == ["We may leave the party after all"]
+    engine.remove("https://x.example/g")
+    assert len(engine.quotes("Gudkov")) == 1
+
+
+def test_existing_store_is_migrated_with_attributions(settings):
+    with Engine(settings):
+        pass
+    db = sqlite3.connect(settings.data_dir / "store.sqlite3")
+    db.execute("DROP TABLE attributions")
+    db.execute("PRAGMA user_version=2")
+    db.commit()
+    db.close()
+    with Engine(settings) as engine:
+        assert engine.quotes("Lukyanova")
+
+
+def test_quotes_command_json(tmp_path):
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "quotes", "Lukyanova", "--json"], obj={})
+    data = json.loads(result.stdout)
+    assert data["name"] == "Lukyanova" and len(data["quotes"]) == 3
+    assert set(data["quotes"][0]) >= {"speaker", "quote", "cue", "kind", "url", "title", "published", "article_id"}
+    asked = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "ask", "what did Gudkov say?", "--json"], obj={})
+    assert json.loads(asked.stdout)["quotes"][0]["kind"] == "direct"
