@@ -46,19 +46,25 @@ def overlaps(a: str, b: str) -> bool:
     return shorter > 0 and sum((wa & wb).values()) >= shorter / 2
 
 
+def name_tokens(source: str) -> list[str]:
+    """The capitalized words of a source's first phrase, titles dropped: "Deborah Ellis,
+    chairwoman of ..." gives ["Deborah", "Ellis"]; "the mayor" gives []."""
+    first = re.split(r",|\bwho\b|\bwhich\b|\(", source)[0]
+    tokens = [t.strip("“\"'’.").removesuffix("’s").removesuffix("'s") for t in first.split()]
+    return [t for t in tokens if t[:1].isupper() and t.lower() not in TITLE_WORDS and t.isalpha()]
+
+
 def is_named(source: str) -> bool:
-    tokens = source.split()
-    if not tokens or source.lower() in PRONOUNS:
+    first = source.split()[0] if source.split() else ""
+    if source.lower() in PRONOUNS or first.lower() in ("the", "a", "an", "another", "some", "many"):
         return False
-    first = tokens[0].strip("“\"'")
-    return first[:1].isupper() and first.lower() not in ("the", "a", "an", "another", "some", "many")
+    return bool(name_tokens(source)) and first[:1].isupper()
 
 
 def surname(source: str, text: str = "") -> str:
     """The person's key: the last name, found in the article when the source gives only one
     name ("Bernie" in an article about "Bernie Sanders" is Sanders)."""
-    tokens = [t.strip(",.’'").removesuffix("’s").removesuffix("'s") for t in source.split()]
-    tokens = [t for t in tokens if t and t.lower().rstrip(".") not in TITLE_WORDS]
+    tokens = name_tokens(source)
     if not tokens:
         return ""
     if len(tokens) == 1 and text:
@@ -102,8 +108,30 @@ def load(pack: Path) -> tuple[dict[str, dict], list[Gold], list[str]]:
         else:
             continue
         gold.append(Gold(r["article"], key, r["content"], is_direct(r["content"])))
-    speakers = sorted(k for k, n in named_counts.items() if n >= 2 and k)
+    canon = first_names(articles.values())
+    for g in gold:
+        g.person = canon.get(g.person, g.person)
+    counts = Counter()
+    for key, n in named_counts.items():
+        counts[canon.get(key, key)] += n
+    speakers = sorted(k for k, n in counts.items() if n >= 2 and k)
     return articles, gold, speakers
+
+
+def first_names(articles) -> dict[str, str]:
+    """Keys that are first names in this pack ("hillary" -> "clinton"): a word seen far more
+    often before another capitalized name than at the end of one."""
+    first, last, pairs = Counter(), Counter(), defaultdict(Counter)
+    for a in articles:
+        for m in re.finditer(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b", a["text"]):
+            first[m[1].lower()] += 1
+            last[m[2].lower()] += 1
+            pairs[m[1].lower()][m[2].lower()] += 1
+    return {
+        word: pairs[word].most_common(1)[0][0]
+        for word in first
+        if first[word] >= 3 and first[word] > 3 * last[word] and pairs[word].most_common(1)[0][1] >= 0.5 * first[word]
+    }
 
 
 def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], speakers: list[str]) -> dict:

@@ -229,13 +229,33 @@ def _inner(paragraph: str, start: int, end: int) -> tuple[int, int]:
 _AFTER_NAME_CUE = re.compile(
     rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE}){_TIME}\b",
 )
+_ABBREV = r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr)\.|\b[A-Z]\.)"
 _AFTER_CUE_NAME = re.compile(
-    rf"^[\s,]*(?P<cue>{_CUE})\s+(?P<subject>[^,.;:!?“”\"]{{1,80}}?)(?=\s*(?:[,.;:!?]|$|\s+(?:who|which|in|at|on|during|after|before|to)\b))"
+    rf"^[\s,]*(?P<cue>{_CUE})\s+(?P<subject>(?:{_ABBREV}|[^,.;:!?“”\"]){{1,80}}?)(?=\s*(?:[,.;:!?]|$|\s+(?:who|which|in|at|on|during|after|before|to)\b))"
 )
 # Before a quote: 'Lukyanova said: ', 'Another commenter said, ', 'he told the paper'.
 _BEFORE = re.compile(
     rf"(?P<subject>(?:^|(?<=[\s(]))(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE})(?:\s+[^“\"]{{0,40}}?)?{_TIME}\s*[:,]?\s*$"
 )
+
+
+# "…, telling the crowd, “…”": the speaker is the sentence's subject.
+_PARTICIPLE = r"(?:saying|telling|adding|writing|noting|asking|declaring|arguing|insisting|explaining|tweeting|warning|replying)"
+_PARTICIPLE_BEFORE = re.compile(rf"[,;]\s+(?:and\s+|then\s+|before\s+|upon\s+|by\s+)?(?P<cue>{_PARTICIPLE})(?:\s+[^“\",.]{{1,40}})?\s*[:,]?\s*$")
+_SENTENCE_SUBJECT = re.compile(
+    r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)?(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’-]*))(?=[\s,])"
+)
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The name or pronoun a sentence opens with ("Silverman, herself a supporter, said…")."""
+    m = _SENTENCE_SUBJECT.match(sentence.strip())
+    if not m:
+        return None
+    subject = m["subject"]
+    if subject.lower() in ("he", "she"):
+        return subject
+    return subject if person_name(subject) else None
 
 
 def _subject_ok(subject: str) -> bool:
@@ -275,8 +295,10 @@ def extract(text: str) -> list[Attribution]:
                 speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
             elif (m := _BEFORE.search(before)) and _subject_ok(m["subject"]):
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
-            elif prev_speaker and not ptext[spans[q_index - 1][1] : qs].strip(" ,.;:") .count(" ") > 8:
-                speaker = prev_speaker  # "…," he said, "…" or a second quote in his paragraph
+            elif (m := _PARTICIPLE_BEFORE.search(before)) and (subject := sentence_subject(before)):
+                speaker = (*resolver.resolve(subject, para.start + sentence_start + 1), m["cue"])
+            elif prev_speaker and words >= 4:
+                speaker = prev_speaker  # "…," he said, "…" or a further quote in his paragraph
             elif qs == 0 and last_direct and p_index - last_direct[2] <= 2 and words >= 4:
                 speaker = (last_direct[0], last_direct[1], "said")  # a quote paragraph that follows his
             if speaker is None:
@@ -312,7 +334,7 @@ _REPORTED_BACK = re.compile(
     re.S,
 )
 _ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
-_REPORTING_CUES = re.compile(rf"^(?:{_CUE})$")
+_PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{_PARTICIPLE})(?:\s+(?:reporters|him|her|them|the\s+\w+))?(?:\s+that)?\s+(?P<content>[^“\"].{{15,}})$", re.S)
 
 
 def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: list[tuple[int, int]]) -> list[Attribution]:
@@ -333,6 +355,8 @@ def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: lis
             content = "content1" if m["content1"] else "content2"
             attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), "according to",
                            m.start(content), m.end(content))
+        elif (m := _PARTICIPLE_REPORTED.search(s_text)) and (subject := sentence_subject(s_text)):
+            attribution = (subject, 0, m["cue"], m.start("content"), len(s_text.rstrip(" .")))
         elif (m := _REPORTED_BACK.match(s_text)):
             subject = m["subject1"] or m["subject2"]
             cue = m["cue1"] or m["cue2"]
