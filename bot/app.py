@@ -15,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -22,6 +23,7 @@ from retrieval.engine import Engine
 
 from . import admin, handlers
 from .conversation import Conversations
+from .delivery import RetryingRateLimiter, claim_update
 from .handlers import FloodGuard
 from .settings import BotSettings
 
@@ -65,7 +67,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(8)  # one slow question must not hold up the others
         .post_init(post_init)
     )
@@ -79,6 +81,8 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         conversations=Conversations(engine.store, settings.context_ttl_s),
         flood=FloodGuard(settings.flood_max, settings.flood_window_s),
     )
+    # Before every other handler: each update is handled once, even if delivered twice.
+    application.add_handler(TypeHandler(Update, claim_update), group=-1)
     text = filters.TEXT & ~filters.COMMAND
     add_caption = filters.Document.ALL & filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
     application.add_handlers([

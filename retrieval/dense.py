@@ -11,6 +11,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .errors import StoreFull
 from .files import fsync_file, write_json_atomic
 
 # Single questions are fastest on one thread (measured: exact search at 100k vectors 5.9 ms on
@@ -69,14 +70,30 @@ class DenseIndex:
         leaves the manifest pointing at a complete file."""
         name = f"dense-{synced_seq}.faiss"
         tmp = directory / (name + ".tmp")
-        faiss.write_index(self.index, str(tmp))
-        fsync_file(tmp)
-        os.replace(tmp, directory / name)
-        manifest = Manifest(model, self.dimension, self.kind, self.count, synced_seq, name)
-        write_json_atomic(directory / MANIFEST, asdict(manifest))
+        try:
+            faiss.write_index(self.index, str(tmp))
+            fsync_file(tmp)
+            os.replace(tmp, directory / name)
+            manifest = Manifest(model, self.dimension, self.kind, self.count, synced_seq, name)
+            write_json_atomic(directory / MANIFEST, asdict(manifest))
+        except (OSError, RuntimeError) as exc:
+            tmp.unlink(missing_ok=True)
+            if name != self._current(directory):  # a file the manifest does not point at
+                (directory / name).unlink(missing_ok=True)
+            raise StoreFull(
+                f"could not save the index ({exc}); the previous index is kept, and the store has "
+                "every article: the next start catches up"
+            ) from None
         for old in directory.glob("dense-*.faiss*"):
             if old.name != name:
                 old.unlink(missing_ok=True)
+
+    @staticmethod
+    def _current(directory: Path) -> str | None:
+        try:
+            return json.loads((directory / MANIFEST).read_text())["file"]
+        except (OSError, ValueError, KeyError):
+            return None
 
     @classmethod
     def load(cls, directory: Path) -> tuple["DenseIndex", Manifest] | None:

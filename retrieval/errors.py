@@ -19,3 +19,7 @@ class NotFound(NewsbotError):
 
 class IndexMismatch(NewsbotError):
     """The indexes do not match the store (a crash or a model change); they need a rebuild."""
+
+
+class StoreFull(NewsbotError):
+    """The disk (or the store's size limit) is full: the change was rolled back."""

@@ -37,11 +37,12 @@ def check_url(url: str, allow_private: bool) -> None:
             raise FetchError(f"{parts.hostname} points to a private or local address; refused")
 
 
-def fetch(url: str, settings: EngineSettings) -> tuple[str, str, str]:
-    """(final url, content type, text) of a page, within the limits in `settings`."""
+def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | None = None) -> tuple[str, str, str]:
+    """(final url, content type, text) of a page, within the limits in `settings`. Redirects
+    are followed here, one hop at a time, so that every hop's address is checked."""
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9"}
     timeout = httpx.Timeout(settings.fetch_timeout)
-    with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers) as client:
+    with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers, transport=transport) as client:
         for _hop in range(settings.fetch_max_redirects + 1):
             check_url(url, settings.allow_private_urls)
             try:

@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from .articles import Article
+from .errors import NewsbotError, StoreFull
 from .text import Passage
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -139,7 +140,11 @@ def _insert_attributions(db: sqlite3.Connection, article_id: int, found: list, p
         )
 
 
-MIGRATIONS = [_m001, _m002, _m003]
+def _m004(db: sqlite3.Connection) -> None:
+    _run_script(db, "CREATE TABLE handled_updates (update_id INTEGER PRIMARY KEY, at REAL NOT NULL)")
+
+
+MIGRATIONS = [_m001, _m002, _m003, _m004]
 
 
 @dataclass(frozen=True)
@@ -214,6 +219,11 @@ class Store:
     def _migrate(self) -> None:
         with self._lock:
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise NewsbotError(
+                    f"{self.path} was written by a newer newsbot (schema {version}, this one knows "
+                    f"{len(MIGRATIONS)}): upgrade newsbot to use it"
+                )
             for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
                 with self.transaction():
                     migration(self.db)
@@ -229,10 +239,17 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
+                self.db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.db.in_transaction:  # SQLite rolls back by itself on some errors
+                    self.db.execute("ROLLBACK")
+                if "full" in str(exc) or "disk" in str(exc):
+                    raise StoreFull(f"the store could not be written ({exc}); nothing of this change was kept") from None
                 raise
-            self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
 
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -541,6 +558,15 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (chat_key, user_id, question, json.dumps(article_ids), int(helpful), time.time()),
             )
+
+    def claim_update(self, update_id: int, keep_s: float = 86_400) -> bool:
+        """True the first time an update id is claimed; False for a redelivery."""
+        with self.transaction() as db:
+            now = time.time()
+            cur = db.execute("INSERT OR IGNORE INTO handled_updates VALUES (?, ?)", (update_id, now))
+            if update_id % 1000 == 0:
+                db.execute("DELETE FROM handled_updates WHERE at < ?", (now - keep_s,))
+            return cur.rowcount == 1
 
     def feedback(self) -> list[dict]:
         return [dict(r) for r in self._query("SELECT * FROM feedback ORDER BY id")]

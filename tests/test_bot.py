@@ -7,9 +7,9 @@ import socket
 
 import aiohttp
 import pytest
-from telegram.ext import AIORateLimiter
 
 from bot.app import build_application
+from bot.delivery import RetryingRateLimiter
 from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.settings import DEFAULT_CORPUS_DIR
@@ -49,7 +49,7 @@ class Running:
 
     async def __aenter__(self):
         self.engine = Engine(self.settings)
-        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        limiter = RetryingRateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3, backoff_s=0.05)
         self.app = build_application(self.settings, self.engine, rate_limiter=limiter)
         await self.app.initialize()
         await self.app.post_init(self.app)
@@ -248,7 +248,7 @@ async def test_webhook_mode_with_secret(fake, bot_settings):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     engine = Engine(bot_settings)
-    application = build_application(bot_settings, engine, rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0))
+    application = build_application(bot_settings, engine, rate_limiter=RetryingRateLimiter(overall_max_rate=0, group_max_rate=0))
     async with application:
         await application.start()
         await application.updater.start_webhook(listen="127.0.0.1", port=port, url_path="tg",
@@ -259,6 +259,12 @@ async def test_webhook_mode_with_secret(fake, bot_settings):
             async with aiohttp.ClientSession() as session:
                 async with session.post(f"http://127.0.0.1:{port}/tg", json={"update_id": 1}) as forged:
                     assert forged.status == 403
+            # Telegram redelivers an update (it got no answer in time): it is handled once.
+            update = fake.updates[-1]
+            n = len(fake.calls)
+            await fake._deliver(update)
+            await asyncio.sleep(0.5)
+            assert [c for c in fake.calls[n:] if c.method == "sendMessage"] == []
         finally:
             await application.updater.stop()
             await application.stop()
@@ -327,3 +333,29 @@ async def test_what_did_she_say_lists_her_statements_and_who(fake, app):
     assert "Often quoted beside: " in who.params["text"] and "Gennady Gudkov" in who.params["text"]
     _, nobody = await ask(fake, BOB, BOB, "/who Smithers")
     assert nobody.params["text"] == "Smithers is not mentioned in the covered news."
+
+
+async def test_server_errors_are_retried_and_polling_survives(fake, app):
+    fake.inject("getUpdates", 502, "Bad Gateway")
+    fake.inject("sendMessage", 502, "Bad Gateway")
+    _, failed = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+    delivered = await fake.wait_for("sendMessage", lambda p: p is not failed.params, after=fake.calls.index(failed) + 1)
+    assert delivered.params["text"] == failed.params["text"]
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(chat_id=ALICE)) == 2  # one refused by the server, one delivered: no duplicate
+    _, again = await ask(fake, ALICE, ALICE, "how many delegates attended?")  # still running
+    assert "150 delegates" in again.params["text"]
+
+
+async def test_anonymous_admin_and_channel_cannot_add(fake, app):
+    before = app.bot_data["engine"].stats()["articles"]
+    group = fake.chats[GROUP].to_json()
+    n = len(fake.calls)
+    fake.user_sends(1087968824, GROUP, f"/add@{BOT_USERNAME} https://example.org/x", sender_chat=group)
+    refusal = await fake.wait_for("sendMessage", after=n)
+    assert refusal.params["text"] == "Sorry, only the bot's admins can do that."
+    n = len(fake.calls)  # even an admin's account, when posting on behalf of a chat
+    fake.user_sends(ADMIN, GROUP, f"/add@{BOT_USERNAME} https://example.org/x", sender_chat=group)
+    refusal = await fake.wait_for("sendMessage", after=n)
+    assert refusal.params["text"] == "Sorry, only the bot's admins can do that."
+    assert app.bot_data["engine"].stats()["articles"] == before

@@ -223,3 +223,29 @@ def test_remove_by_url_and_id(engine, tmp_path):
     stats = snapshot(engine)
     assert stats["articles"] == 1 and stats["passages"] == stats["vectors"] == stats["keyword_docs"]
     assert engine.store.find_article(one.key) is None
+
+
+def test_redirect_to_a_private_address_is_refused(settings, monkeypatch):
+    """The guard checks every hop: a public page that redirects to a loopback one is refused
+    (no real network: the name resolution and the transport are local fakes)."""
+    import socket
+
+    import httpx
+
+    from retrieval.errors import FetchError
+    from retrieval.fetch import fetch
+
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: (
+        [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80))] if host == "public.example" else real(host, *a, **k)
+    ))
+    visited = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        visited.append(str(request.url))
+        return httpx.Response(302, headers={"Location": "http://127.0.0.1:9/admin"})
+
+    guarded = settings.model_copy(update={"allow_private_urls": False})
+    with pytest.raises(FetchError, match="private or local address"):
+        fetch("http://public.example/story", guarded, transport=httpx.MockTransport(handler))
+    assert visited == ["http://public.example/story"]  # the loopback hop was never requested

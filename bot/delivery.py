@@ -1,0 +1,50 @@
+"""Getting replies to Telegram and handling each update once.
+
+- `RetryingRateLimiter`: PTB's AIORateLimiter (waits out 429 retry_after) that also retries a
+  request Telegram answered with a server error or that never reached it (a refused or reset
+  connection). A request that timed out is not retried: Telegram may have delivered it, and a
+  reader must not get the same answer twice.
+- `claim_update`: a handler run before all others that drops an update already handled (a
+  webhook redelivery of the same update_id, or polling across a restart), by claiming the
+  update_id in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import NetworkError, TimedOut
+from telegram.ext import AIORateLimiter, ApplicationHandlerStop, ContextTypes
+
+log = logging.getLogger(__name__)
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    def __init__(self, *args: Any, network_retries: int = 3, backoff_s: float = 0.5, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network_retries = network_retries
+        self.backoff_s = backoff_s
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
+        for attempt in range(self.network_retries + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except TimedOut:
+                raise
+            except NetworkError as exc:
+                if attempt == self.network_retries or endpoint == "getUpdates":
+                    raise  # the updater has its own back-off for getUpdates
+                log.warning("%s failed (%s); retrying", endpoint, exc)
+                await asyncio.sleep(self.backoff_s * (2**attempt))
+        raise AssertionError("unreachable")
+
+
+async def claim_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop an update that was already handled here or by another replica."""
+    store = context.bot_data["engine"].store
+    if not await asyncio.to_thread(store.claim_update, update.update_id):
+        log.info("update %s was already handled; ignored", update.update_id)
+        raise ApplicationHandlerStop
