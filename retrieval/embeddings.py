@@ -41,7 +41,24 @@ def text_hash(text: str) -> bytes:
 
 
 class Encoder:
-    """Turns texts into normalized float32 vectors (inner product = cosine)."""
+    """Turns texts into normalized float32 vectors (inner product = cosine). Batch first:
+    `encode_one` wraps `encode`."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+class TorchEncoder(Encoder):
+    """sentence-transformers on PyTorch: the reference."""
 
     def __init__(self, name: str, batch_size: int = 32) -> None:
         self.name = name
@@ -60,7 +77,6 @@ class Encoder:
                     from transformers.utils import logging as hf_logging
 
                     hf_logging.disable_progress_bar()  # no "Loading weights" bar in our output
-
                     path = resolve_model_path(self.name)
                     log.info("loading embedding model from %s", path)
                     self._model = SentenceTransformer(str(path), device="cpu")
@@ -83,13 +99,22 @@ class Encoder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
 
-
-def get_encoder(name: str, batch_size: int = 32) -> Encoder:
-    """One encoder per model name per process: loading it takes seconds."""
+def get_encoder(settings) -> Encoder:
+    """One encoder per model and kind per process: loading one takes seconds."""
+    cache = Path(settings.encoder_cache or Path(settings.data_dir) / "encoders")
+    key = f"{settings.model}|{settings.encoder}|{cache}"
     with _MODELS_LOCK:
-        if name not in _MODELS:
-            _MODELS[name] = Encoder(name, batch_size)
-        return _MODELS[name]
+        if key not in _MODELS:
+            if settings.encoder == "torch":
+                _MODELS[key] = TorchEncoder(settings.model, settings.embed_batch_size)
+            elif settings.encoder in ("onnx", "onnx-int8"):
+                from .onnx_encoder import OnnxEncoder
+
+                _MODELS[key] = OnnxEncoder(
+                    settings.model, cache,
+                    quantized=settings.encoder == "onnx-int8", batch_size=settings.embed_batch_size,
+                )
+            else:
+                raise NewsbotError(f"unknown encoder {settings.encoder!r}: use torch, onnx or onnx-int8")
+        return _MODELS[key]

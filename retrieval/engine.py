@@ -80,7 +80,7 @@ class Engine:
         self.dir = self.settings.data_dir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.dir / "store.sqlite3")
-        self.encoder: Encoder = get_encoder(self.settings.model, self.settings.embed_batch_size)
+        self.encoder: Encoder = get_encoder(self.settings)
         self.keyword = KeywordIndex(self.dir / "keyword")
         self.dense: DenseIndex | None = None
         self._dense_seq = 0  # last log entry applied to the in-memory dense index
@@ -114,10 +114,10 @@ class Engine:
             self._rebuild_dense()
         else:
             self.dense, manifest = loaded
-            if manifest.model != self.settings.model:
+            if manifest.model != self.settings.embedding_id:
                 self.notice(
                     f"The index was built with the model {manifest.model!r} but the settings name "
-                    f"{self.settings.model!r}: re-embedding the passages with the new model."
+                    f"{self.settings.embedding_id!r}: re-embedding the passages with the new model."
                 )
                 self._rebuild_dense()
             elif manifest.synced_seq < self.store.log_start() - 1 or manifest.synced_seq > seq:
@@ -152,10 +152,10 @@ class Engine:
     def _vectors_for(self, article_ids: Iterable[int] | None) -> tuple[np.ndarray, np.ndarray]:
         """Vectors of the current passages of these articles (all when None), embedding any
         that the cache lacks for the configured model."""
-        ids, vecs, missing = self.store.passage_vectors(self.settings.model, article_ids)
+        ids, vecs, missing = self.store.passage_vectors(self.settings.embedding_id, article_ids)
         if missing:
             self._embed_missing(missing)
-            ids, vecs, missing = self.store.passage_vectors(self.settings.model, article_ids)
+            ids, vecs, missing = self.store.passage_vectors(self.settings.embedding_id, article_ids)
         return ids, vecs
 
     def _embed_missing(self, passage_ids: list[int]) -> None:
@@ -178,7 +178,7 @@ class Engine:
             for h, vec in zip(hashes, vectors):
                 db.execute(
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                    (self.settings.model, h, vec.astype(np.float32).tobytes()),
+                    (self.settings.embedding_id, h, vec.astype(np.float32).tobytes()),
                 )
 
     def _rebuild_dense(self) -> None:
@@ -256,7 +256,7 @@ class Engine:
         with self._lock:
             if self._dense_saved_seq != self._dense_seq:
                 if self.dense is not None:
-                    self.dense.save(self.dir, self.settings.model, self._dense_seq)
+                    self.dense.save(self.dir, self.settings.embedding_id, self._dense_seq)
                 self._dense_saved_seq = self._dense_seq
             upto = min(self._dense_saved_seq, self.keyword.synced_seq)
             if upto > 0:
@@ -268,7 +268,7 @@ class Engine:
             self._rebuild_dense()
             self._rebuild_keyword()
             self.persist()
-            self.store.prune_vectors(self.settings.model)
+            self.store.prune_vectors(self.settings.embedding_id)
         return self.stats()
 
     # --- writing -------------------------------------------------------------------------
@@ -292,7 +292,7 @@ class Engine:
             hashes = [text_hash(t) for t in embedded]
             texts.update(zip(hashes, embedded))
             prepared.append((article, passages, hashes, extract_attributions(article.text)))
-        cached = self.store.cached_vectors(self.settings.model, list(texts))
+        cached = self.store.cached_vectors(self.settings.embedding_id, list(texts))
         todo = [h for h in texts if h not in cached]
         fresh = dict(zip(todo, self.encoder.encode([texts[h] for h in todo]))) if todo else {}
         return [
@@ -303,7 +303,7 @@ class Engine:
     def write(self, prepared: list[tuple]) -> list[WriteResult]:
         """Store each prepared article in its own transaction, then bring the indexes up to date."""
         results = [
-            self.store.write_article(article, passages, hashes, vectors, self.settings.model, found)
+            self.store.write_article(article, passages, hashes, vectors, self.settings.embedding_id, found)
             for article, passages, hashes, vectors, found in prepared
         ]
         self.catch_up()
@@ -333,6 +333,7 @@ class Engine:
             "first_published": counts["first"],
             "last_published": counts["last"],
             "model": self.settings.model,
+            "encoder": self.settings.encoder,
             "data_dir": str(self.dir),
         }
 

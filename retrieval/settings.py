@@ -31,6 +31,14 @@ class EngineSettings(BaseSettings):
         description="Embedding model: the packaged all-MiniLM-L6-v2, or a path to any "
         "sentence-transformers model on disk.",
     )
+    encoder: str = Field(
+        "onnx",
+        description="How the model runs: onnx (ONNX Runtime fp32, the default: the same vectors "
+        "as PyTorch, several times faster for a question), onnx-int8 (quantized) or torch.",
+    )
+    encoder_cache: Path | None = Field(
+        None, description="Where exported ONNX models are kept (default: DATA_DIR/encoders)."
+    )
     embed_batch_size: int = 32
     passage_words: int = Field(120, description="Target passage size in words.")
     citations: int = Field(3, description="Citations per answer.")
@@ -52,3 +60,10 @@ class EngineSettings(BaseSettings):
         500_000_000, description="Largest decompressed size of a .gz file (stops gzip bombs)."
     )
     max_article_chars: int = Field(1_000_000, description="Longest article text accepted.")
+
+    @property
+    def embedding_id(self) -> str:
+        """What vectors are keyed by in the cache and the index manifest: the model, and the
+        encoder when its vectors differ (ONNX fp32 gives PyTorch's vectors to within 1e-6, so
+        the two share them; int8 does not)."""
+        return self.model if self.encoder in ("torch", "onnx") else f"{self.model}+{self.encoder}"

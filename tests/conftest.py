@@ -4,6 +4,7 @@ HTTP server for pages (nothing reaches the internet)."""
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,6 +17,9 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 for _name in list(os.environ):
     if _name.startswith("NEWSBOT_") or _name in ("TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS"):
         del os.environ[_name]
+
+# The ONNX export of the model is made once per test run, not once per data directory.
+os.environ["NEWSBOT_ENCODER_CACHE"] = tempfile.mkdtemp(prefix="newsbot-encoders-")
 
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.settings import DEFAULT_CORPUS_DIR, EngineSettings  # noqa: E402
