@@ -186,8 +186,7 @@ class Engine:
             seq = self.store.seq()
             ids, vecs = self._vectors_for(None)
             if len(ids):
-                self.dense = DenseIndex(vecs.shape[1])
-                self.dense.add(ids, vecs)
+                self.dense = DenseIndex.build(ids, vecs)
             else:
                 self.dense = None
             self._dense_seq = seq
@@ -225,8 +224,8 @@ class Engine:
                 touched = {e.article_id for e in dense_entries}
                 ids, vecs = self._vectors_for(touched)
                 if self.dense is None and len(ids):
-                    self.dense = DenseIndex(vecs.shape[1])
-                if self.dense is not None:
+                    self.dense = DenseIndex.build(ids, vecs)
+                elif self.dense is not None:
                     stale = [
                         np.arange(e.first_passage, e.last_passage + 1)
                         for e in dense_entries
@@ -237,6 +236,9 @@ class Engine:
                     self.dense.remove(ids)
                     self.dense.add(ids, vecs)
                 self._dense_seq = seq
+                if self.dense is not None and self.dense.needs_rebuild():
+                    self.notice(f"The corpus has outgrown its {self.dense.kind} index: rebuilding it.")
+                    self._rebuild_dense()
             kw_entries = [e for e in entries if e.seq > self._keyword_seq]
             if kw_entries:
                 touched_kw = sorted({e.article_id for e in kw_entries})

@@ -112,7 +112,16 @@ def answer_question(
     if not chosen:
         return Answer(question=question, no_answer=True)
 
-    relevance = {c.passage_id: float(np.dot(qvec, engine.dense.vector(c.passage_id))) for c in chosen}
+    # Relevance is the question's cosine with the passage: FAISS gave it for its hits; the
+    # keyword index's other finds are scored from the stored vectors.
+    dense_score = dict(dense_hits)
+    missing = [c.passage_id for c in chosen if c.passage_id not in dense_score]
+    stored = engine.store.vectors_of(engine.settings.embedding_id, missing)
+    relevance = {
+        c.passage_id: dense_score[c.passage_id] if c.passage_id in dense_score
+        else float(np.dot(qvec, stored[c.passage_id])) if c.passage_id in stored else 0.0
+        for c in chosen
+    }
     passages = engine.store.passages_by_ids(c.passage_id for c in chosen)
     articles = engine.store.articles_by_ids(c.article_id for c in chosen)
     names = question_names(query)

@@ -436,6 +436,17 @@ class Store:
         )
         return ids_arr, vecs, missing
 
+    def vectors_of(self, model: str, passage_ids: list[int]) -> dict[int, np.ndarray]:
+        """Stored vectors of these passages."""
+        if not passage_ids:
+            return {}
+        rows = self._query(
+            "SELECT p.id, v.vec FROM passages p JOIN vectors v ON v.model = ? AND v.hash = p.embed_hash "
+            f"WHERE p.id IN ({','.join('?' * len(passage_ids))})",
+            [model, *passage_ids],
+        )
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
+
     def passages_of(self, article_ids: Iterable[int]) -> list[tuple[int, int, str]]:
         """(passage id, article id, title + passage text) for the keyword index."""
         ids = list(article_ids)
