@@ -1,0 +1,32 @@
+"""The encoders behind NEWSBOT_ENCODER give the same model's vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrieval.embeddings import get_encoder
+from retrieval.errors import NewsbotError
+
+TEXTS = [
+    "what did Lukyanova say?",
+    "The port of Valmora reopened on Monday after three weeks of repairs to the sea wall. " * 4,
+    "Ok",
+]
+
+
+def test_onnx_matches_pytorch_and_int8_stays_close(settings):
+    torch_vectors = get_encoder(settings.model_copy(update={"encoder": "torch"})).encode(TEXTS)
+    onnx_vectors = get_encoder(settings.model_copy(update={"encoder": "onnx"})).encode(TEXTS)
+    int8_vectors = get_encoder(settings.model_copy(update={"encoder": "onnx-int8"})).encode(TEXTS)
+    assert onnx_vectors.shape == torch_vectors.shape == (3, 384)
+    assert np.abs(onnx_vectors - torch_vectors).max() < 1e-5  # batch order and padding included
+    assert np.allclose(np.linalg.norm(int8_vectors, axis=1), 1, atol=1e-5)
+    assert (int8_vectors * torch_vectors).sum(axis=1).min() > 0.8  # quantized: close, not equal
+
+
+def test_settings_name_the_vectors(settings):
+    assert settings.model_copy(update={"encoder": "onnx"}).embedding_id == settings.embedding_id == "all-MiniLM-L6-v2"
+    assert settings.model_copy(update={"encoder": "onnx-int8"}).embedding_id == "all-MiniLM-L6-v2+onnx-int8"
+    with pytest.raises(NewsbotError, match="unknown encoder 'gpu'"):
+        get_encoder(settings.model_copy(update={"encoder": "gpu"}))
