@@ -27,7 +27,9 @@ def export_onnx(model_dir: Path, target: Path) -> None:
     """Export the transformer (token embeddings out) with dynamic batch and length."""
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(str(model_dir))
     model.eval()
 

@@ -406,6 +406,7 @@ class FakeTelegram:
             fields["reply_markup"] = p["reply_markup"]
         message = self._store(chat, self.bot_user(), **fields)
         p["_message_id"] = message["message_id"]
+        p["_at"] = time.perf_counter()
         return message
 
     async def m_editMessageText(self, p: dict) -> dict:
