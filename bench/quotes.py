@@ -182,6 +182,7 @@ def returned_by_extractor(articles: dict[str, dict], speakers: list[str]) -> dic
 def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str], notice=print) -> dict[str, list]:
     from retrieval.engine import Engine
     from retrieval.ingest import ingest_items
+    from retrieval.quotes import extract
     from retrieval.settings import EngineSettings
     from retrieval.sources import Item, article_from_record
 
@@ -194,6 +195,8 @@ def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str
         items = [Item(aid, article_from_record({**a, "url": f"polnear:{aid}", "id": aid, "title": a["title"] or aid}, settings))
                  for aid, a in articles.items()]
         notice(f"index: {ingest_items(engine, items).summary()}")
+        # The store may hold attributions found by older rules: measure the current ones.
+        notice(f"attributions: {engine.store.refresh_attributions(extract)}")
         for person in speakers:
             for q in engine.quotes(person):
                 out[person].append((q.article_id, q.quote, q.kind))

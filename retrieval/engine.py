@@ -265,8 +265,10 @@ class Engine:
                 self.store.trim_log(upto)
 
     def reindex(self) -> dict[str, int]:
-        """Rebuild both indexes from the store (cached vectors are reused)."""
+        """Rebuild both indexes from the store (cached vectors are reused) and find the
+        attributions again."""
         with self._lock:
+            self.store.refresh_attributions(extract_attributions)
             self._rebuild_dense()
             self._rebuild_keyword()
             self.persist()

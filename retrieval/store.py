@@ -531,6 +531,18 @@ class Store:
             [f"%{w}%" for w in words],
         )
 
+    def refresh_attributions(self, extract) -> int:
+        """Find every article's attributions again (after the rules changed); returns how many."""
+        total = 0
+        for article_id, text in self._query("SELECT id, text FROM articles"):
+            with self.transaction() as db:
+                spans = db.execute("SELECT id, start, end FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+                db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
+                found = extract(text)
+                _insert_attributions(db, article_id, found, spans)
+                total += len(found)
+        return total
+
     def articles_mentioning(self, word: str) -> list[int]:
         return [r[0] for r in self._query("SELECT id FROM articles WHERE text LIKE ?", (f"%{word}%",))]
 
