@@ -67,7 +67,8 @@ def surname(source: str, text: str = "") -> str:
     tokens = name_tokens(source)
     if not tokens:
         return ""
-    if len(tokens) == 1 and text:
+    ends_a_name = re.search(rf"[A-Z][\w'’-]+ {re.escape(tokens[0])}\b", text) if text else None
+    if len(tokens) == 1 and text and not ends_a_name:
         runs = Counter(
             m.group().split()[-1] for m in re.finditer(r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2}", text)
             if tokens[0] in m.group().split()

@@ -227,7 +227,7 @@ def _inner(paragraph: str, start: int, end: int) -> tuple[int, int]:
 
 # After a quote: ', Gudkov said', ' said the official, who', ' he told reporters'.
 _AFTER_NAME_CUE = re.compile(
-    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE}){_TIME}\b",
+    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?)(?:,[^“”\"]{{1,120}}?,)?{_ADVERB}\s+(?P<cue>{_CUE}){_TIME}\b",
 )
 _ABBREV = r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr)\.|\b[A-Z]\.)"
 _AFTER_CUE_NAME = re.compile(
@@ -256,6 +256,10 @@ def sentence_subject(sentence: str) -> str | None:
     if subject.lower() in ("he", "she"):
         return subject
     return subject if person_name(subject) else None
+
+
+# 'Said Comey, "…"': the cue first, before the quote.
+_BEFORE_INVERTED = re.compile(r"(?:^|[.!?]\s+)(?P<cue>Said|Says|Added|Adds|Wrote|Writes|Asked|Explained|Noted)\s+(?P<subject>[^,:“\"]{1,60})[,:]\s*$")
 
 
 def _subject_ok(subject: str) -> bool:
@@ -289,11 +293,21 @@ def extract(text: str) -> list[Attribution]:
                 after = after[:next_quote]
             sentence_start = max(ptext.rfind(". ", 0, qs), ptext.rfind("? ", 0, qs), ptext.rfind("! ", 0, qs))
             before = ptext[max(sentence_start + 1, 0) : qs]
-            if closed and (m := _AFTER_CUE_NAME.match(after)) and _subject_ok(m["subject"]):
+            before_match = _BEFORE.search(before)
+            if before_match and not _subject_ok(before_match["subject"]):
+                before_match = None
+            after_pronoun = re.match(r"^[\s,]*(?:he|she)\s", after)
+            if before_match and after_pronoun and person_name(before_match["subject"]):
+                # 'Feinstein said "…," she said': the name before wins over the pronoun after.
+                m = before_match
+                speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
+            elif closed and (m := _AFTER_CUE_NAME.match(after)) and _subject_ok(m["subject"]):
                 speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
             elif closed and (m := _AFTER_NAME_CUE.match(after)) and _subject_ok(m["subject"]):
                 speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
-            elif (m := _BEFORE.search(before)) and _subject_ok(m["subject"]):
+            elif (m := before_match):
+                speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
+            elif (m := _BEFORE_INVERTED.search(before)) and _subject_ok(m["subject"]):
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
             elif (m := _PARTICIPLE_BEFORE.search(before)) and (subject := sentence_subject(before)):
                 speaker = (*resolver.resolve(subject, para.start + sentence_start + 1), m["cue"])
@@ -343,11 +357,18 @@ def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: lis
         s_text = text[sentence.start : sentence.end]
         if any(cs <= sentence.start < ce or cs < sentence.end <= ce for cs, ce in covered):
             continue
-        if s_text.lstrip().startswith(tuple(_OPEN)):
-            continue
         attribution = None
-        m = _REPORTED_FRONT.match(s_text)
-        if m and _subject_ok(m["subject"]) and not m["subject"].lower().startswith(("if ", "when ")):
+        if s_text.lstrip().startswith(tuple(_OPEN)):
+            # '"Boots on the ground" would be appropriate, Carson said': only the trailing form.
+            m = _REPORTED_BACK.match(s_text)
+            subject = m and (m["subject1"] or m["subject2"])
+            if not m or not _subject_ok(subject):
+                continue
+            attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), m["cue1"] or m["cue2"], 0, m.end("content"))
+        m = None if attribution else _REPORTED_FRONT.match(s_text)
+        if attribution:
+            pass
+        elif m and _subject_ok(m["subject"]) and not m["subject"].lower().startswith(("if ", "when ")):
             subject, cue, content_at = m["subject"], m["tell"] or m["cue"], m.start("content")
             attribution = (subject, m.start("subject"), cue, content_at, len(s_text.rstrip(" .")))
         elif (m := _ACCORDING.match(s_text)):
