@@ -51,7 +51,7 @@ def name_tokens(source: str) -> list[str]:
     chairwoman of ..." gives ["Deborah", "Ellis"]; "the mayor" gives []."""
     first = re.split(r",|\bwho\b|\bwhich\b|\(", source)[0]
     tokens = [t.strip("“\"'’.").removesuffix("’s").removesuffix("'s") for t in first.split()]
-    return [t for t in tokens if t[:1].isupper() and t.lower() not in TITLE_WORDS and t.isalpha()]
+    return [t for t in tokens if t[:1].isupper() and t.lower() not in TITLE_WORDS | {"jr", "sr", "ii", "iii"} and t.isalpha()]
 
 
 def is_named(source: str) -> bool:
@@ -67,7 +67,7 @@ def surname(source: str, text: str = "") -> str:
     tokens = name_tokens(source)
     if not tokens:
         return ""
-    ends_a_name = re.search(rf"[A-Z][\w'’-]+ {re.escape(tokens[0])}\b", text) if text else None
+    ends_a_name = re.search(rf"[A-Z][\w'’-]*\.? {re.escape(tokens[0])}\b", text) if text else None
     if len(tokens) == 1 and text and not ends_a_name:
         runs = Counter(
             m.group().split()[-1] for m in re.finditer(r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2}", text)

@@ -231,11 +231,11 @@ _AFTER_NAME_CUE = re.compile(
 )
 _ABBREV = r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr)\.|\b[A-Z]\.)"
 _AFTER_CUE_NAME = re.compile(
-    rf"^[\s,]*(?P<cue>{_CUE})\s+(?P<subject>(?:{_ABBREV}|[^,.;:!?“”\"]){{1,80}}?)(?=\s*(?:[,.;:!?]|$|\s+(?:who|which|in|at|on|during|after|before|to)\b))"
+    rf"^[\s,]*(?P<cue>{_CUE})\s+(?P<subject>(?:{_ABBREV}|[^,.;:!?“”\"]){{1,80}}?)(?=\s*(?:[,.;:!?]|$|\s+(?:who|which|in|at|on|of|for|from|with|during|after|before|to)\b))"
 )
 # Before a quote: 'Lukyanova said: ', 'Another commenter said, ', 'he told the paper'.
 _BEFORE = re.compile(
-    rf"(?P<subject>(?:^|(?<=[\s(]))(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE})(?:\s+[^“\"]{{0,40}}?)?{_TIME}\s*[:,]?\s*$"
+    rf"(?P<subject>(?:^|(?<=[\s(]))(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE})(?:\s+[^“\"]{{0,80}}?)?{_TIME}\s*[:,]?\s*$"
 )
 
 
@@ -259,7 +259,7 @@ def sentence_subject(sentence: str) -> str | None:
 
 
 # 'Said Comey, "…"': the cue first, before the quote.
-_BEFORE_INVERTED = re.compile(r"(?:^|[.!?]\s+)(?P<cue>Said|Says|Added|Adds|Wrote|Writes|Asked|Explained|Noted)\s+(?P<subject>[^,:“\"]{1,60})[,:]\s*$")
+_BEFORE_INVERTED = re.compile(r"(?:^\s*|[.!?]\s+)(?P<cue>Said|Says|Added|Adds|Wrote|Writes|Asked|Explained|Noted)\s+(?P<subject>[^,:“\"]{1,60})[,:]\s*$")
 
 
 def _subject_ok(subject: str) -> bool:
@@ -288,6 +288,9 @@ def extract(text: str) -> list[Attribution]:
             words = len(ptext[inner_s:inner_e].split())
             speaker = None
             after = ptext[qe : qe + 160]
+            stray = len(after) - len(after.lstrip("'’”\""))  # a closing mark left over after a nested quote
+            after = after[stray:]
+            qe_after = qe + stray
             next_quote = spans[q_index + 1][0] - qe if q_index + 1 < len(spans) else None
             if next_quote is not None:
                 after = after[:next_quote]
@@ -302,9 +305,9 @@ def extract(text: str) -> list[Attribution]:
                 m = before_match
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
             elif closed and (m := _AFTER_CUE_NAME.match(after)) and _subject_ok(m["subject"]):
-                speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
+                speaker = (*resolver.resolve(m["subject"], para.start + qe_after + m.start("subject")), m["cue"])
             elif closed and (m := _AFTER_NAME_CUE.match(after)) and _subject_ok(m["subject"]):
-                speaker = (*resolver.resolve(m["subject"], para.start + qe + m.start("subject")), m["cue"])
+                speaker = (*resolver.resolve(m["subject"], para.start + qe_after + m.start("subject")), m["cue"])
             elif (m := before_match):
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
             elif (m := _BEFORE_INVERTED.search(before)) and _subject_ok(m["subject"]):
@@ -344,7 +347,7 @@ _REPORTED_FRONT = re.compile(
     re.S,
 )
 _REPORTED_BACK = re.compile(
-    rf"^(?P<content>.{{20,}}?),\s+(?:(?P<cue1>{_CUE})\s+(?P<subject1>[^,]{{1,80}}?)|(?P<subject2>(?:[\w'’.-]+\s+){{0,5}}?[\w'’.-]+)\s+(?P<cue2>{_CUE}))(?:,.*|\s+(?:in|on|at|during|who)\b.*)?[.!?]?$",
+    rf"^(?P<content>.{{20,}}?),\s+(?:(?P<cue1>{_CUE})\s+(?P<subject1>[^,]{{1,80}}?)|(?P<subject2>(?:[\w'’.-]+\s+){{0,5}}?[\w'’.-]+)\s+(?P<cue2>{_CUE}))(?:,.*|\s+(?:in|on|at|during|who|after|before|following|when|as|to|of)\b.*)?[.!?]?$",
     re.S,
 )
 _ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
