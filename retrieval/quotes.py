@@ -262,6 +262,9 @@ def sentence_subject(sentence: str) -> str | None:
 _BEFORE_INVERTED = re.compile(r"(?:^\s*|[.!?]\s+)(?P<cue>Said|Says|Added|Adds|Wrote|Writes|Asked|Explained|Noted)\s+(?P<subject>[^,:“\"]{1,60})[,:]\s*$")
 
 
+_CUE_RIGHT_BEFORE = re.compile(rf"\b(?:{_CUE})\s*[:,]?\s*$")
+
+
 def _subject_ok(subject: str) -> bool:
     words = subject.split()
     if not 1 <= len(words) <= 7:
@@ -323,7 +326,7 @@ def extract(text: str) -> list[Attribution]:
             if words < 4 and speaker is not prev_speaker:
                 # A phrase in quotation marks inside a sentence is part of that sentence's
                 # reported speech, not a quote of its own.
-                if ptext[max(0, qs - 2) : qs].strip() and not _BEFORE.search(before):
+                if ptext[max(0, qs - 2) : qs].strip() and not _CUE_RIGHT_BEFORE.search(before):
                     continue
             prev_speaker = speaker
             last_direct = (speaker[0], speaker[1], p_index)
