@@ -272,7 +272,16 @@ def _subject_ok(subject: str) -> bool:
     lower = subject.lower()
     if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an") for w in words[-1:]):
         return False
+    if words[-1].lower().strip(".,") in _TIME_WORDS:
+        return False
     return not re.search(r"[“”\"]", lower)
+
+
+_TIME_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tonight", "week", "month", "year", "night", "morning", "afternoon", "evening",
+    "statement", "interview", "earlier", "later", "recently", "then", "again",
+}
 
 
 def extract(text: str) -> list[Attribution]:
@@ -342,10 +351,12 @@ def extract(text: str) -> list[Attribution]:
 
 # --- reported speech -----------------------------------------------------------------------
 _LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In\s+a\s+statement|On\s+\w+),?\s+)?"
+# An introductory clause before the subject: "In an interview Monday, Sanders said …".
+_INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked|Speaking|Writing|Since|As|With|Despite|Earlier|Later)\b[^,“\"]{2,120},\s+)?"
 _TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 _OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
 _REPORTED_FRONT = re.compile(
-    rf"^{_LEAD}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
+    rf"^{_LEAD}{_INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
     rf"(?:(?P<tell>{_TELL}){_OBJECT}|(?P<cue>{_CUE})){_TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
     re.S,
 )
@@ -354,6 +365,11 @@ _REPORTED_BACK = re.compile(
     re.S,
 )
 _ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
+# "And that, Mr. Manafort said, was in the works."
+_PARENTHETICAL = re.compile(
+    rf"^(?P<content>.{{10,}}?),\s+(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){{0,4}}[A-Z][\w'’-]*))\s+(?P<cue>{_CUE}){_TIME},\s+(?P<rest>\S.{{10,}})$",
+    re.S,
+)
 _PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{_PARTICIPLE})(?:\s+(?:reporters|him|her|them|the\s+\w+))?(?:\s+that)?\s+(?P<content>[^“\"].{{15,}})$", re.S)
 
 
@@ -382,6 +398,8 @@ def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: lis
             content = "content1" if m["content1"] else "content2"
             attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), "according to",
                            m.start(content), m.end(content))
+        elif (m := _PARENTHETICAL.match(s_text)) and _subject_ok(m["subject"]):
+            attribution = (m["subject"], m.start("subject"), m["cue"], 0, len(s_text.rstrip(" .")))
         elif (m := _PARTICIPLE_REPORTED.search(s_text)) and (subject := sentence_subject(s_text)):
             attribution = (subject, 0, m["cue"], m.start("content"), len(s_text.rstrip(" .")))
         elif (m := _REPORTED_BACK.match(s_text)):
