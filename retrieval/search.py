@@ -24,6 +24,19 @@ RRF_K = 60
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 FOLLOW_UP_BOOST = 0.5  # share of a first-rank fused score given to already-cited articles
+# News is asked about at a moment: coverage near the asking date is preferred, by up to this
+# share of a first-rank fused score, halving every RECENCY_HALF_LIFE_DAYS before the date.
+RECENCY_WEIGHT = 0.0
+RECENCY_HALF_LIFE_DAYS = 7.0
+
+
+def recency(asked_on: date, published: str) -> float:
+    """1 for an article published on the asking date, 0.5 a half-life earlier, and so on."""
+    try:
+        days = (asked_on - date.fromisoformat(published)).days
+    except ValueError:
+        return 0.0
+    return 0.5 ** (max(days, 0) / RECENCY_HALF_LIFE_DAYS)
 
 _NUMBER_QUESTION = re.compile(r"\b(how (many|much|long|old|far)|what (year|percentage|number))\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
@@ -94,6 +107,8 @@ def answer_question(
         article_id, published = meta[pid]
         if cutoff and published and published > cutoff:
             continue
+        if asked_on and published and RECENCY_WEIGHT:
+            score += RECENCY_WEIGHT * recency(asked_on, published) / (RRF_K + 1)
         if article_id in boosted:
             score += FOLLOW_UP_BOOST * 2 / (RRF_K + 1)
         candidates.append(Candidate(pid, score, article_id, published))
