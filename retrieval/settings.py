@@ -43,7 +43,7 @@ class EngineSettings(BaseSettings):
     passage_words: int = Field(120, description="Target passage size in words.")
     citations: int = Field(3, description="Citations per answer.")
     excerpt_chars: int = Field(400, description="Longest excerpt shown per citation.")
-    per_article: int = Field(1, description="Most passages cited from one article.")
+    per_article: int = Field(2, description="Most passages cited from one article.")
     min_relevance: float = Field(
         0.30, description="Below this relevance the answer is no_answer (calibrated; see README)."
     )
