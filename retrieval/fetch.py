@@ -1,9 +1,15 @@
 """Fetching an article from a link, safely: http(s) only, no private, loopback, link-local or
 metadata addresses (every address the name resolves to, checked again after each redirect),
-bounded redirects, size and time, and only HTML or text."""
+bounded redirects, size and time, and only HTML or text.
+
+The name is resolved once per hop and the connection goes to the address that was checked
+(the request names the host in its Host header and TLS server name), so a name that resolves to a
+public address for the check and to a private one for the connection (DNS rebinding) gets
+nowhere."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from urllib.parse import urljoin, urlsplit
@@ -18,23 +24,40 @@ ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot)"
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Refuse schemes other than http(s) and hosts that resolve to non-public addresses."""
+def check_url(url: str, allow_private: bool) -> str | None:
+    """Refuse schemes other than http(s) and hosts that resolve to non-public addresses. Returns
+    the checked address to connect to (None when private addresses are allowed: no pinning)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https links are accepted, not {parts.scheme or 'this'}")
     if not parts.hostname:
         raise FetchError("the link has no host")
     if allow_private:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"cannot resolve {parts.hostname}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise FetchError(f"cannot resolve {parts.hostname}")
+    for address in addresses:
         if not address.is_global or address.is_multicast:
             raise FetchError(f"{parts.hostname} points to a private or local address; refused")
+    return str(addresses[0])
+
+
+def pinned_request(client: httpx.Client, url: str, address: str | None) -> httpx.Request:
+    """A GET of `url` that connects to `address` (when given) while naming the original host."""
+    if address is None:
+        return client.build_request("GET", url)
+    target = httpx.URL(url)
+    return client.build_request(
+        "GET",
+        target.copy_with(host=address),
+        headers={"Host": target.netloc.decode("ascii")},
+        extensions={"sni_hostname": target.host},
+    )
 
 
 def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | None = None) -> tuple[str, str, str]:
@@ -44,9 +67,10 @@ def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | N
     timeout = httpx.Timeout(settings.fetch_timeout)
     with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers, transport=transport) as client:
         for _hop in range(settings.fetch_max_redirects + 1):
-            check_url(url, settings.allow_private_urls)
+            address = check_url(url, settings.allow_private_urls)
             try:
-                with client.stream("GET", url) as response:
+                response = client.send(pinned_request(client, url, address), stream=True)
+                with contextlib.closing(response):
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -67,7 +91,7 @@ def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | N
                         if len(body) > settings.fetch_max_bytes:
                             raise FetchError(f"page larger than {settings.fetch_max_bytes:,} bytes")
                     text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
-                    return str(response.url), ctype, text
+                    return url, ctype, text
             except httpx.TimeoutException:
                 raise FetchError(f"no answer from {urlsplit(url).hostname} in time") from None
             except httpx.HTTPError as exc:

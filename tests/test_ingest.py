@@ -242,10 +242,35 @@ def test_redirect_to_a_private_address_is_refused(settings, monkeypatch):
     visited = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        visited.append(str(request.url))
+        visited.append(request.headers["host"] + request.url.path)
         return httpx.Response(302, headers={"Location": "http://127.0.0.1:9/admin"})
 
     guarded = settings.model_copy(update={"allow_private_urls": False})
     with pytest.raises(FetchError, match="private or local address"):
         fetch("http://public.example/story", guarded, transport=httpx.MockTransport(handler))
-    assert visited == ["http://public.example/story"]  # the loopback hop was never requested
+    assert visited == ["public.example/story"]  # the loopback hop was never requested
+
+
+def test_connection_goes_to_the_checked_address(settings, monkeypatch):
+    """DNS rebinding: the name answers a public address for the check and a loopback one after;
+    the request must go to the address that was checked, naming the host in Host and TLS SNI."""
+    import socket
+
+    import httpx
+
+    from retrieval.fetch import fetch
+
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: (
+        [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+    ))
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.host, request.headers["host"], request.extensions.get("sni_hostname")))
+        return httpx.Response(200, headers={"Content-Type": "text/plain"}, text="Title\n\nBody text.")
+
+    guarded = settings.model_copy(update={"allow_private_urls": False})
+    final, ctype, text = fetch("https://rebind.example/story", guarded, transport=httpx.MockTransport(handler))
+    assert seen == [("93.184.216.34", "rebind.example", "rebind.example")]
+    assert (final, ctype, text) == ("https://rebind.example/story", "text/plain", "Title\n\nBody text.")
