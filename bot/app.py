@@ -67,6 +67,8 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .read_timeout(settings.telegram_read_timeout_s)
+        .get_updates_read_timeout(settings.telegram_read_timeout_s)
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(8)  # one slow question must not hold up the others
         .post_init(post_init)

@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TimedOut
 from telegram.ext import ContextTypes
 
 from retrieval.answers import Answer
@@ -293,7 +294,11 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log first, then tell the user something short and true; internals never reach a chat."""
+    """Log first, then tell the user something short and true; internals never reach a chat.
+    A reply that timed out may well have been delivered: nothing more is sent after it."""
+    if isinstance(context.error, TimedOut):
+        log.warning("Telegram did not confirm a reply in time; it may have arrived, so it is not repeated")
+        return
     log.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message:
         try:

@@ -21,6 +21,9 @@ class BotSettings(EngineSettings):
         validation_alias="TELEGRAM_API_BASE_URL",
         description="Given to PTB's base_url as written (PTB appends the token).",
     )
+    telegram_read_timeout_s: float = Field(
+        5.0, description="How long to wait for the Bot API's answer (added to the long-poll time for getUpdates)."
+    )
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias="ADMIN_USER_IDS")
     context_ttl_s: float = Field(1800.0, description="Forget a conversation after this many idle seconds.")
     flood_max: int = Field(8, description="Questions a user may ask per flood window.")

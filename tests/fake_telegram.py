@@ -126,6 +126,8 @@ class FakeTelegram:
         self.confirmed = 0
         self.webhook: dict | None = None
         self.faults: dict[str, list[ApiError]] = {}
+        self.network_faults: dict[str, list[tuple[str, float]]] = {}
+        self.dropped: list[Call] = []  # requests whose connection was cut before they were handled
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
@@ -172,6 +174,14 @@ class FakeTelegram:
                         params[key] = value
                 else:
                     params[key] = value
+        late = 0.0
+        network = self.network_faults.get(method)
+        if network:
+            kind, late = network.pop(0)
+            if kind == "drop":  # cut the connection before handling: nothing happened, no answer
+                self.dropped.append(Call(method, params))
+                request.transport.close()
+                return web.Response(status=500)
         self.calls.append(Call(method, params))
         try:
             self._check_spec(method, params)
@@ -182,6 +192,7 @@ class FakeTelegram:
             if handler is None:
                 raise ApiError(404, "Not Found")
             result = await handler(params)
+            await asyncio.sleep(late)  # handled, but answered after the client stopped waiting
             return web.json_response({"ok": True, "result": result})
         except ApiError as exc:
             body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
@@ -310,6 +321,12 @@ class FakeTelegram:
 
     def inject(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
         self.faults.setdefault(method, []).append(ApiError(code, description, retry_after))
+
+    def inject_network(self, method: str, kind: str, seconds: float = 0.0) -> None:
+        """"drop": the next `method` request's connection is cut before it is handled; "late": it
+        is handled, and answered `seconds` later (after the client's read timeout)."""
+        assert kind in ("drop", "late")
+        self.network_faults.setdefault(method, []).append((kind, seconds))
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
         return [c for c in self.calls if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]

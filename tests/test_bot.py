@@ -347,6 +347,27 @@ async def test_server_errors_are_retried_and_polling_survives(fake, app):
     assert "150 delegates" in again.params["text"]
 
 
+async def test_dropped_and_late_connections_lose_nothing_and_send_nothing_twice(fake, bot_settings):
+    """getUpdates and sendMessage whose connection is cut before Telegram handled them, or whose
+    answer comes after the read timeout: the question is answered once, and the bot keeps going."""
+    settings = bot_settings.model_copy(update={"telegram_read_timeout_s": 0.5})
+    async with Running(settings):
+        fake.inject_network("getUpdates", "drop")
+        fake.inject_network("getUpdates", "late", 2.0)  # its updates are sent again: not confirmed
+        fake.inject_network("sendMessage", "drop")  # never reached Telegram: sent again
+        update, answer = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
+        assert len(fake.dropped) >= 2 and "Lukyanova" in answer.params["text"]
+        fake.inject_network("sendMessage", "late", 1.5)  # reached Telegram: must not be repeated
+        _, late = await ask(fake, BOB, BOB, "how many delegates attended?")
+        await asyncio.sleep(2.0)
+        _, after = await ask(fake, ALICE, ALICE, "how many delegates attended?")  # still running
+    assert "150 delegates" in late.params["text"] and "150 delegates" in after.params["text"]
+    assert len(fake.sent(chat_id=BOB)) == 1
+    assert [c.params["text"] for c in fake.sent(chat_id=ALICE)].count(answer.params["text"]) == 1
+    handled = [u for u in fake.updates if u["update_id"] == update["update_id"]]
+    assert len(handled) == 1 and fake.confirmed > update["update_id"]
+
+
 async def test_anonymous_admin_and_channel_cannot_add(fake, app):
     before = app.bot_data["engine"].stats()["articles"]
     group = fake.chats[GROUP].to_json()
