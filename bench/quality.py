@@ -44,8 +44,8 @@ def load_questions(pack: Path) -> list[dict]:
 
 def data_dir_for(pack: Path, settings) -> Path:
     """One cached data directory per pack and index-shaping settings: a second run embeds nothing."""
-    stat = (pack / "articles.jsonl.gz").stat()
-    key = json.dumps([str(pack.resolve()), stat.st_size, int(stat.st_mtime), settings.model, settings.passage_words])
+    digest = hashlib.sha1((pack / "articles.jsonl.gz").read_bytes()).hexdigest()  # not the mtime: copies differ
+    key = json.dumps([pack.name, digest, settings.model, settings.passage_words])
     return CACHE / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
