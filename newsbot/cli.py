@@ -254,6 +254,22 @@ def eval_(args: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True), help="The data directory to copy.")
+@click.option("--to", "url", required=True, help="postgresql://... (the database must have pgvector available).")
+@click.pass_context
+def migrate(ctx: click.Context, source: str, url: str) -> None:
+    """Copy an embedded corpus into PostgreSQL, vectors included (nothing is embedded again).
+    Safe to run again: articles already there are left alone. Then set NEWSBOT_DATABASE_URL."""
+    from retrieval.migrate import migrate as copy
+
+    copied = copy(Path(source), url, _settings(ctx).embedding_id, notice=lambda m: err.print(f"[dim]{m}[/dim]"))
+    click.echo(
+        f"copied {copied['articles']} articles ({copied['unchanged']} already there), {copied['passages']} passages, "
+        f"{copied['vectors']} cached vectors, {copied['conversations']} conversations, {copied['feedback']} feedback"
+    )
+
+
+@cli.command()
 @click.option("--webhook-url", help="Serve a webhook at this public URL instead of long polling.")
 @click.option("--listen", default="127.0.0.1:8443", show_default=True, help="HOST:PORT the webhook server binds.")
 @click.option("--secret-token", help="Webhook secret: requests without it are refused (403).")

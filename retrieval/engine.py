@@ -96,8 +96,10 @@ class Engine:
         self._keyword_seq = 0
         self._lock = threading.RLock()
         self._open_indexes()
-        if index_corpus and self.store.counts()["articles"] == 0 and self.store.seq() == 0:
-            self._index_default_corpus()
+        if index_corpus:
+            with self.store.exclusive():
+                if self.store.counts()["articles"] == 0 and self.store.seq() == 0:
+                    self._index_default_corpus()
 
     def __enter__(self) -> "Engine":
         return self

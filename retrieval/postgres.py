@@ -196,9 +196,22 @@ class PostgresStore(Store):
         with self._lock:
             return self.conn.execute(_translate(sql), tuple(params)).fetchall()
 
-    # --- no log: the indexes are written in the same transaction as the passages ---------
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One replica at a time (indexing the default corpus into an empty database)."""
+        with self._lock:
+            self.conn.execute("SELECT pg_advisory_lock(4243)")
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.conn.execute("SELECT pg_advisory_unlock(4243)")
+
+    # --- no log: the indexes are written in the same transaction as the passages; only the
+    # count of writes is kept (it tells an emptied corpus from a new one) --------------------
     def _log(self, db: Any, op: str, article_id: int, first: int | None, last: int | None) -> int:
-        return 0
+        row = db.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'seq' RETURNING value").fetchone()
+        return int(row[0])
 
     def log_since(self, seq: int) -> list:
         return []

@@ -16,7 +16,7 @@ import numpy as np
 from .answers import Answer, Citation, Suggestion, cut_excerpt
 from .keyword import STOPWORDS, query_terms
 from .quotes import speaker_question
-from .text import Span, article_sentences, paragraph_spans, split_sentences
+from .text import Span, paragraph_spans, split_sentences
 
 if TYPE_CHECKING:
     from .engine import Engine, FollowUp
@@ -245,13 +245,27 @@ def _suggestions(articles: dict, chosen: list[Candidate]) -> list[Suggestion]:
 
 
 def _idf_overlap(terms: list[str], sentence: str) -> float:
-    """Share of the question's content words (longer words weigh more) found in a sentence."""
+    """Share of the question's content words (longer words weigh more) found in a sentence; a
+    long word also counts when the sentence has a word with its first five letters ("elected",
+    "election")."""
     if not terms:
         return 0.0
     words = set(re.findall(r"\w+", sentence.lower()))
+    stems = {w[:5] for w in words if len(w) >= 5}
     weight = {t: math.log(2 + len(t)) for t in terms}
-    hit = sum(w for t, w in weight.items() if t in words or any(x.startswith(t[:5]) for x in words if len(t) > 5))
+    hit = sum(w for t, w in weight.items() if t in words or (len(t) > 5 and t[:5] in stems))
     return hit / sum(weight.values())
+
+
+def sentences_near(text: str, span: "Span", reach: int) -> list["Span"]:
+    """The article's sentences in the paragraphs within `reach` characters of `span`: all an
+    excerpt around it can use, without splitting the whole article."""
+    return [
+        s
+        for para in paragraph_spans(text)
+        if para.end >= span.start - reach and para.start <= span.end + reach
+        for s in split_sentences(text[para.start : para.end], para.start)
+    ]
 
 
 def build_citations(engine: "Engine", chosen: list[Scored], relevance: dict[int, float]) -> list[Citation]:
@@ -261,7 +275,7 @@ def build_citations(engine: "Engine", chosen: list[Scored], relevance: dict[int,
     citations = []
     for rank, r in enumerate(chosen, start=1):
         article = r.article
-        sentences = [s for para in article_sentences(article.text) for s in para]
+        sentences = sentences_near(article.text, r.best, engine.settings.excerpt_chars)
         best = next((i for i, s in enumerate(sentences) if s.start >= r.best.start), 0)
         excerpt, highlight = cut_excerpt(article.text, sentences, best, engine.settings.excerpt_chars)
         citations.append(

@@ -258,6 +258,12 @@ class Store:
                     self.db.execute("ROLLBACK")
                 raise
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One process at a time, for work that must not run twice (indexing the default
+        corpus): PostgreSQL takes an advisory lock; here writes are serialized by SQLite."""
+        yield
+
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self.db.execute(sql, tuple(params)).fetchall()

@@ -114,3 +114,36 @@ def test_reindex_keeps_answers_without_embedding_again(backend_settings):
         stats = engine.reindex()
         assert calls == [] and stats["vectors"] == stats["passages"]
         assert "30,000 riders" in engine.ask("how many riders will the Northbridge tram carry?").citations[0].excerpt
+
+
+def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, database_url, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from retrieval.onnx_encoder import OnnxEncoder
+
+    from newsbot.cli import cli
+
+    with Engine(settings) as embedded:
+        embedded.add([TRAM])
+        embedded.store.save_conversation("chat:5", {"questions": ["what did Brennan say?"], "article_keys": []})
+        embedded.store.add_feedback("chat:5", 5, "what did Brennan say?", [TRAM.key], helpful=True)
+        expected = embedded.ask("how many riders will the Northbridge tram carry?")
+        counts = snapshot(embedded)
+    args = ["migrate", "--from", str(settings.data_dir), "--to", database_url]
+    result = CliRunner().invoke(cli, args, obj={})
+    assert result.exit_code == 0, result.output
+    assert "copied 2 articles (0 already there)" in result.output
+    again = CliRunner().invoke(cli, args, obj={})  # an interrupted run is finished by running it again
+    assert "copied 0 articles (2 already there)" in again.output
+
+    moved = settings.model_copy(update={"database_url": database_url, "data_dir": tmp_path / "replica"})
+    embedded_texts = []
+    encode = OnnxEncoder.encode
+    monkeypatch.setattr(OnnxEncoder, "encode", lambda self, texts: embedded_texts.extend(texts) or encode(self, texts))
+    with Engine(moved) as engine:
+        assert embedded_texts == [] and snapshot(engine) == counts
+        answer = engine.ask("how many riders will the Northbridge tram carry?")
+        assert [(c.url, c.excerpt) for c in answer.citations] == [(c.url, c.excerpt) for c in expected.citations]
+        assert engine.store.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
+        assert engine.store.feedback()[0]["question"] == "what did Brennan say?"
+        assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
