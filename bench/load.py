@@ -125,10 +125,11 @@ async def run(args) -> None:
 
     print(f"{args.users} users ({len(groups)} groups), {expected} questions over {args.seconds} s, "
           f"while an admin uploads {args.articles} articles\n")
-    print("| answered | lost | duplicated | latency p50 / p95 / max (s) | during ingest p50 / p95 / max (s) | peak memory |")
+    print("| answered | lost | duplicated | latency p50 / p95 / max (s) | during ingest p50 / p95 / max (s) | peak memory: bot / ingest process |")
     print("|---|---|---|---|---|---|")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"| {answered} | {lost} | {duplicated} | {stats(latencies)} | {stats(ingest_latencies)} | {peak:.0f} MB |")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"| {answered} | {lost} | {duplicated} | {stats(latencies)} | {stats(ingest_latencies)} | {peak:.0f} / {child:.0f} MB |")
     print(f"\nadmin: {admin[-1]['text'].splitlines()[0] if admin else 'no report'}; "
           f"ingest took {ingest_end - started:.0f} s of the run")
 

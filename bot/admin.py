@@ -4,7 +4,8 @@
 Links and files are ingested in a separate process (`newsbot add --json`): parsing, splitting,
 finding attributions and embedding hundreds of articles would otherwise hold the GIL the
 readers' answers need (measured with bench/load.py: p95 5.8 s in a thread, see bench/README.md).
-The bot's engine picks the new articles up from the store's log, as it does for any other writer."""
+The child runs at a lower CPU priority, and the bot's engine picks the new articles up from the
+store's log, as it does for any other writer."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from .handlers import engine_of, settings_of
 from .render import esc, fit
 
 SOURCES_PAGE = 10
+#: The ingest process runs at this niceness, so that it uses what CPU answering leaves.
+INGEST_NICENESS = 15
 log = logging.getLogger(__name__)
 
 
@@ -39,6 +42,10 @@ async def ingest_apart(engine, sources: list[str], labels: dict[str, str] | None
         sys.executable, "-m", "newsbot", "add", "--json", *sources,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
+    try:  # below the bot's priority: answering readers comes first
+        os.setpriority(os.PRIO_PROCESS, process.pid, INGEST_NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or the child is already gone
+        pass
     out, err = await process.communicate()
     try:
         report = Report.from_json(json.loads(out.decode().strip().splitlines()[-1]))
