@@ -302,12 +302,14 @@ class PostgresStore(Store):
         return [(int(r[0]), float(r[1])) for r in rows if r[1] is not None]
 
     def keyword_search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """Passages holding any of the question's content words, ranked by ts_rank_cd."""
+        """Passages holding any of the question's content words, ranked by ts_rank with length
+        normalization. Over the 93,846 RealTime QA passages ts_rank_cd ranked worse (keyword-only
+        answer-hit@3 0.252 against 0.329; tantivy's BM25: 0.340) and took 3.5 times as long."""
         terms = [t for t in query_terms(query) if re.fullmatch(r"\w+", t)]
         if not terms:
             return []
         rows = self._query(
-            f"SELECT id, ts_rank_cd(terms, q) AS rank FROM passages, to_tsquery('{TS_CONFIG}', ?) q "
+            f"SELECT id, ts_rank(terms, q, 1) AS rank FROM passages, to_tsquery('{TS_CONFIG}', ?) q "
             "WHERE terms @@ q ORDER BY rank DESC, id LIMIT ?",
             (" | ".join(terms), k),
         )
