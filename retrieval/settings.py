@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The articles that ship with newsbot, indexed on first use of an empty data directory.
@@ -65,6 +65,12 @@ class EngineSettings(BaseSettings):
         500_000_000, description="Largest decompressed size of a .gz file (stops gzip bombs)."
     )
     max_article_chars: int = Field(1_000_000, description="Longest article text accepted.")
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _empty_is_embedded(cls, value: object) -> object:
+        """`NEWSBOT_DATABASE_URL=` (as in .env.example) means the embedded store."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def environment(self) -> dict[str, str]:
         """These settings as NEWSBOT_* variables: what a child process (an ingest run apart from
