@@ -10,6 +10,7 @@ every other at once.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,8 @@ from pgvector.psycopg import register_vector
 from .errors import NewsbotError, StoreFull
 from .keyword import query_terms
 from .store import Store
+
+log = logging.getLogger(__name__)
 
 #: Text search configuration for the keyword side (stemming and stop words of English news).
 TS_CONFIG = "english"
@@ -152,16 +155,28 @@ class PostgresStore(Store):
 
     def __init__(self, url: str) -> None:
         self.path = re.sub(r"//[^@/]*@", "//***@", url)  # for messages: never the password
+        self._url = url
         self._lock = threading.RLock()
+        self._dimension: int | None = None
+        self._connect(migrate=True)
+
+    def _connect(self, migrate: bool = False) -> None:
         try:
-            self.conn = psycopg.connect(url, autocommit=True, row_factory=_rows)
+            self.conn = psycopg.connect(self._url, autocommit=True, row_factory=_rows)
         except psycopg.OperationalError as exc:
             raise NewsbotError(f"cannot connect to the database at {self.path}: {exc}".strip()) from None
         self.db = _Connection(self.conn)
-        self._migrate()
-        register_vector(self.conn)
+        if migrate:
+            self._migrate()
+        register_vector(self.conn)  # the vector type exists once the schema is there
         self.conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
-        self._dimension: int | None = None
+
+    def _live(self) -> psycopg.Connection:
+        """The connection, opened again if it was lost (a database restart or failover)."""
+        if self.conn.closed or self.conn.broken:
+            log.warning("the connection to %s was lost: reconnecting", self.path)
+            self._connect()
+        return self.conn
 
     def _migrate(self) -> None:
         with self._lock, self.conn.transaction():
@@ -189,20 +204,26 @@ class PostgresStore(Store):
     def transaction(self) -> Iterator[_Connection]:  # type: ignore[override]
         with self._lock:
             try:
-                with self.conn.transaction():
+                with self._live().transaction():
                     yield self.db
             except psycopg.errors.DiskFull as exc:
                 raise StoreFull(f"the database could not be written ({exc}); nothing of this change was kept") from None
 
     def _query(self, sql: str, params: Iterable = ()) -> list:
+        """A read; asked again once on a new connection if the old one was lost under it."""
         with self._lock:
-            return self.conn.execute(_translate(sql), tuple(params)).fetchall()
+            try:
+                return self._live().execute(_translate(sql), tuple(params)).fetchall()
+            except psycopg.OperationalError:
+                if not self.conn.broken:
+                    raise
+                return self._live().execute(_translate(sql), tuple(params)).fetchall()
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         """One replica at a time (indexing the default corpus into an empty database)."""
         with self._lock:
-            self.conn.execute("SELECT pg_advisory_lock(4243)")
+            self._live().execute("SELECT pg_advisory_lock(4243)")
         try:
             yield
         finally:
@@ -279,7 +300,7 @@ class PostgresStore(Store):
         if not rows:
             return
         self._dimension = int(rows[0][0])
-        with self._lock, self.conn.transaction():
+        with self._lock, self._live().transaction():
             # Building over an existing corpus (after `newsbot migrate`) is much faster when the
             # graph fits in memory.
             self.conn.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")

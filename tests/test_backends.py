@@ -10,7 +10,7 @@ from datetime import date
 from retrieval.articles import Article
 from retrieval.engine import Engine, FollowUp
 from retrieval.ingest import ingest
-from retrieval.settings import EngineSettings
+from retrieval.settings import DEFAULT_CORPUS_DIR, EngineSettings
 
 from .test_ingest import record, snapshot, write_jsonl
 
@@ -148,3 +148,19 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         assert engine.store.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
         assert engine.store.feedback()[0]["question"] == "what did Brennan say?"
         assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
+
+
+def test_postgres_connection_lost_under_a_replica_is_opened_again(database_url, tmp_path):
+    """A database restart or failover drops every connection: the next question still works."""
+    import psycopg
+
+    settings = EngineSettings(data_dir=tmp_path / "data", corpus_dir=DEFAULT_CORPUS_DIR, database_url=database_url)
+    with Engine(settings) as engine:
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        assert killed
+        assert "150 delegates" in engine.ask("how many delegates attended the congress?").citations[0].excerpt
+        assert engine.add([TRAM])[0].status == "added"
