@@ -48,17 +48,25 @@ def overlaps(a: str, b: str) -> bool:
 
 def name_tokens(source: str) -> list[str]:
     """The capitalized words of a source's first phrase, titles dropped: "Deborah Ellis,
-    chairwoman of ..." gives ["Deborah", "Ellis"]; "the mayor" gives []."""
-    first = re.split(r",|\bwho\b|\bwhich\b|\(", source)[0]
+    chairwoman of ..." and "Sen. Jeff Merkley of Oregon" give the person's names; "the mayor"
+    gives []."""
+    first = re.split(r",|\bwho\b|\bwhich\b|\bof\b|\bat\b|\bfrom\b|\bfor\b|\(", source)[0]
     tokens = [t.strip("“\"'’.").removesuffix("’s").removesuffix("'s") for t in first.split()]
     return [t for t in tokens if t[:1].isupper() and t.lower() not in TITLE_WORDS | {"jr", "sr", "ii", "iii"} and t.isalpha()]
 
 
+NAME_PARTICLES = {"de", "del", "da", "di", "van", "von", "der", "den", "bin", "al", "la", "le", "st", "y"}
+
+
 def is_named(source: str) -> bool:
+    """A person's name, not a pronoun or a description: its first phrase is capitalized words
+    (and name particles) only, so "Police officials" and "Top advisers" are descriptions."""
     first = source.split()[0] if source.split() else ""
     if source.lower() in PRONOUNS or first.lower() in ("the", "a", "an", "another", "some", "many"):
         return False
-    return bool(name_tokens(source)) and first[:1].isupper()
+    phrase = re.split(r",|\bwho\b|\bwhich\b|\bof\b|\bat\b|\bfrom\b|\bfor\b|\(", source)[0]
+    lowercase = [w for w in phrase.split() if w[:1].islower() and w.lower() not in NAME_PARTICLES]
+    return bool(name_tokens(source)) and first[:1].isupper() and not lowercase
 
 
 def surname(source: str, text: str = "") -> str:

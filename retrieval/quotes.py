@@ -23,7 +23,9 @@ CUES = (
     "suggested|suggests|continued|tweeted|declared|urged|predicted|believes|believed|contended|"
     "emphasized|stressed|observed|remarked|conceded|admitted|complained|responded|maintained|"
     "agreed|quoted|reported|reports|asserted|alleged|testified|cautioned|countered|conceded|"
-    "confirmed|denied|estimated|joked|mused|pointed out|went on"
+    "confirmed|denied|estimated|joked|mused|pointed out|went on|"
+    "criticized|criticised|accused|defended|praised|promised|pledged|vowed|blamed|dismissed|"
+    "proposed|endorsed|described|cited|predicts|warned|hinted|signaled|signalled|indicated"
 )
 _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
