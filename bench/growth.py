@@ -1,0 +1,169 @@
+"""How newsbot grows: a whole engine (SQLite store, FAISS, tantivy) at 10k, 100k and 1M passages.
+For each size: the time to write the store and build the indexes, the start-up of a new process's
+engine and its first answer, question latency end to end (embedding the question, dense and
+keyword search, fusion, reranking, excerpts), resident memory, and the data directory's size.
+
+Usage: python bench/growth.py [--sizes 10000,100000,1000000] [--questions 300]
+
+The corpora are the RealTime QA pack's articles (from the `newsbot eval` cache), repeated as
+dated copies until the size is reached: each copy gets its own URL and a closing line, so it is
+a new article with new passages. Embedding a million passages takes hours on 2 cores, so the
+copies' vectors are the original passages' vectors plus a little noise, written as the
+embedding cache would hold them: this measures everything but the embedding of passages (see
+bench/embed.py for that). Each size is measured in a fresh process, one after the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+
+
+def source_dir() -> Path | None:
+    return next(CACHE.glob("realtimeqa-2025-*"), None)
+
+
+def build(size: int, target: Path, source: Path) -> float:
+    """Write copies of the source store's articles until `size` passages; seconds taken."""
+    sys.path.insert(0, str(ROOT))
+    from retrieval.articles import Article
+    from retrieval.embeddings import text_hash
+    from retrieval.engine import embedded_text
+    from retrieval.settings import EngineSettings
+    from retrieval.store import Store
+    from retrieval.text import split_passages
+
+    settings = EngineSettings()
+    src = sqlite3.connect(f"file:{source / 'store.sqlite3'}?mode=ro", uri=True)
+    articles = src.execute("SELECT title, text, url, published FROM articles ORDER BY id").fetchall()
+    vectors = {bytes(h): np.frombuffer(v, dtype=np.float32)
+               for h, v in src.execute("SELECT hash, vec FROM vectors WHERE model = ?", (settings.embedding_id,))}
+    pool = np.stack(list(vectors.values()))
+    rng = np.random.default_rng(size)
+    store = Store(target / "store.sqlite3")
+    written, copy = 0, 0
+    started = time.perf_counter()
+    while written < size:
+        for title, text, url, published in articles:
+            if written >= size:
+                break
+            day = None
+            if published:
+                from datetime import date
+
+                day = date.fromisoformat(published) - timedelta(days=7 * copy)
+            body = text if copy == 0 else f"{text}\n\nArchive copy {copy} of this report."
+            article = Article(title=title, text=body, url=f"{url}#copy{copy}", published=day)
+            passages = split_passages(article.text, settings.passage_words)
+            hashes, cached = [], {}
+            for p in passages:
+                embedded = embedded_text(article.title, article.text[p.start : p.end])
+                h = text_hash(embedded)
+                hashes.append(h)
+                vec = vectors.get(h)
+                if vec is None:  # the copy's changed passages: a neighbour's vector, moved a little
+                    base = pool[rng.integers(len(pool))]
+                    vec = base + rng.normal(0, 0.25 / np.sqrt(len(base)), base.shape).astype(np.float32)
+                    vec = vec / np.linalg.norm(vec)
+                cached[h] = vec
+            result = store.write_article(article, passages, hashes, cached, settings.embedding_id, [])
+            written += result.passages
+        copy += 1
+    store.close()
+    return time.perf_counter() - started
+
+
+def measure(data_dir: Path, questions: list[dict]) -> dict:
+    """In this process: open the engine (indexes built on first open), then answer."""
+    sys.path.insert(0, str(ROOT))
+    from retrieval.engine import Engine
+    from retrieval.settings import EngineSettings
+
+    settings = EngineSettings(data_dir=data_dir, corpus_dir=data_dir / "none")
+    started = time.perf_counter()
+    with Engine(settings) as engine:
+        engine.encoder.encode_one("warm up")
+        first = engine.ask(questions[0]["question"])
+        startup = time.perf_counter() - started
+        times = []
+        for q in questions:
+            t = time.perf_counter()
+            engine.ask(q["question"], k=3, more_pages=2)
+            times.append((time.perf_counter() - t) * 1000)
+        kind = engine.dense.kind if engine.dense is not None else ""
+        passages = engine.stats()["passages"]
+    times.sort()
+    with open("/proc/self/status") as fh:
+        rss = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+    return {"startup_s": startup, "p50": statistics.median(times), "p95": times[int(len(times) * 0.95)],
+            "rss_mb": rss, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "kind": kind, "passages": passages, "cited": bool(first.citations)}
+
+
+def du_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument("--work", type=Path, default=CACHE / "growth")
+    parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)  # internal: index|serve DATA_DIR
+    args = parser.parse_args(argv)
+    source = source_dir()
+    pack = ROOT.parent / "shared" / "eval" / "realtimeqa-2025" / "questions.jsonl"
+    if source is None or not pack.exists():
+        print("error: needs the realtimeqa-2025 pack and its `newsbot eval` cache", file=sys.stderr)
+        return 2
+    questions = [json.loads(line) for line in pack.read_text().splitlines()][: args.questions]
+    if args.step:  # each step in its own process: start-up and memory are a fresh process's
+        step, data_dir = args.step[0], Path(args.step[1])
+        result = measure(data_dir, questions[:1] if step == "index" else questions)
+        print(json.dumps(result))
+        return 0
+    print("| passages | index | store written s | indexes built s | start-up to first answer s | "
+          "p50 ms | p95 ms | RSS MB | data dir MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSBOT_ENCODER_CACHE": str(CACHE / "encoders")}
+    subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.embeddings "
+                    "import get_encoder; get_encoder(EngineSettings()).encode_one('export the ONNX model once')"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    for size in [int(x) for x in args.sizes.split(",")]:
+        data_dir = args.work / str(size)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        data_dir.mkdir(parents=True)
+        write_s = build(size, data_dir, source)
+        results = {}
+        for step in ("index", "serve"):  # the first open builds the indexes; the second is a restart
+            started = time.perf_counter()
+            out = subprocess.run([sys.executable, __file__, "--step", step, str(data_dir), "--questions", str(args.questions)],
+                                 capture_output=True, text=True, env=env)
+            if out.returncode != 0:
+                print(out.stderr[-3000:], file=sys.stderr)
+                return 1
+            results[step] = {**json.loads(out.stdout.strip().splitlines()[-1]), "wall_s": time.perf_counter() - started}
+        r = {**results["serve"], "index_s": results["index"]["startup_s"]}
+        print(f"| {r['passages']:,} | {r['kind']} | {write_s:.0f} | {r['index_s']:.0f} | {r['startup_s']:.1f} | "
+              f"{r['p50']:.0f} | {r['p95']:.0f} | {r['rss_mb']:.0f} | {du_mb(data_dir):.0f} |", flush=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
