@@ -25,6 +25,8 @@ from .errors import NewsbotError, StoreFull
 from .text import Passage
 
 SCHEMA_VERSION = 4
+#: SQLite's page cache per connection, in KiB (allocated as used).
+PAGE_CACHE_KB = 131_072
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -221,6 +223,9 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=10000")
+        # SQLite's default page cache is 2 MB: past a few hundred thousand passages every
+        # insert into the vector cache's B-tree would read pages from disk again.
+        self.db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -332,7 +337,7 @@ class Store:
         with self.transaction() as db:
             existing = None
             if article.url:
-                existing = db.execute("SELECT * FROM articles WHERE url = ?", (article.url,)).fetchone()
+                existing = db.execute("SELECT * FROM articles WHERE url = ? AND url != ''", (article.url,)).fetchone()  # the partial index
             if existing is None:
                 existing = db.execute("SELECT * FROM articles WHERE key = ?", (article.key,)).fetchone()
             same_text = db.execute(
