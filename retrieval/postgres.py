@@ -102,6 +102,10 @@ SCHEMA = [
 ]
 
 
+#: One passage's vector and words: (vector, title + passage text, passage id).
+_INDEX_PASSAGE = f"UPDATE passages SET embedding = ?, terms = to_tsvector('{TS_CONFIG}', ?) WHERE id = ?"
+
+
 def _translate(sql: str) -> str:
     """The store's SQLite-flavoured SQL for PostgreSQL: placeholders, and LIKE that ignores case
     (as SQLite's does)."""
@@ -250,7 +254,7 @@ class PostgresStore(Store):
             (model, article_id),
         ).fetchall()
         db.executemany(
-            f"UPDATE passages SET embedding = ?, terms = to_tsvector('{TS_CONFIG}', ?) WHERE id = ?",
+            _INDEX_PASSAGE,
             [
                 (np.frombuffer(vec, dtype=np.float32) if vec is not None else None, f"{title}\n{text[start:end]}", pid)
                 for pid, start, end, vec in rows
@@ -267,13 +271,13 @@ class PostgresStore(Store):
     def set_vectors(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         rows = self._query(
             'SELECT p.id, p.start, p."end", a.title, a.text FROM passages p JOIN articles a ON a.id = p.article_id '
-            f"WHERE p.id = ANY(?)",
+            "WHERE p.id = ANY(?)",
             ([int(i) for i in ids],),
         )
         texts = {r[0]: f"{r[3]}\n{r[4][r[1]:r[2]]}" for r in rows}
         with self.transaction() as db:
             db.executemany(
-                f"UPDATE passages SET embedding = ?, terms = to_tsvector('{TS_CONFIG}', ?) WHERE id = ?",
+                _INDEX_PASSAGE,
                 [(vec, texts[int(pid)], int(pid)) for pid, vec in zip(ids, vectors) if int(pid) in texts],
             )
 
