@@ -110,20 +110,31 @@ def strip_titles(tokens: list[str]) -> list[str]:
     return [t for t in rest if t.lower().rstrip(".") not in ("jr", "sr", "iii", "ii")] or rest
 
 
+#: Words that may follow a name in a subject without making it a description.
+_TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone", "jr", "sr", "again", "later", "then"}
+
+
 def person_name(subject: str) -> str | None:
     """The person a subject phrase names, or None for a description ("a senior official")."""
     first_segment = re.split(r",|\bwho\b|\bwhich\b", subject, maxsplit=1)[0]
-    runs = name_runs(first_segment)
-    words = first_segment.split()
-    if runs and words and _clean_token(words[0]) == runs[0][0] and runs[0][0].lower() in _COMMON_START:
-        runs[0] = runs[0][1:]
-    runs = [r for r in runs if r]
-    if not runs:
-        return None
-    tokens = strip_titles(runs[-1])
-    if not tokens or all(t.lower().rstrip(".") in TITLES for t in tokens):
-        return None
-    return " ".join(tokens)
+    # "Sen. Bernie Sanders of Vermont": the person comes before "of", not the place after it;
+    # but "Secretary of State John Kerry" has only a title before it.
+    before_place = re.split(r"\s(?:of|from|at|for)\s", first_segment, maxsplit=1)[0]
+    head = [w for w in before_place.split() if w.lower().strip(".") not in _TRAILING]
+    if head and head[-1][:1].islower():
+        return None  # "The Vermont senator", "One California delegate", "the Obama administration"
+    for segment in dict.fromkeys((before_place, first_segment)):
+        runs = name_runs(segment)
+        words = segment.split()
+        if runs and words and _clean_token(words[0]) == runs[0][0] and runs[0][0].lower() in _COMMON_START:
+            runs[0] = runs[0][1:]
+        runs = [r for r in runs if r]
+        if not runs:
+            continue
+        tokens = strip_titles(runs[-1])
+        if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
+            return " ".join(tokens)
+    return None
 
 
 def name_key(name: str) -> list[str]:
