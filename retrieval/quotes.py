@@ -25,7 +25,9 @@ CUES = (
     "agreed|quoted|reported|reports|asserted|alleged|testified|cautioned|countered|conceded|"
     "confirmed|denied|estimated|joked|mused|pointed out|went on|"
     "criticized|criticised|accused|defended|praised|promised|pledged|vowed|blamed|dismissed|"
-    "proposed|endorsed|described|cited|predicts|warned|hinted|signaled|signalled|indicated"
+    "proposed|endorsed|described|cited|predicts|warned|hinted|signaled|signalled|indicated|"
+    "scoffed|quipped|snapped|shouted|exclaimed|wondered|boasted|bragged|lamented|recounted|sighed|"
+    "chanted|yelled|concluded|reiterated|thundered|tweets|posted|wrote on|told reporters"
 )
 _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
