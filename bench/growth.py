@@ -25,7 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -62,11 +62,7 @@ def build(size: int, target: Path, source: Path) -> float:
         for title, text, url, published in articles:
             if written >= size:
                 break
-            day = None
-            if published:
-                from datetime import date
-
-                day = date.fromisoformat(published) - timedelta(days=7 * copy)
+            day = date.fromisoformat(published) - timedelta(days=7 * copy) if published else None
             body = text if copy == 0 else f"{text}\n\nArchive copy {copy} of this report."
             article = Article(title=title, text=body, url=f"{url}#copy{copy}", published=day)
             passages = split_passages(article.text, settings.passage_words)

@@ -23,7 +23,7 @@ from pgvector.psycopg import register_vector
 
 from .errors import NewsbotError, StoreFull
 from .keyword import query_terms
-from .store import Store
+from .store import Store, keyword_text
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +256,7 @@ class PostgresStore(Store):
         db.executemany(
             _INDEX_PASSAGE,
             [
-                (np.frombuffer(vec, dtype=np.float32) if vec is not None else None, f"{title}\n{text[start:end]}", pid)
+                (np.frombuffer(vec, dtype=np.float32) if vec is not None else None, keyword_text(title, text, start, end), pid)
                 for pid, start, end, vec in rows
             ],
         )
@@ -274,7 +274,7 @@ class PostgresStore(Store):
             "WHERE p.id = ANY(?)",
             ([int(i) for i in ids],),
         )
-        texts = {r[0]: f"{r[3]}\n{r[4][r[1]:r[2]]}" for r in rows}
+        texts = {r[0]: keyword_text(r[3], r[4], r[1], r[2]) for r in rows}
         with self.transaction() as db:
             db.executemany(
                 _INDEX_PASSAGE,
@@ -340,8 +340,10 @@ class PostgresStore(Store):
         )
         return [(int(r[0]), float(r[1])) for r in rows]
 
-    def indexed_count(self) -> int:
-        return int(self._query("SELECT COUNT(*) FROM passages WHERE embedding IS NOT NULL")[0][0])
+    def indexed_count(self, column: str = "embedding") -> int:
+        """Passages with a vector (`embedding`) or with their words indexed (`terms`)."""
+        assert column in ("embedding", "terms")
+        return int(self._query(f"SELECT COUNT(*) FROM passages WHERE {column} IS NOT NULL")[0][0])
 
 
 class PostgresDense:
@@ -368,7 +370,7 @@ class PostgresKeyword:
 
     @property
     def count(self) -> int:
-        return self.store.indexed_count()
+        return self.store.indexed_count("terms")
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         return self.store.keyword_search(query, k)

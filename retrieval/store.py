@@ -189,6 +189,11 @@ class WriteResult:
     detail: str = ""
 
 
+def keyword_text(title: str, text: str, start: int, end: int) -> str:
+    """What the keyword index holds for a passage: its article's title, then the passage."""
+    return f"{title}\n{text[start:end]}"
+
+
 def _row_to_article(row: sqlite3.Row) -> ArticleRow:
     return ArticleRow(
         id=row["id"],
@@ -482,7 +487,7 @@ class Store:
                 f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
-            out += [(r[0], r[1], r[4] + "\n" + r[5][r[2] : r[3]]) for r in rows]
+            out += [(r[0], r[1], keyword_text(r[4], r[5], r[2], r[3])) for r in rows]
         return out
 
     def all_article_ids(self) -> list[int]:
