@@ -89,5 +89,8 @@ class EngineSettings(BaseSettings):
     def embedding_id(self) -> str:
         """What vectors are keyed by in the cache and the index manifest: the model, and the
         encoder when its vectors differ (ONNX fp32 gives PyTorch's vectors to within 1e-6, so
-        the two share them; int8 does not)."""
-        return self.model if self.encoder in ("torch", "onnx") else f"{self.model}+{self.encoder}"
+        the two share them; int8 does not). The int8 id names its recipe's version, so vectors
+        from an older quantization are never mixed with a newer one's."""
+        if self.encoder in ("torch", "onnx"):
+            return self.model
+        return f"{self.model}+{self.encoder}" + ("-v2" if self.encoder == "onnx-int8" else "")
