@@ -111,3 +111,56 @@ def test_answer_json_contract(engine):
         "article_id", "passage_id",
     }
     assert citation["rank"] == 1 and isinstance(citation["passage_id"], int)
+
+
+def _overlap_by_definition(terms: list[str], sentence: str) -> float:
+    """The sentence score's definition, word by word: the oracle for the one-pass scanner."""
+    import math
+    import re
+
+    words = set(re.findall(r"\w+", sentence.lower()))
+    stems = {w[:5] for w in words if len(w) >= 5}
+    weight = {t: math.log(2 + len(t)) for t in terms}
+    hit = sum(w for t, w in weight.items() if t in words or (len(t) > 5 and t[:5] in stems))
+    return hit / sum(weight.values()) if weight else 0.0
+
+
+def test_sentence_scores_follow_their_definition():
+    from retrieval.search import Cues
+    from retrieval.text import split_sentences
+
+    text = (
+        "Elected in 2019, she won the ELECTION again. Electricity prices rose 4% in Zürich. "
+        "Müller's co-founder said: “the elect few decided nothing today”. Nothing here. "
+        "How many seats? Sixty-one seats, up from 57."
+    )
+    for question in (
+        "Who won the election in Zürich?",
+        "how many seats did the elect win?",
+        "What did Müller's co-founder say about electricity prices?",
+        "nothing",
+    ):
+        cues = Cues.of(question)
+        for s in split_sentences(text):
+            sentence = text[s.start : s.end]
+            expected = _overlap_by_definition(cues.terms, sentence)
+            expected += 0.3 * (cues.wants_number and any(c.isdigit() for c in sentence))
+            expected += 0.3 * (cues.wants_words and "“" in sentence)
+            assert abs(cues.score(text, s.start, s.end) - expected) < 1e-9, (question, sentence)
+
+
+def test_sentences_near_reads_only_the_paragraphs_around():
+    from retrieval.search import sentences_near
+    from retrieval.text import Span, paragraph_spans, split_sentences
+
+    text = "\n\n".join(f"Paragraph {i} opens here. It has a second sentence, number {i}." for i in range(40))
+    every = [s for p in paragraph_spans(text) for s in split_sentences(text[p.start : p.end], p.start)]
+    for i in (0, 5, 39):
+        middle = every[2 * i]
+        for reach in (0, 30, 200, 10_000):
+            expected = [
+                s for p in paragraph_spans(text) if p.end >= middle.start - reach and p.start <= middle.end + reach
+                for s in split_sentences(text[p.start : p.end], p.start)
+            ]
+            assert sentences_near(text, Span(middle.start, middle.end), reach) == expected
+    assert sentences_near(text, Span(every[10].start, every[10].end), 0) == every[10:12]
