@@ -120,6 +120,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--work", type=Path, default=CACHE / "growth")
+    parser.add_argument("--keep", action="store_true", help="keep each size's data directory (for profiling)")
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)  # internal: index|serve DATA_DIR
     args = parser.parse_args(argv)
     source = source_dir()
@@ -157,7 +158,8 @@ def main(argv: list[str]) -> int:
         r = {**results["serve"], "index_s": results["index"]["startup_s"]}
         print(f"| {r['passages']:,} | {r['kind']} | {write_s:.0f} | {r['index_s']:.0f} | {r['startup_s']:.1f} | "
               f"{r['p50']:.0f} | {r['p95']:.0f} | {r['rss_mb']:.0f} | {du_mb(data_dir):.0f} |", flush=True)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

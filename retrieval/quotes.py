@@ -370,8 +370,10 @@ _LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In
 _INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked|Speaking|Writing|Since|As|With|Despite|Earlier|Later)\b[^,“\"]{2,120},\s+)?"
 _TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 _OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
+# "Sen. David Perdue (R-Ga.)": a party and state after a name.
+_AFFILIATION = r"(?:\s+\([A-Z][\w.]*-[A-Z][\w. ]{1,12}\))?"
 _REPORTED_FRONT = re.compile(
-    rf"^{_LEAD}{_INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
+    rf"^{_LEAD}{_INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){_AFFILIATION}(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
     rf"(?:(?P<tell>{_TELL}){_OBJECT}|(?P<cue>{_CUE})){_TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
     re.S,
 )
@@ -383,6 +385,20 @@ _ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subj
 # "And that, Mr. Manafort said, was in the works."
 _PARENTHETICAL = re.compile(
     rf"^(?P<content>.{{10,}}?),\s+(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){{0,4}}[A-Z][\w'’-]*))\s+(?P<cue>{_CUE}){_TIME},\s+(?P<rest>\S.{{10,}})$",
+    re.S,
+)
+# Reported speech inside a longer sentence, after a clause of its own: "When he bought the
+# mine, Mr. Clarke said he expected …", "… shortly after Trump said he finally believes …".
+# Only verbs that take a clause, and only a person's name or he/she as the subject.
+_CLAUSE_CUE = (
+    r"said|says|told\s+(?:reporters|[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})|tells\s+reporters|argued|argues|"
+    r"wrote|writes|insisted|insists|claimed|claims|noted|warned|warns|acknowledged|explained|believes|"
+    r"predicted|suggested|contended|stressed|maintained|conceded|admitted|asserted|added|thinks|thought"
+)
+_REPORTED_INNER = re.compile(
+    rf"(?:^|[,;—–]\s+|\b(?:after|before|when|because|since|while|although|though|as|and|but|which|that|what)\s+)"
+    rf"(?P<subject>[Hh]e|[Ss]he|(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?(?:[A-Z][\w'’-]*\.?\s+){{0,3}}[A-Z][\w'’-]+)"
+    rf"{_AFFILIATION}(?:,\s+\d{{1,3}},)?{_ADVERB}\s+(?:has\s+|had\s+|have\s+)?(?P<cue>{_CLAUSE_CUE}){_TIME}(?:\s+that)?\s+(?P<content>[^“\"\s].{{15,}})$",
     re.S,
 )
 _PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{_PARTICIPLE})(?:\s+(?:reporters|him|her|them|the\s+\w+))?(?:\s+that)?\s+(?P<content>[^“\"].{{15,}})$", re.S)
@@ -422,6 +438,8 @@ def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: lis
             cue = m["cue1"] or m["cue2"]
             if _subject_ok(subject):
                 attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), cue, 0, m.end("content"))
+        elif (m := _REPORTED_INNER.search(s_text)) and (m["subject"].lower() in PRONOUNS or person_name(m["subject"])):
+            attribution = (m["subject"], m.start("subject"), m["cue"].split()[0], m.start("content"), len(s_text.rstrip(" .")))
         if attribution is None:
             continue
         subject, subject_at, cue, c_start, c_end = attribution

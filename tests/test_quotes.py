@@ -63,6 +63,20 @@ def test_pronoun_multi_paragraph_quote_and_same_surname():
     assert all("18 months" not in a.quote for a in olga)
 
 
+def test_reported_speech_after_a_clause_or_with_a_party_and_state():
+    text = (
+        "Councillor Dana Whitfield opened the new depot in March.\n\n"
+        "When she took office, Ms. Whitfield said the depot would pay for itself within a decade.\n\n"
+        "Sen. Marcus Oyelaran (D-Ore.) said the rail grant was never in doubt this year.\n\n"
+        "The plan that the transit authority said would cost billions was dropped in June."
+    )
+    found = extract(Article(title="Depot", text=text).text)
+    assert [(a.speaker, a.kind, a.quote) for a in found if a.is_person] == [
+        ("Dana Whitfield", "reported", "the depot would pay for itself within a decade"),
+        ("Marcus Oyelaran", "reported", "the rail grant was never in doubt this year"),
+    ]  # and an organisation's reported words are not a person's
+
+
 def test_speaker_questions_are_recognised():
     assert speaker_question("what did Lukyanova say?") == ("Lukyanova", None)
     assert speaker_question("What has Mukhin said about Gudkov?") == ("Mukhin", "Gudkov")
