@@ -34,6 +34,9 @@ _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:
 _ADVERB = r"(?:\s+(?:also|later|then|previously|once|recently|repeatedly|again|earlier|further|simply|bluntly|flatly|publicly|privately))?"
 _TIME = r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|last\s+week|this\s+week|in\s+a\s+statement|in\s+an\s+interview|in\s+a\s+tweet|on\s+Twitter)(?:\s+(?:night|morning|afternoon|evening))?)?"
 
+# "Sen. David Perdue (R-Ga.)", "Lt. Gov. Ralph Northam (D)": a party (and state) after a name.
+_AFFILIATION = r"(?:\s+\([A-Z][\w.]{0,3}(?:-[A-Z][\w. ]{1,12})?\))?"
+
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 PLURAL_PRONOUNS = {"they", "we", "i", "you", "it", "who", "which"}
 TITLES = {
@@ -112,6 +115,8 @@ def strip_titles(tokens: list[str]) -> list[str]:
     return [t for t in rest if t.lower().rstrip(".") not in ("jr", "sr", "iii", "ii")] or rest
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}
+
 #: Words that may follow a name in a subject without making it a description.
 _TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone", "jr", "sr", "again", "later", "then"}
 
@@ -136,13 +141,16 @@ def person_name(subject: str) -> str | None:
         tokens = strip_titles(runs[-1])
         if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
             return " ".join(tokens)
+        if len(runs[-1]) >= 2 and runs[-1][-2].lower().rstrip(".") in _HONORIFICS:
+            return runs[-1][-1]  # "Mr. King", "Ms. Chief": a surname that is also a title word
     return None
 
 
 def name_key(name: str) -> list[str]:
     """Tokens a name is matched by: lower-case, titles and possessives dropped."""
-    tokens = [_clean_token(t).lower() for t in name.split()]
-    return [t for t in tokens if t and t.rstrip(".") not in TITLES]
+    tokens = [t for t in (_clean_token(t).lower() for t in name.split()) if t]
+    # The last word is the surname even when it is also a title word ("Larry King").
+    return [t for t in tokens[:-1] if t.rstrip(".") not in TITLES] + tokens[-1:]
 
 
 def speaker_matches(query: str, speaker: str) -> bool:
@@ -242,7 +250,7 @@ def _inner(paragraph: str, start: int, end: int) -> tuple[int, int]:
 
 # After a quote: ', Gudkov said', ' said the official, who', ' he told reporters'.
 _AFTER_NAME_CUE = re.compile(
-    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?)(?:,[^“”\"]{{1,120}}?,)?{_ADVERB}\s+(?P<cue>{_CUE}){_TIME}\b",
+    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?){_AFFILIATION}(?:,[^“”\"]{{1,120}}?,)?{_ADVERB}\s+(?P<cue>{_CUE}){_TIME}\b",
 )
 _ABBREV = r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr)\.|\b[A-Z]\.)"
 _AFTER_CUE_NAME = re.compile(
@@ -250,7 +258,7 @@ _AFTER_CUE_NAME = re.compile(
 )
 # Before a quote: 'Lukyanova said: ', 'Another commenter said, ', 'he told the paper'.
 _BEFORE = re.compile(
-    rf"(?P<subject>(?:^|(?<=[\s(]))(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE})(?:\s+[^“\"]{{0,80}}?)?{_TIME}\s*[:,]?\s*$"
+    rf"(?P<subject>(?:^|(?<=[\s(]))(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){_AFFILIATION}(?:,[^,]{{1,80}},)?{_ADVERB}\s+(?P<cue>{_CUE})(?:\s+[^“\"]{{0,80}}?)?{_TIME}\s*[:,]?\s*$"
 )
 
 
@@ -370,8 +378,6 @@ _LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In
 _INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked|Speaking|Writing|Since|As|With|Despite|Earlier|Later)\b[^,“\"]{2,120},\s+)?"
 _TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 _OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
-# "Sen. David Perdue (R-Ga.)": a party and state after a name.
-_AFFILIATION = r"(?:\s+\([A-Z][\w.]*-[A-Z][\w. ]{1,12}\))?"
 _REPORTED_FRONT = re.compile(
     rf"^{_LEAD}{_INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){_AFFILIATION}(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
     rf"(?:(?P<tell>{_TELL}){_OBJECT}|(?P<cue>{_CUE})){_TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
