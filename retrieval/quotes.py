@@ -270,9 +270,17 @@ _SENTENCE_SUBJECT = re.compile(
 )
 
 
+# "footage of Hillary Clinton asking, “…”": a name right before the participle.
+_NAME_PARTICIPLE_BEFORE = re.compile(
+    rf"(?P<subject>(?:[A-Z][\w'’.-]*\s+){{0,3}}[A-Z][\w'’-]+){_AFFILIATION}\s+(?P<cue>{_PARTICIPLE})(?:\s+[^“\",.]{{1,60}})?\s*[:,]\s*$"
+)
+
+
 def sentence_subject(sentence: str) -> str | None:
     """The name or pronoun a sentence opens with ("Silverman, herself a supporter, said…")."""
-    m = _SENTENCE_SUBJECT.match(sentence.strip())
+    sentence = sentence.strip()
+    sentence = sentence[_INTRO_CLAUSE.match(sentence).end() :]  # "During a speech Friday, Trump …"
+    m = _SENTENCE_SUBJECT.match(sentence)
     if not m:
         return None
     subject = m["subject"]
@@ -307,6 +315,18 @@ _TIME_WORDS = {
 }
 
 
+_SENTENCE_END = re.compile(r"[.!?][”\"'’]*\s+")
+
+
+def _sentence_start(paragraph: str, at: int) -> int:
+    """Offset of the last sentence end before `at` in a paragraph ('… smart.” Trump was …'
+    ends at the closing mark), or -1 when the sentence opens the paragraph."""
+    last = -1
+    for m in _SENTENCE_END.finditer(paragraph, 0, at):
+        last = m.end() - 1
+    return last
+
+
 def extract(text: str) -> list[Attribution]:
     """Every attribution found in an article's text (paragraphs separated by blank lines)."""
     resolver = Resolver(text)
@@ -329,7 +349,7 @@ def extract(text: str) -> list[Attribution]:
             next_quote = spans[q_index + 1][0] - qe if q_index + 1 < len(spans) else None
             if next_quote is not None:
                 after = after[:next_quote]
-            sentence_start = max(ptext.rfind(". ", 0, qs), ptext.rfind("? ", 0, qs), ptext.rfind("! ", 0, qs))
+            sentence_start = _sentence_start(ptext, qs)
             before = ptext[max(sentence_start + 1, 0) : qs]
             before_match = _BEFORE.search(before)
             if before_match and not _subject_ok(before_match["subject"]):
@@ -347,6 +367,8 @@ def extract(text: str) -> list[Attribution]:
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
             elif (m := _BEFORE_INVERTED.search(before)) and _subject_ok(m["subject"]):
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
+            elif (m := _NAME_PARTICIPLE_BEFORE.search(before)) and person_name(m["subject"]):
+                speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
             elif (m := _PARTICIPLE_BEFORE.search(before)) and (subject := sentence_subject(before)):
                 speaker = (*resolver.resolve(subject, para.start + sentence_start + 1), m["cue"])
             elif prev_speaker and words >= 4:
@@ -358,7 +380,7 @@ def extract(text: str) -> list[Attribution]:
             if words < 4 and speaker is not prev_speaker:
                 # A phrase in quotation marks inside a sentence is part of that sentence's
                 # reported speech, not a quote of its own.
-                if ptext[max(0, qs - 2) : qs].strip() and not _CUE_RIGHT_BEFORE.search(before):
+                if before.strip() and not _CUE_RIGHT_BEFORE.search(before):
                     continue
             prev_speaker = speaker
             last_direct = (speaker[0], speaker[1], p_index)
@@ -376,6 +398,7 @@ def extract(text: str) -> list[Attribution]:
 _LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In\s+a\s+statement|On\s+\w+),?\s+)?"
 # An introductory clause before the subject: "In an interview Monday, Sanders said …".
 _INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked|Speaking|Writing|Since|As|With|Despite|Earlier|Later)\b[^,“\"]{2,120},\s+)?"
+_INTRO_CLAUSE = re.compile(_INTRO)
 _TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 _OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
 _REPORTED_FRONT = re.compile(
