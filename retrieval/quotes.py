@@ -12,6 +12,7 @@ Nothing here is keyed to any data set: the rules are those of English news style
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -179,6 +180,36 @@ class Resolver:
             if len(tokens) >= 2:
                 self.mentions.append((match.start(), tokens))
         self.last_person: str | None = None
+        paragraphs = paragraph_spans(text)
+        self.sentences = [s for p in paragraphs for s in split_sentences(text[p.start : p.end], p.start)]
+        self.sentence_starts = [s.start for s in self.sentences]
+        self.quoted = [(p.start + qs, p.start + qe) for p in paragraphs for qs, qe, _ in quote_spans(text[p.start : p.end])]
+
+    def antecedent(self, at: int) -> str | None:
+        """The person "he" or "she" at offset `at` most likely stands for: the subject of its
+        own sentence when the pronoun comes later in it, else the person who is the subject of
+        one of the sentences just before (skipping quoted ones and following a chain of
+        pronoun subjects back to a name). News style names the speaker, then quotes them."""
+        i = bisect.bisect_right(self.sentence_starts, at) - 1
+        if i < 0:
+            return None
+        current = self.sentences[i]
+        own = _acting_subject(self.text[current.start : at]) if at > current.start else None
+        if own and own.lower() not in PRONOUNS:
+            return self._named(own, current.start)
+        for j in range(i - 1, max(i - 4, -1), -1):
+            sentence = self.sentences[j]
+            if any(qs <= sentence.start < qe for qs, qe in self.quoted):
+                continue
+            subject = _acting_subject(self.text[sentence.start : sentence.end])
+            if subject is None or subject.lower() in PRONOUNS:
+                continue
+            return self._named(subject, sentence.start)
+        return None
+
+    def _named(self, subject: str, at: int) -> str | None:
+        name = person_name(subject)
+        return self.full_name(name, at) if name else None
 
     def full_name(self, name: str, at: int) -> str:
         tokens = name.split()
@@ -196,6 +227,9 @@ class Resolver:
         """(speaker, is_person) for a subject phrase found at offset `at`."""
         word = subject.strip().lower()
         if word in PRONOUNS:
+            if (person := self.antecedent(at)):
+                self.last_person = person
+                return person, True
             if self.last_person:
                 return self.last_person, True
             return word, False
@@ -287,6 +321,32 @@ def sentence_subject(sentence: str) -> str | None:
     if subject.lower() in ("he", "she"):
         return subject
     return subject if person_name(subject) else None
+
+
+_VERBISH = {
+    "has", "have", "had", "is", "was", "will", "would", "can", "could", "did", "does", "didn't",
+    "doesn't", "isn't", "wasn't", "made", "makes", "took", "takes", "went", "goes", "gave", "gives",
+    "wrote", "writes", "thinks", "thought", "knows", "knew", "wants", "also", "then", "later",
+    "never", "still", "said", "says", "told", "tells", "spoke", "speaks", "sees", "saw", "got",
+}
+
+
+def _acting_subject(sentence: str) -> str | None:
+    """A sentence's subject when it is followed by what looks like its verb ("Ivanka Trump
+    acknowledged", "Anderson largely agreed"), not a modifier ("Clinton communication director")."""
+    subject = sentence_subject(sentence)
+    if subject is None:
+        return None
+    rest = sentence.strip()
+    rest = rest[_INTRO_CLAUSE.match(rest).end() :]
+    rest = re.sub(r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)", "", rest)
+    after = rest[rest.find(subject) + len(subject) :].split()
+    if not after:
+        return None
+    word = after[0].strip(",").lower()
+    if after[0].startswith(",") or rest[rest.find(subject) + len(subject) :].startswith(","):
+        return subject  # "Silverman, herself a supporter, said"
+    return subject if word in _VERBISH or word.endswith(("ed", "ly")) else None
 
 
 # 'Said Comey, "…"': the cue first, before the quote.

@@ -77,6 +77,21 @@ def test_reported_speech_after_a_clause_or_with_a_party_and_state():
     ]  # and an organisation's reported words are not a person's
 
 
+def test_a_pronoun_stands_for_the_subject_named_just_before():
+    text = (
+        "Harbour master Tomas Reyes said the port would reopen on Monday.\n\n"
+        "Engineer Ada Lindqvist, who led the repairs, described the damage to the sea wall.\n\n"
+        "Mayor Ruth Okafor praised the crews. “They worked through three storms to get this done,” she said.\n\n"
+        "Reyes later toured the site. “The wall is stronger than it was before the winter,” he said."
+    )
+    found = extract(Article(title="Port", text=text).text)
+    said = {a.quote: a.speaker for a in found if a.kind == "direct"}
+    assert said == {
+        "They worked through three storms to get this done": "Ruth Okafor",  # not the last one quoted
+        "The wall is stronger than it was before the winter": "Tomas Reyes",
+    }
+
+
 def test_speaker_questions_are_recognised():
     assert speaker_question("what did Lukyanova say?") == ("Lukyanova", None)
     assert speaker_question("What has Mukhin said about Gudkov?") == ("Mukhin", "Gudkov")
