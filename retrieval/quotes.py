@@ -496,9 +496,12 @@ _PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{_PARTICIPLE})(?:\s+(?:reporter
 def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: list[tuple[int, int]]) -> list[Attribution]:
     out = []
     for sentence in split_sentences(ptext, base):
-        s_text = text[sentence.start : sentence.end]
-        if any(cs <= sentence.start < ce or cs < sentence.end <= ce for cs, ce in covered):
+        if any(cs <= sentence.start < ce for cs, ce in covered):
             continue
+        # A direct quote later in the sentence is already found: read only what comes before it
+        # ("She said fathers would not be eligible, and when pressed, replied, “…”").
+        end = min([cs for cs, ce in covered if sentence.start < cs < sentence.end] + [sentence.end])
+        s_text = text[sentence.start : end]
         attribution = None
         if s_text.lstrip().startswith(tuple(_OPEN)):
             # '"Boots on the ground" would be appropriate, Carson said': only the trailing form.
