@@ -28,7 +28,8 @@ CUES = (
     "criticized|criticised|accused|defended|praised|promised|pledged|vowed|blamed|dismissed|"
     "proposed|endorsed|described|cited|predicts|warned|hinted|signaled|signalled|indicated|"
     "scoffed|quipped|snapped|shouted|exclaimed|wondered|boasted|bragged|lamented|recounted|sighed|"
-    "chanted|yelled|concluded|reiterated|thundered|tweets|posted|wrote on|told reporters"
+    "chanted|yelled|concluded|reiterated|thundered|tweets|posted|wrote on|told reporters|"
+    "called for|calls for|called on|calls on|called|calls"
 )
 _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
