@@ -463,7 +463,7 @@ _INTRO_CLAUSE = re.compile(_INTRO)
 _TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 _OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
 _REPORTED_FRONT = re.compile(
-    rf"^{_LEAD}{_INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){_AFFILIATION}(?P<appos>,[^,]{{2,140}},)?{_ADVERB}\s+"
+    rf"^{_LEAD}{_INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){_AFFILIATION}(?P<appos>,[^,]{{2,140}}(?:,[^,]{{2,100}}){{0,3}},)?{_ADVERB}\s+"
     rf"(?:(?P<tell>{_TELL}){_OBJECT}|(?P<cue>{_CUE})){_TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
     re.S,
 )
@@ -474,7 +474,7 @@ _REPORTED_BACK = re.compile(
 _ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
 # "And that, Mr. Manafort said, was in the works."
 _PARENTHETICAL = re.compile(
-    rf"^(?P<content>.{{10,}}?),\s+(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){{0,4}}[A-Z][\w'’-]*))\s+(?P<cue>{_CUE}){_TIME},\s+(?P<rest>\S.{{10,}})$",
+    rf"^(?P<content>.{{3,}}?),\s+(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){{0,4}}[A-Z][\w'’-]*))\s+(?P<cue>{_CUE}){_TIME},\s+(?P<rest>\S.{{10,}})$",
     re.S,
 )
 # Reported speech inside a longer sentence, after a clause of its own: "When he bought the
@@ -489,6 +489,12 @@ _REPORTED_INNER = re.compile(
     rf"(?:^|[,;—–]\s+|\b(?:after|before|when|because|since|while|although|though|as|and|but|which|that|what)\s+)"
     rf"(?P<subject>[Hh]e|[Ss]he|(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?(?:[A-Z][\w'’-]*\.?\s+){{0,3}}[A-Z][\w'’-]+)"
     rf"{_AFFILIATION}(?:,\s+\d{{1,3}},)?{_ADVERB}\s+(?:has\s+|had\s+|have\s+)?(?P<cue>{_CLAUSE_CUE}){_TIME}(?:\s+that)?\s+(?P<content>[^“\"\s].{{15,}})$",
+    re.S,
+)
+# A second verb of the sentence's subject: "McConnell embraced the mogul and said this week that …".
+_COORDINATED = re.compile(
+    rf",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?P<cue>said|says|told\s+[\w'’.]+(?:\s+[A-Z][\w'’.]+)*|added|argued|insisted|warned|noted|acknowledged|predicted)"
+    rf"{_TIME}(?:\s+that)?\s+(?P<content>[^“\"\s].{{15,}})$",
     re.S,
 )
 _PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{_PARTICIPLE})(?:\s+(?:reporters|him|her|them|the\s+\w+))?(?:\s+that)?\s+(?P<content>[^“\"].{{15,}})$", re.S)
@@ -526,6 +532,8 @@ def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: lis
             attribution = (m["subject"], m.start("subject"), m["cue"], 0, len(s_text.rstrip(" .")))
         elif (m := _PARTICIPLE_REPORTED.search(s_text)) and (subject := sentence_subject(s_text)):
             attribution = (subject, 0, m["cue"], m.start("content"), len(s_text.rstrip(" .")))
+        elif (m := _COORDINATED.search(s_text)) and (subject := _acting_subject(s_text)):
+            attribution = (subject, s_text.find(subject), m["cue"].split()[0], m.start("content"), len(s_text.rstrip(" .")))
         elif (m := _REPORTED_BACK.match(s_text)):
             subject = m["subject1"] or m["subject2"]
             cue = m["cue1"] or m["cue2"]
