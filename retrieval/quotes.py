@@ -354,7 +354,8 @@ def _acting_subject(sentence: str) -> str | None:
 _BEFORE_INVERTED = re.compile(r"(?:^\s*|[.!?]\s+)(?P<cue>Said|Says|Added|Adds|Wrote|Writes|Asked|Explained|Noted)\s+(?P<subject>[^,:“\"]{1,60})[,:]\s*$")
 
 
-_CUE_RIGHT_BEFORE = re.compile(rf"\b(?:{_CUE})\s*[:,]?\s*$")
+# A cue right before a short quote makes it a quote; "called" there names ("an article called “The Left Turn”").
+_CUE_RIGHT_BEFORE = re.compile(rf"\b(?<!called )(?<!calls )(?:{_CUE})(?<!called)(?<!calls)\s*[:,]?\s*$")
 
 
 def _subject_ok(subject: str) -> bool:
