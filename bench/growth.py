@@ -3,7 +3,12 @@ For each size: the time to write the store and build the indexes, the start-up o
 engine and its first answer, question latency end to end (embedding the question, dense and
 keyword search, fusion, reranking, excerpts), resident memory, and the data directory's size.
 
-Usage: python bench/growth.py [--sizes 10000,100000,1000000] [--questions 300]
+Usage: python bench/growth.py [--sizes 10000,100000,1000000] [--questions 300] [--keep]
+       python bench/growth.py --serve-only [--rounds 3]   # latency again on the kept corpora
+
+`--serve-only` measures start-up, latency and memory again, in fresh processes, on the data
+directories a `--keep` run left, the sizes taking turns for `--rounds` rounds (medians shown):
+the way to measure latency on a quiet machine without building a million passages again.
 
 The corpora are the RealTime QA pack's articles (from the `newsbot eval` cache), repeated as
 dated copies until the size is reached: each copy gets its own URL and a closing line, so it is
@@ -111,6 +116,32 @@ def measure(data_dir: Path, questions: list[dict]) -> dict:
             "kind": kind, "passages": passages, "cited": bool(first.citations)}
 
 
+def serve(data_dir: Path, questions: int, env: dict) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--step", "serve", str(data_dir), "--questions", str(questions)],
+                         capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def serve_only(args, env: dict) -> int:
+    dirs = sorted((d for d in args.work.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)) if args.work.is_dir() else []
+    if not dirs:
+        print(f"error: no kept corpora under {args.work}: run with --keep first", file=sys.stderr)
+        return 2
+    runs: dict[Path, list[dict]] = {d: [] for d in dirs}
+    for _round in range(args.rounds):
+        for d in dirs:
+            runs[d].append(serve(d, args.questions, env))
+    print(f"| passages | index | start-up to first answer s | p50 ms | p95 ms | RSS MB |  (medians of {args.rounds} rounds)")
+    print("|---|---|---|---|---|---|")
+    for d, results in runs.items():
+        med = {k: statistics.median(r[k] for r in results) for k in ("startup_s", "p50", "p95", "rss_mb")}
+        print(f"| {results[0]['passages']:,} | {results[0]['kind']} | {med['startup_s']:.1f} | {med['p50']:.0f} | "
+              f"{med['p95']:.0f} | {med['rss_mb']:.0f} |")
+    return 0
+
+
 def du_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
@@ -121,6 +152,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--work", type=Path, default=CACHE / "growth")
     parser.add_argument("--keep", action="store_true", help="keep each size's data directory (for profiling)")
+    parser.add_argument("--serve-only", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)  # internal: index|serve DATA_DIR
     args = parser.parse_args(argv)
     source = source_dir()
@@ -134,10 +167,12 @@ def main(argv: list[str]) -> int:
         result = measure(data_dir, questions[:1] if step == "index" else questions)
         print(json.dumps(result))
         return 0
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSBOT_ENCODER_CACHE": str(CACHE / "encoders")}
+    if args.serve_only:
+        return serve_only(args, env)
     print("| passages | index | store written s | indexes built s | start-up to first answer s | "
           "p50 ms | p95 ms | RSS MB | data dir MB |")
     print("|---|---|---|---|---|---|---|---|---|")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSBOT_ENCODER_CACHE": str(CACHE / "encoders")}
     subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.embeddings "
                     "import get_encoder; get_encoder(EngineSettings()).encode_one('export the ONNX model once')"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
