@@ -29,7 +29,13 @@ CUES = (
     "proposed|endorsed|described|cited|predicts|warned|hinted|signaled|signalled|indicated|"
     "scoffed|quipped|snapped|shouted|exclaimed|wondered|boasted|bragged|lamented|recounted|sighed|"
     "chanted|yelled|concluded|reiterated|thundered|tweets|posted|wrote on|told reporters|"
-    "called for|calls for|called on|calls on|called|calls"
+    "called for|calls for|called on|calls on|called|calls|"
+    # Stance verbs that news uses to report what someone holds or demands (PolNeAR counts them
+    # as attributions; chosen by their frequency in polnear-train's annotated cues).
+    "declined|refused|expressed|sought|spoke|offered|revealed|issued|attacked|rejected|questioned|"
+    "opposed|blasted|denounced|mocked|echoed|mentioned|discussed|backed|supported|wants|wanted|"
+    "hopes|hoped|fears|feared|worried|thinks|expects|expected|plans|planned|demanded|demands|"
+    "unveiled|touted|slammed|ripped|decried|lambasted|assailed|hailed|applauded|welcomed|apologized"
 )
 _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
