@@ -35,7 +35,9 @@ CUES = (
     "declined|refused|expressed|sought|spoke|offered|revealed|issued|attacked|rejected|questioned|"
     "opposed|blasted|denounced|mocked|echoed|mentioned|discussed|backed|supported|wants|wanted|"
     "hopes|hoped|fears|feared|worried|thinks|expects|expected|plans|planned|demanded|demands|"
-    "unveiled|touted|slammed|ripped|decried|lambasted|assailed|hailed|applauded|welcomed|apologized"
+    "unveiled|touted|slammed|ripped|decried|lambasted|assailed|hailed|applauded|welcomed|apologized|"
+    "pointed to|released|voted|talked|sent|signed|raised|assured|referred|considered|ordered|pushed|"
+    "made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed"
 )
 _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
