@@ -36,8 +36,8 @@ CUES = (
     "opposed|blasted|denounced|mocked|echoed|mentioned|discussed|backed|supported|wants|wanted|"
     "hopes|hoped|fears|feared|worried|thinks|expects|expected|plans|planned|demanded|demands|"
     "unveiled|touted|slammed|ripped|decried|lambasted|assailed|hailed|applauded|welcomed|apologized|"
-    "pointed to|released|voted|talked|sent|signed|raised|assured|referred|considered|ordered|pushed|"
-    "made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed"
+    "pointed to|released|voted|talked|signed|raised|assured|referred|considered|ordered|pushed|"
+    "made it clear|made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed"
 )
 _CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
@@ -492,7 +492,9 @@ _PARENTHETICAL = re.compile(
 _CLAUSE_CUE = (
     r"said|says|told\s+(?:reporters|[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})|tells\s+reporters|argued|argues|"
     r"wrote|writes|insisted|insists|claimed|claims|noted|warned|warns|acknowledged|explained|believes|"
-    r"predicted|suggested|contended|stressed|maintained|conceded|admitted|asserted|added|thinks|thought"
+    r"predicted|suggested|contended|stressed|maintained|conceded|admitted|asserted|added|thinks|thought|"
+    r"blasted|attacked|accused|criticized|praised|rejected|questioned|called\s+for|called\s+on|called|"
+    r"made\s+it\s+clear|made\s+clear|promised|vowed|pledged|urged|demanded|denied|defended|proposed"
 )
 _REPORTED_INNER = re.compile(
     rf"(?:^|[,;—–]\s+|\b(?:after|before|when|because|since|while|although|though|as|and|but|which|that|what)\s+)"
