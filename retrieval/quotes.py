@@ -39,9 +39,18 @@ CUES = (
     "pointed to|released|voted|talked|signed|raised|assured|referred|considered|ordered|pushed|"
     "made it clear|made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed"
 )
-_CUE = rf"(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
+# What someone is doing with words right now: "Donald Trump is demanding …", "He’s claiming …".
+_PROGRESSIVE = (
+    "telling|saying|claiming|arguing|demanding|questioning|promoting|proposing|calling for|calling on|"
+    "urging|pushing|insisting|warning|suggesting|predicting|promising|vowing|accusing|criticizing|"
+    "attacking|blasting|defending|touting|pitching|asking|raising questions about|pressing|slamming"
+)
+_CUE = (
+    rf"(?:(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
+    rf"|(?:(?:is|was|are|were)\s+(?:also\s+|again\s+|once\s+again\s+|now\s+|still\s+)?|(?<=[’']s\s))(?:{_PROGRESSIVE}))"
+)
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
-_ADVERB = r"(?:\s+(?:also|later|then|previously|once|recently|repeatedly|again|earlier|further|simply|bluntly|flatly|publicly|privately))?"
+_ADVERB = r"(?:\s+(?:also|later|then|previously|once|again|earlier|further|[a-z]+ly))?"
 _TIME = r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|last\s+week|this\s+week|in\s+a\s+statement|in\s+an\s+interview|in\s+a\s+tweet|on\s+Twitter)(?:\s+(?:night|morning|afternoon|evening))?)?"
 
 # "Sen. David Perdue (R-Ga.)", "Lt. Gov. Ralph Northam (D)": a party (and state) after a name.
@@ -234,7 +243,7 @@ class Resolver:
 
     def resolve(self, subject: str, at: int) -> tuple[str, bool]:
         """(speaker, is_person) for a subject phrase found at offset `at`."""
-        word = subject.strip().lower()
+        word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
         if word in PRONOUNS:
             if (person := self.antecedent(at)):
                 self.last_person = person
