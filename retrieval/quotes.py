@@ -43,14 +43,14 @@ CUES = (
 _PROGRESSIVE = (
     "telling|saying|claiming|arguing|demanding|questioning|promoting|proposing|calling for|calling on|"
     "urging|pushing|insisting|warning|suggesting|predicting|promising|vowing|accusing|criticizing|"
-    "attacking|blasting|defending|touting|pitching|asking|raising questions about|pressing|slamming"
+    "attacking|blasting|defending|touting|pitching|asking|raising questions about|pressing|slamming|hoping"
 )
 _CUE = (
-    rf"(?:(?:(?:has|have|had|would|will|also|later|then|previously|once)\s+)*(?:{CUES})"
+    rf"(?:(?:(?:has|have|had|would|will|also|later|then|previously|once|often|long|never|not|already|since|[a-z]+ly)\s+)*(?:{CUES})"
     rf"|(?:(?:is|was|are|were)\s+(?:also\s+|again\s+|once\s+again\s+|now\s+|still\s+)?|(?<=[’']s\s))(?:{_PROGRESSIVE}))"
 )
 # Words that may stand between a name and its cue: "Gudkov said Tuesday", "he told reporters".
-_ADVERB = r"(?:\s+(?:also|later|then|previously|once|again|earlier|further|[a-z]+ly))?"
+_ADVERB = r"(?:\s+(?:also|later|then|previously|once|again|earlier|further|now|still|often|even|never|already|just|[a-z]+ly))?"
 _TIME = r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|last\s+week|this\s+week|in\s+a\s+statement|in\s+an\s+interview|in\s+a\s+tweet|on\s+Twitter)(?:\s+(?:night|morning|afternoon|evening))?)?"
 
 # "Sen. David Perdue (R-Ga.)", "Lt. Gov. Ralph Northam (D)": a party (and state) after a name.
@@ -178,6 +178,9 @@ def speaker_matches(query: str, speaker: str) -> bool:
     return bool(wanted) and all(w in have for w in wanted)
 
 
+_CONNECTIVE = re.compile(r"\b(?:as|when|while|because|though|although|after|before|since|if|which|who|that|and|but|Though|Although|When|While|As|Because|If|And|But)\s+")
+
+
 class Resolver:
     """Resolves speakers within one article: surnames to the full name met before, pronouns to
     the last person quoted."""
@@ -243,6 +246,13 @@ class Resolver:
 
     def resolve(self, subject: str, at: int) -> tuple[str, bool]:
         """(speaker, is_person) for a subject phrase found at offset `at`."""
+        # "… as he discussed", "Though she called": the subject is what follows the connective.
+        tail = _CONNECTIVE.split(subject)[-1]
+        if tail != subject:
+            at += len(subject) - len(tail)
+            subject = tail
+        if not subject.strip():
+            return "", False
         word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
         if word in PRONOUNS:
             if (person := self.antecedent(at)):
