@@ -530,6 +530,16 @@ _COORDINATED = re.compile(
 _PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{_PARTICIPLE})(?:\s+(?:reporters|him|her|them|the\s+\w+))?(?:\s+that)?\s+(?P<content>[^“\"].{{15,}})$", re.S)
 
 
+# A transcript's turn or a headline's claim: "PENCE: Well, look, …", "Pence: Flowers Won’t Be at Debate".
+_SPEAKER_LABEL = re.compile(r"^[\s“\"]*(?P<name>(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+):\s+(?P<content>\S.{15,})$", re.S)
+
+
+def _labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
+    """A label is a person when it is a full name, or a surname the article gives in full."""
+    name = person_name(label.title() if label.isupper() else label)
+    return bool(name) and len(resolver.full_name(name, at).split()) >= 2
+
+
 def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: list[tuple[int, int]]) -> list[Attribution]:
     out = []
     for sentence in split_sentences(ptext, base):
@@ -547,6 +557,12 @@ def _reported(text: str, base: int, ptext: str, resolver: Resolver, covered: lis
             if not m or not _subject_ok(subject):
                 continue
             attribution = (subject, m.start("subject1" if m["subject1"] else "subject2"), m["cue1"] or m["cue2"], 0, m.end("content"))
+        if (
+            attribution is None and not text[base : sentence.start].strip(" “\"")
+            and (m := _SPEAKER_LABEL.match(s_text)) and _labelled_person(m["name"], resolver, sentence.start)
+        ):
+            name = m["name"].title() if m["name"].isupper() else m["name"]
+            attribution = (name, m.start("name"), ":", m.start("content"), len(s_text.rstrip(" .")))
         m = None if attribution else _REPORTED_FRONT.match(s_text)
         if attribution:
             pass
