@@ -37,7 +37,9 @@ CUES = (
     "hopes|hoped|fears|feared|worried|thinks|expects|expected|plans|planned|demanded|demands|"
     "unveiled|touted|slammed|ripped|decried|lambasted|assailed|hailed|applauded|welcomed|apologized|"
     "pointed to|released|voted|talked|signed|raised|assured|referred|considered|ordered|pushed|"
-    "made it clear|made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed"
+    "made it clear|made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed|"
+    "proposes|urges|charges|accuses|criticizes|praises|promises|vows|pledges|demands|rejects|denies|"
+    "defends|blames|expects|hopes|fears|backs|supports|opposes|acknowledges|admits|concedes|predicts"
 )
 # What someone is doing with words right now: "Donald Trump is demanding …", "He’s claiming …".
 _PROGRESSIVE = (
@@ -536,7 +538,9 @@ _SPEAKER_LABEL = re.compile(r"^[\s“\"]*(?P<name>(?:[A-Z][\w'’.-]*\s+){0,2}[A
 
 def _labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
     """A label is a person when it is a full name, or a surname the article gives in full."""
-    name = person_name(label.title() if label.isupper() else label)
+    if label.isupper():  # a transcript's "PENCE:" is a person named in the article's own text
+        return len(label) >= 3 and re.search(rf"\b{re.escape(label.title())}\b", resolver.text) is not None
+    name = person_name(label)
     return bool(name) and len(resolver.full_name(name, at).split()) >= 2
 
 
