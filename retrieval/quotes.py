@@ -464,6 +464,13 @@ def extract(text: str) -> list[Attribution]:
                 speaker = (*resolver.resolve(subject, para.start + sentence_start + 1), m["cue"])
             elif prev_speaker and words >= 4:
                 speaker = prev_speaker  # "…," he said, "…" or a further quote in his paragraph
+            elif (
+                qs == 0 and p_index > 0 and words >= 4
+                and (m := _BEFORE.search(prev_text := text[paragraphs[p_index - 1].start : paragraphs[p_index - 1].end]))
+                and prev_text.rstrip().endswith(":") and _subject_ok(m["subject"])
+            ):
+                # "He said:" closing one paragraph, the quote opening the next.
+                speaker = (*resolver.resolve(m["subject"], paragraphs[p_index - 1].start + m.start("subject")), m["cue"])
             elif qs == 0 and last_direct and p_index - last_direct[2] <= 2 and words >= 4:
                 speaker = (last_direct[0], last_direct[1], "said")  # a quote paragraph that follows his
             if speaker is None:
