@@ -39,7 +39,8 @@ CUES = (
     "pointed to|released|voted|talked|signed|raised|assured|referred|considered|ordered|pushed|"
     "made it clear|made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed|"
     "proposes|urges|charges|accuses|criticizes|praises|promises|vows|pledges|demands|rejects|denies|"
-    "defends|blames|expects|hopes|fears|backs|supports|opposes|acknowledges|admits|concedes|predicts"
+    "defends|blames|expects|hopes|fears|backs|supports|opposes|acknowledges|admits|concedes|predicts|"
+    "articulated|identified|painted|portrayed|characterized|labeled|labelled|dubbed|branded|framed"
 )
 # What someone is doing with words right now: "Donald Trump is demanding …", "He’s claiming …".
 _PROGRESSIVE = (
@@ -327,7 +328,11 @@ _BEFORE = re.compile(
 
 
 # "…, telling the crowd, “…”": the speaker is the sentence's subject.
-_PARTICIPLE = r"(?:saying|telling|adding|writing|noting|asking|declaring|arguing|insisting|explaining|tweeting|warning|replying)"
+_PARTICIPLE = (
+    r"(?:saying|telling|adding|writing|noting|asking|declaring|arguing|insisting|explaining|tweeting|warning|replying|"
+    r"calling|painting|accusing|claiming|urging|promising|vowing|criticizing|praising|blaming|describing|citing|"
+    r"comparing|suggesting|predicting|pledging|demanding|charging|questioning|dismissing|defending)"
+)
 _PARTICIPLE_BEFORE = re.compile(rf"[,;]\s+(?:and\s+|then\s+|before\s+|upon\s+|by\s+)?(?P<cue>{_PARTICIPLE})(?:\s+[^“\",.]{{1,40}})?\s*[:,]?\s*$")
 _SENTENCE_SUBJECT = re.compile(
     r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)?(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’-]*))(?=[\s,])"
