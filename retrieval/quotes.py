@@ -451,7 +451,13 @@ def extract(text: str) -> list[Attribution]:
             if before_match and not _subject_ok(before_match["subject"]):
                 before_match = None
             after_pronoun = re.match(r"^[\s,]*(?:he|she)\s", after)
-            if before_match and after_pronoun and person_name(before_match["subject"]):
+            label = _SPEAKER_LABEL.match(ptext[inner_s:inner_e]) if qs == 0 else None
+            if label and _labelled_person(label["name"], resolver, para.start + inner_s):
+                # A transcript quoted whole: '"PENCE: Well, look, …' is Pence's turn.
+                name = label["name"].title() if label["name"].isupper() else label["name"]
+                speaker = (*resolver.resolve(name, para.start + inner_s), ":")
+                inner_s += label.start("content")
+            elif before_match and after_pronoun and person_name(before_match["subject"]):
                 # 'Feinstein said "…," she said': the name before wins over the pronoun after.
                 m = before_match
                 speaker = (*resolver.resolve(m["subject"], para.start + sentence_start + 1 + m.start("subject")), m["cue"])
