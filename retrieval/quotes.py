@@ -40,7 +40,8 @@ CUES = (
     "made it clear|made clear|made the case|highlighted|emphasised|emphasized|questioned|challenged|pressed|"
     "proposes|urges|charges|accuses|criticizes|praises|promises|vows|pledges|demands|rejects|denies|"
     "defends|blames|expects|hopes|fears|backs|supports|opposes|acknowledges|admits|concedes|predicts|"
-    "articulated|identified|painted|portrayed|characterized|labeled|labelled|dubbed|branded|framed"
+    "articulated|identified|painted|portrayed|characterized|labeled|labelled|dubbed|branded|framed|"
+    "asserts|seeks|grilled|examined|recognized|recognizes|lamented|conceded|doubted|disputed"
 )
 # What someone is doing with words right now: "Donald Trump is demanding …", "He’s claiming …".
 _PROGRESSIVE = (
