@@ -349,14 +349,19 @@ _NAME_PARTICIPLE_BEFORE = re.compile(
 def sentence_subject(sentence: str) -> str | None:
     """The name or pronoun a sentence opens with ("Silverman, herself a supporter, said…")."""
     sentence = sentence.strip()
-    sentence = sentence[_INTRO_CLAUSE.match(sentence).end() :]  # "During a speech Friday, Trump …"
-    m = _SENTENCE_SUBJECT.match(sentence)
-    if not m:
-        return None
-    subject = m["subject"]
-    if subject.lower() in ("he", "she"):
-        return subject
-    return subject if person_name(subject) else None
+    # "During a speech Friday, Trump …"; "Speaking at a rally in Novi, Michigan, Trump …" (a place
+    # with its state is tried first, then the plain clause).
+    for intro in (_INTRO_WITH_PLACE, _INTRO_CLAUSE):
+        cut = intro.match(sentence).end()
+        if intro is _INTRO_WITH_PLACE and not cut:
+            continue
+        m = _SENTENCE_SUBJECT.match(sentence[cut:])
+        if not m:
+            continue
+        subject = m["subject"]
+        if subject.lower() in ("he", "she") or person_name(subject):
+            return subject
+    return None
 
 
 _VERBISH = {
@@ -509,6 +514,7 @@ _LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In
 # An introductory clause before the subject: "In an interview Monday, Sanders said …".
 _INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked|Speaking|Writing|Since|As|With|Despite|Earlier|Later)\b[^,“\"]{2,120},\s+)?"
 _INTRO_CLAUSE = re.compile(_INTRO)
+_INTRO_WITH_PLACE = re.compile(_INTRO.replace(r"{2,120},\s+)?", r"{2,120},\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?,\s+)?"))
 _TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 _OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
 _REPORTED_FRONT = re.compile(
