@@ -116,6 +116,7 @@ def run(settings: BotSettings, webhook_url: str | None = None, listen: str = "12
 
     with Engine(settings) as engine:
         engine.encoder.encode_one("warm up")  # load the model before the first question
+        engine.refresh_attributions_in_background()  # after an upgrade of the who-said-what rules
         application = build_application(settings, engine)
         if webhook_url:
             host, _, port = listen.rpartition(":")

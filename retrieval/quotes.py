@@ -18,6 +18,10 @@ from dataclasses import dataclass
 
 from .text import paragraph_spans, split_sentences
 
+#: Raised whenever the rules below change what they find: a store whose attributions were found
+#: by other rules finds them again on open (see Engine._check_attribution_rules).
+RULES_VERSION = "2026-11-25.2"
+
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
     "claimed|claims|warned|warns|asked|asks|replied|insisted|insists|recalled|acknowledged|announced|"

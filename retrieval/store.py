@@ -278,6 +278,18 @@ class Store:
         with self._lock:
             return self.db.execute(sql, tuple(params)).fetchall()
 
+    # --- settings kept with the data ------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
     # --- the log -------------------------------------------------------------------------
     def seq(self) -> int:
         return int(self._query("SELECT value FROM meta WHERE key='seq'")[0][0])
@@ -558,16 +570,25 @@ class Store:
             [f"%{w}%" for w in words],
         )
 
-    def refresh_attributions(self, extract) -> int:
-        """Find every article's attributions again (after the rules changed); returns how many."""
+    def refresh_attributions(self, extract, rules: str | None = None) -> int:
+        """Find every article's attributions again (after the rules changed) and record which
+        `rules` found them; returns how many. Articles are read a few hundred at a time and each
+        is rewritten in its own short transaction, with the finding done outside it, so a bot
+        answering meanwhile waits at most one article's write."""
         total = 0
-        for article_id, text in self._query("SELECT id, text FROM articles"):
-            with self.transaction() as db:
-                spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
-                db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
+        ids = self.all_article_ids()
+        for i in range(0, len(ids), 200):
+            chunk = ids[i : i + 200]
+            rows = self._query(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for article_id, text in rows:
                 found = extract(text)
-                _insert_attributions(db, article_id, found, spans)
+                with self.transaction() as db:
+                    spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
+                    db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
+                    _insert_attributions(db, article_id, found, spans)
                 total += len(found)
+        if rules is not None:
+            self.set_meta("attribution_rules", rules)
         return total
 
     def articles_mentioning(self, word: str) -> list[int]:

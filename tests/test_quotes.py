@@ -145,3 +145,18 @@ def test_quotes_command_json(tmp_path):
     assert set(data["quotes"][0]) >= {"speaker", "quote", "cue", "kind", "url", "title", "published", "article_id"}
     asked = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "ask", "what did Gudkov say?", "--json"], obj={})
     assert {"direct", "reported"} == {q["kind"] for q in json.loads(asked.stdout)["quotes"]}
+
+
+def test_attributions_found_by_older_rules_are_found_again(settings):
+    with Engine(settings) as engine:
+        assert not engine.attributions_stale()
+        engine.store.set_meta("attribution_rules", "an older version")
+        with engine.store.transaction() as db:
+            db.execute("DELETE FROM attributions")
+        assert engine.quotes("Lukyanova") == []
+    with Engine(settings) as engine:  # a small store: found again on open
+        assert not engine.attributions_stale() and engine.quotes("Lukyanova")
+        engine.store.set_meta("attribution_rules", "an older version")
+        thread = engine.refresh_attributions_in_background()  # what `newsbot run` does
+        thread.join(timeout=60)
+        assert not engine.attributions_stale() and engine.quotes("Lukyanova")
