@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-ENCODERS = ["torch", "onnx", "onnx-int8"]
+ENCODERS = ["torch", "onnx", "onnx-int8", "openvino"]
 
 
 def load(pack: Path, n_passages: int, n_questions: int) -> tuple[list[str], list[str]]:

@@ -115,6 +115,14 @@ def get_encoder(settings) -> Encoder:
                     settings.model, cache,
                     quantized=settings.encoder == "onnx-int8", batch_size=settings.embed_batch_size,
                 )
+            elif settings.encoder == "openvino":
+                import importlib.util
+
+                if importlib.util.find_spec("openvino") is None:
+                    raise NewsbotError("the openvino encoder needs OpenVINO: pip install 'newsbot[openvino]'")
+                from .onnx_encoder import OpenVinoEncoder
+
+                _MODELS[key] = OpenVinoEncoder(settings.model, cache, batch_size=settings.embed_batch_size)
             else:
-                raise NewsbotError(f"unknown encoder {settings.encoder!r}: use torch, onnx or onnx-int8")
+                raise NewsbotError(f"unknown encoder {settings.encoder!r}: use torch, onnx, onnx-int8 or openvino")
         return _MODELS[key]

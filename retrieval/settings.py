@@ -39,7 +39,8 @@ class EngineSettings(BaseSettings):
     encoder: str = Field(
         "onnx",
         description="How the model runs: onnx (ONNX Runtime fp32, the default: the same vectors "
-        "as PyTorch, several times faster for a question), onnx-int8 (quantized) or torch.",
+        "as PyTorch, several times faster for a question), onnx-int8 (quantized), openvino "
+        "(OpenVINO, bfloat16 where the CPU has it; needs the openvino extra) or torch.",
     )
     encoder_cache: Path | None = Field(
         None, description="Where exported ONNX models are kept (default: DATA_DIR/encoders)."

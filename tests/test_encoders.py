@@ -25,6 +25,16 @@ def test_onnx_matches_pytorch_and_int8_stays_close(settings):
     assert (int8_vectors * torch_vectors).sum(axis=1).min() > 0.95  # quantized: close, not equal
 
 
+def test_openvino_gives_the_same_models_vectors(settings):
+    torch_vectors = get_encoder(settings.model_copy(update={"encoder": "torch"})).encode(TEXTS)
+    encoder = get_encoder(settings.model_copy(update={"encoder": "openvino"}))
+    vectors = encoder.encode(TEXTS)
+    assert vectors.shape == (3, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert (vectors * torch_vectors).sum(axis=1).min() > 0.99  # bfloat16 where the CPU has it
+    assert encoder.precision in ("bf16", "f32")
+    assert settings.model_copy(update={"encoder": "openvino"}).embedding_id == "all-MiniLM-L6-v2+openvino"
+
+
 def test_settings_name_the_vectors(settings):
     assert settings.model_copy(update={"encoder": "onnx"}).embedding_id == settings.embedding_id == "all-MiniLM-L6-v2"
     assert settings.model_copy(update={"encoder": "onnx-int8"}).embedding_id == "all-MiniLM-L6-v2+onnx-int8-v2"
