@@ -45,7 +45,7 @@ def load_questions(pack: Path) -> list[dict]:
 def data_dir_for(pack: Path, settings) -> Path:
     """One cached data directory per pack and index-shaping settings: a second run embeds nothing."""
     digest = hashlib.sha1((pack / "articles.jsonl.gz").read_bytes()).hexdigest()  # not the mtime: copies differ
-    key = json.dumps([pack.name, digest, settings.model, settings.passage_words])
+    key = json.dumps([pack.name, digest, settings.embedding_id, settings.passage_words])  # embedding_id is the model name for torch and onnx
     return CACHE / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
