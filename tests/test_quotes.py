@@ -22,6 +22,11 @@ def by(speaker: str, found) -> list:
     return [a for a in found if a.speaker == speaker]
 
 
+def found_in(*paragraphs: str) -> list:
+    """The attributions of an article made of these paragraphs."""
+    return extract(Article(title="A story", text="\n\n".join(paragraphs)).text)
+
+
 def test_seed_attributions():
     found = extract(SEED.text)
     lukyanova = by("Yelena Lukyanova", found)
@@ -64,13 +69,12 @@ def test_pronoun_multi_paragraph_quote_and_same_surname():
 
 
 def test_reported_speech_after_a_clause_or_with_a_party_and_state():
-    text = (
-        "Councillor Dana Whitfield opened the new depot in March.\n\n"
-        "When she took office, Ms. Whitfield said the depot would pay for itself within a decade.\n\n"
-        "Sen. Marcus Oyelaran (D-Ore.) said the rail grant was never in doubt this year.\n\n"
-        "The plan that the transit authority said would cost billions was dropped in June."
+    found = found_in(
+        "Councillor Dana Whitfield opened the new depot in March.",
+        "When she took office, Ms. Whitfield said the depot would pay for itself within a decade.",
+        "Sen. Marcus Oyelaran (D-Ore.) said the rail grant was never in doubt this year.",
+        "The plan that the transit authority said would cost billions was dropped in June.",
     )
-    found = extract(Article(title="Depot", text=text).text)
     assert [(a.speaker, a.kind, a.quote) for a in found if a.is_person] == [
         ("Dana Whitfield", "reported", "the depot would pay for itself within a decade"),
         ("Marcus Oyelaran", "reported", "the rail grant was never in doubt this year"),
@@ -78,13 +82,12 @@ def test_reported_speech_after_a_clause_or_with_a_party_and_state():
 
 
 def test_a_pronoun_stands_for_the_subject_named_just_before():
-    text = (
-        "Harbour master Tomas Reyes said the port would reopen on Monday.\n\n"
-        "Engineer Ada Lindqvist, who led the repairs, described the damage to the sea wall.\n\n"
-        "Mayor Ruth Okafor praised the crews. “They worked through three storms to get this done,” she said.\n\n"
-        "Reyes later toured the site. “The wall is stronger than it was before the winter,” he said."
+    found = found_in(
+        "Harbour master Tomas Reyes said the port would reopen on Monday.",
+        "Engineer Ada Lindqvist, who led the repairs, described the damage to the sea wall.",
+        "Mayor Ruth Okafor praised the crews. “They worked through three storms to get this done,” she said.",
+        "Reyes later toured the site. “The wall is stronger than it was before the winter,” he said.",
     )
-    found = extract(Article(title="Port", text=text).text)
     said = {a.quote: a.speaker for a in found if a.kind == "direct"}
     assert said == {
         "They worked through three storms to get this done": "Ruth Okafor",  # not the last one quoted
