@@ -116,10 +116,6 @@ def get_encoder(settings) -> Encoder:
                     quantized=settings.encoder == "onnx-int8", batch_size=settings.embed_batch_size,
                 )
             elif settings.encoder == "openvino":
-                import importlib.util
-
-                if importlib.util.find_spec("openvino") is None:
-                    raise NewsbotError("the openvino encoder needs OpenVINO: pip install 'newsbot[openvino]'")
                 from .onnx_encoder import OpenVinoEncoder
 
                 _MODELS[key] = OpenVinoEncoder(settings.model, cache, batch_size=settings.embed_batch_size)

@@ -36,7 +36,9 @@ def test_openvino_gives_the_same_models_vectors(settings):
 
 
 def test_settings_name_the_vectors(settings):
-    assert settings.model_copy(update={"encoder": "onnx"}).embedding_id == settings.embedding_id == "all-MiniLM-L6-v2"
+    assert settings.embedding_id == "all-MiniLM-L6-v2+openvino"  # the default encoder
+    assert settings.model_copy(update={"encoder": "onnx"}).embedding_id == "all-MiniLM-L6-v2"
+    assert settings.model_copy(update={"encoder": "torch"}).embedding_id == "all-MiniLM-L6-v2"
     assert settings.model_copy(update={"encoder": "onnx-int8"}).embedding_id == "all-MiniLM-L6-v2+onnx-int8-v2"
     with pytest.raises(NewsbotError, match="unknown encoder 'gpu'"):
         get_encoder(settings.model_copy(update={"encoder": "gpu"}))
