@@ -40,7 +40,16 @@ CACHE = ROOT / "bench" / ".cache"
 
 
 def source_dir() -> Path | None:
-    return next(CACHE.glob("realtimeqa-2025-*"), None)
+    """The `newsbot eval` cache of the RealTime QA pack for the current settings (encoder included)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.quality import data_dir_for
+    from retrieval.settings import EngineSettings
+
+    pack = ROOT.parent / "shared" / "eval" / "realtimeqa-2025"
+    if not (pack / "articles.jsonl.gz").is_file():
+        return None
+    found = data_dir_for(pack, EngineSettings())
+    return found if (found / "store.sqlite3").is_file() else None
 
 
 def build(size: int, target: Path, source: Path) -> float:
