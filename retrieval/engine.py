@@ -97,11 +97,13 @@ class Engine:
         self._keyword_seq = 0
         self._lock = threading.RLock()
         self._open_indexes()
+        # Before the default corpus: an empty store is only marked as current, so a first start
+        # does not find the seed articles' attributions twice.
+        self._check_attribution_rules()
         if index_corpus:
             with self.store.exclusive():
                 if self.store.counts()["articles"] == 0 and self.store.seq() == 0:
                     self._index_default_corpus()
-        self._check_attribution_rules()
 
     def __enter__(self) -> "Engine":
         return self

@@ -85,13 +85,13 @@ class Cues:
     def __post_init__(self) -> None:
         self._weight = {t: math.log(2 + len(t)) for t in self.terms}
         self._total = sum(self._weight.values())
-        self._exact: dict[str, str] = {}
+        self._exact: set[str] = set()
         self._prefix: dict[str, list[str]] = {}
         starts = set()
         for t in self.terms:
             if not _WORD.fullmatch(t):
                 continue  # never one whole word of a text
-            self._exact[t] = t
+            self._exact.add(t)
             starts.add(t)
             if len(t) > 5:
                 self._prefix.setdefault(t[:5], []).append(t)

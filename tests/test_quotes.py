@@ -163,3 +163,14 @@ def test_attributions_found_by_older_rules_are_found_again(settings):
         thread = engine.refresh_attributions_in_background()  # what `newsbot run` does
         thread.join(timeout=60)
         assert not engine.attributions_stale() and engine.quotes("Lukyanova")
+
+
+def test_a_large_store_with_older_attributions_is_told_not_held_up(settings, monkeypatch):
+    with Engine(settings) as engine:
+        engine.store.set_meta("attribution_rules", "an older version")
+    monkeypatch.setattr(Engine, "INLINE_REFRESH_ARTICLES", 0)  # the seed corpus counts as large
+    notices: list[str] = []
+    with Engine(settings, notice=notices.append) as engine:
+        assert engine.attributions_stale()  # not found again while opening
+        assert any("found by older rules" in n and "newsbot reindex" in n for n in notices)
+        assert engine.refresh_attributions() > 0 and not engine.attributions_stale()
