@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -82,6 +83,7 @@ class Engine:
         self.dir = self.settings.data_dir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.encoder: Encoder = get_encoder(self.settings)
+        self._embedder: ThreadPoolExecutor | None = None  # ingest's embedding thread, when used
         self.dense: DenseIndex | PostgresDense | None = None
         if self.settings.database_url is not None:
             # Several replicas share one PostgreSQL: the indexes live in it, nothing on disk here
@@ -112,6 +114,8 @@ class Engine:
         self.close()
 
     def close(self) -> None:
+        if self._embedder is not None:
+            self._embedder.shutdown()
         with self._lock:
             self.persist()
             self.keyword.close()
@@ -372,21 +376,39 @@ class Engine:
     def prepare(self, articles: list[Article]) -> list[tuple]:
         """Split, embed and find the attributions of a batch of articles (the slow part, done
         outside any lock)."""
-        prepared = []
+        return self.start_preparing(articles)()
+
+    def start_preparing(self, articles: list[Article]) -> Callable[[], list[tuple]]:
+        """Split the articles and start embedding their new passages on the embedding thread;
+        the function returned finds the attributions meanwhile and then waits for the vectors.
+
+        Ingest calls this for the next batch before it writes the last one, so the encoder,
+        which releases the GIL and keeps both cores busy, is never idle while Python finds
+        attributions and writes the store (measured in bench/ingest.py). The store is read here,
+        in the caller's thread; only the encoder runs on the other."""
+        split = []
         texts: dict[bytes, str] = {}
         for article in articles:
             passages = split_passages(article.text, self.settings.passage_words)
             embedded = [embedded_text(article.title, article.text[p.start : p.end]) for p in passages]
             hashes = [text_hash(t) for t in embedded]
             texts.update(zip(hashes, embedded))
-            prepared.append((article, passages, hashes, extract_attributions(article.text)))
+            split.append((article, passages, hashes))
         cached = self.store.cached_vectors(self.settings.embedding_id, list(texts))
         todo = [h for h in texts if h not in cached]
-        fresh = dict(zip(todo, self.encoder.encode([texts[h] for h in todo]))) if todo else {}
-        return [
-            (article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh}, found)
-            for article, passages, hashes, found in prepared
-        ]
+        if self._embedder is None:
+            self._embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
+        vectors = self._embedder.submit(self.encoder.encode, [texts[h] for h in todo]) if todo else None
+
+        def finish() -> list[tuple]:
+            found = [extract_attributions(article.text) for article, _, _ in split]
+            fresh = dict(zip(todo, vectors.result())) if vectors is not None else {}
+            return [
+                (article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh}, attributions)
+                for (article, passages, hashes), attributions in zip(split, found)
+            ]
+
+        return finish
 
     def write(self, prepared: list[tuple]) -> list[WriteResult]:
         """Store each prepared article in its own transaction, then bring the indexes up to date."""

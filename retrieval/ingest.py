@@ -78,18 +78,23 @@ def ingest(engine, sources: list[str], progress: Progress | None = None) -> Repo
 
 
 def ingest_items(engine, items: Iterable[Item], progress: Progress | None = None) -> Report:
+    """Batches of articles go through two stages that overlap: while one batch is embedded (on
+    the engine's embedding thread), the one before it has its attributions found and is written.
+    A killed run loses at most those two batches; every written article stays whole."""
     report = Report()
     started = last_save = time.perf_counter()
     batch: list[tuple[str, Article]] = []
+    pending: tuple[list[tuple[str, Article]], Callable[[], list]] | None = None
 
-    def flush() -> None:
-        nonlocal last_save
-        if not batch:
+    def write_pending() -> None:
+        nonlocal pending, last_save
+        if pending is None:
             return
-        prepared = engine.prepare([a for _, a in batch])
-        results = engine.write(prepared)
+        written, finish = pending
+        pending = None
+        results = engine.write(finish())
         done = 0
-        for (source, article), result in zip(batch, results):
+        for (source, article), result in zip(written, results):
             status = {"added": "added", "updated": "updated"}.get(result.status, "skipped")
             reason = {"unchanged": "already indexed, unchanged", "duplicate": result.detail}.get(result.status, "")
             report.outcomes.append(
@@ -99,11 +104,22 @@ def ingest_items(engine, items: Iterable[Item], progress: Progress | None = None
             report.passages += result.passages
             done += result.passages
         if progress:
-            progress(done, len(batch))
-        batch.clear()
+            progress(done, len(written))
         if time.perf_counter() - last_save > PERSIST_EVERY_S:
             engine.persist()
             last_save = time.perf_counter()
+
+    def flush(wait: bool = False) -> None:
+        """Start embedding the batch, then write the one before it (or this one too, when the
+        next batch must see it: a repeated article, or the end)."""
+        nonlocal pending
+        if batch:
+            following = (list(batch), engine.start_preparing([a for _, a in batch]))
+            batch.clear()
+            write_pending()
+            pending = following
+        if wait:
+            write_pending()
 
     seen_in_run: set[str] = set()
     for item in items:
@@ -113,12 +129,12 @@ def ingest_items(engine, items: Iterable[Item], progress: Progress | None = None
         identity = item.article.url or item.article.content_hash
         if identity in seen_in_run:
             # The same article twice in one run: keep the last version, as a later run would.
-            flush()
+            flush(wait=True)
         seen_in_run.add(identity)
         batch.append((item.source, item.article))
         if len(batch) >= BATCH_ARTICLES:
             flush()
-    flush()
+    flush(wait=True)
     engine.persist()
     report.seconds = time.perf_counter() - started
     return report

@@ -35,6 +35,18 @@ def test_openvino_gives_the_same_models_vectors(settings):
     assert settings.model_copy(update={"encoder": "openvino"}).embedding_id == "all-MiniLM-L6-v2+openvino"
 
 
+def test_openvino_bulk_path_gives_the_questions_vectors(settings):
+    """Passages in bulk go through the throughput-compiled model and its async queue, questions
+    through the latency one: a passage must get the same vector either way, in input order."""
+    encoder = get_encoder(settings.model_copy(update={"encoder": "openvino"}))
+    texts = [f"Item {i}: the port of Valmora reopened after repairs. " * (1 + i % 5) for i in range(40)]
+    bulk = encoder.encode(texts)
+    assert len(texts) > encoder.batch_size and encoder._bulk is not None  # the bulk path ran
+    single = np.stack([encoder.encode_one(t) for t in texts])
+    assert bulk.shape == (40, 384)
+    assert (bulk * single).sum(axis=1).min() > 0.999
+
+
 def test_settings_name_the_vectors(settings):
     assert settings.embedding_id == "all-MiniLM-L6-v2+openvino"  # the default encoder
     assert settings.model_copy(update={"encoder": "onnx"}).embedding_id == "all-MiniLM-L6-v2"
