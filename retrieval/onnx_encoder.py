@@ -191,6 +191,7 @@ class OpenVinoEncoder(OnnxEncoder):
         self._request_lock = threading.Lock()
         self._bulk_lock = threading.Lock()
         self._path: Path | None = None
+        self._latency = None
         self._bulk = None
 
     def _compile(self, path: Path, config: dict):
@@ -201,14 +202,18 @@ class OpenVinoEncoder(OnnxEncoder):
         self.precision = "bf16" if "BF16" in capabilities else "f32"
         return core.compile_model(core.read_model(str(path)), "CPU", {"INFERENCE_PRECISION_HINT": self.precision, **config})
 
-    def _open(self, path: Path):
+    def _open(self, path: Path) -> Path:
+        """Each compiled model is made on its first use: an ingest run never compiles the
+        latency one, a bot that only answers never the throughput one."""
         self._path = path
-        compiled = self._compile(path, {"INFERENCE_NUM_THREADS": os.cpu_count() or 1, "PERFORMANCE_HINT": "LATENCY"})
-        return compiled.create_infer_request()
+        return path
 
     def _run(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         with self._request_lock:  # one infer request: not to be shared by threads at once
-            return np.array(self._session.infer(inputs)[0], dtype=np.float32)
+            if self._latency is None:
+                config = {"INFERENCE_NUM_THREADS": os.cpu_count() or 1, "PERFORMANCE_HINT": "LATENCY"}
+                self._latency = self._compile(self._path, config).create_infer_request()
+            return np.array(self._latency.infer(inputs)[0], dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if len(texts) <= self.batch_size:
