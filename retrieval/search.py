@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
-from .answers import Answer, Citation, Suggestion, cut_excerpt
+from .answers import Answer, Citation, Suggestion, excerpt_with_spots
 from .keyword import STOPWORDS, query_terms
 from .quotes import speaker_question
 from .text import Span, paragraph_spans, split_sentences
@@ -39,6 +39,9 @@ RERANK_DEPTH = 40
 SENTENCE_WEIGHT = 2.0
 PASSAGE_WEIGHT = 1.0
 COSINE_WEIGHT = 1.0
+# Sentences of a cited passage, after its best, that may stand beside the best one's window in
+# the excerpt (answers.excerpt_with_spots; measured in bench/README.md).
+SPOTS = 2
 
 
 def recency(asked_on: date, published: str) -> float:
@@ -143,6 +146,8 @@ class Scored:
     best: "Span"
     best_score: float
     passage_score: float
+    #: The passage's next best sentences that match the question at all, best first.
+    spots: list["Span"]
 
 
 def read_closely(cand: Candidate, passage: "PassageRow", article: "ArticleRow", cues: Cues) -> Scored:
@@ -150,12 +155,14 @@ def read_closely(cand: Candidate, passage: "PassageRow", article: "ArticleRow", 
     question: this runs for every reranked candidate."""
     text = article.text
     hits = cues.hits(text, passage.start, passage.end)
-    best, best_score = Span(passage.start, passage.end), -1e9
-    for start, end in passage.sentences or ((passage.start, passage.end),):
-        score = cues.score(text, start, end, hits)
-        if score > best_score:
-            best, best_score = Span(start, end), score
-    return Scored(cand, passage, article, best, best_score, cues.overlap(t for _, t in hits))
+    ranked = sorted(
+        ((cues.score(text, start, end, hits), Span(start, end))
+         for start, end in passage.sentences or ((passage.start, passage.end),)),
+        key=lambda pair: -pair[0],  # stable: of equal scores, the earlier sentence first
+    )
+    best_score, best = ranked[0]
+    spots = [span for score, span in ranked[1 : 1 + SPOTS] if score > 0]
+    return Scored(cand, passage, article, best, best_score, cues.overlap(t for _, t in hits), spots)
 
 
 def is_follow_up(question: str) -> bool:
@@ -307,7 +314,8 @@ def sentences_near(text: str, span: "Span", reach: int) -> list["Span"]:
 
 
 def build_citations(engine: "Engine", chosen: list[Scored], relevance: dict[int, float]) -> list[Citation]:
-    """Each passage cited by the excerpt around its best sentence (the one it was ranked by).
+    """Each passage cited by the excerpt around its best sentence (the one it was ranked by),
+    with its next best sentences beside it when the window does not reach them.
     Scoring sentences by embedding as well was measured on the benchmark: no better
     (answer-hit@3 0.388 against 0.386) at ten times the latency (p50 194 ms against 17 ms)."""
     citations = []
@@ -315,7 +323,7 @@ def build_citations(engine: "Engine", chosen: list[Scored], relevance: dict[int,
         article = r.article
         sentences = sentences_near(article.text, r.best, engine.settings.excerpt_chars)
         best = next((i for i, s in enumerate(sentences) if s.start >= r.best.start), 0)
-        excerpt, highlight = cut_excerpt(article.text, sentences, best, engine.settings.excerpt_chars)
+        excerpt, highlight = excerpt_with_spots(article.text, sentences, best, r.spots, engine.settings.excerpt_chars)
         citations.append(
             Citation(
                 rank=rank,

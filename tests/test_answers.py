@@ -164,3 +164,41 @@ def test_sentences_near_reads_only_the_paragraphs_around():
             ]
             assert sentences_near(text, Span(middle.start, middle.end), reach) == expected
     assert sentences_near(text, Span(every[10].start, every[10].end), 0) == every[10:12]
+
+
+def test_excerpt_shows_matching_sentences_the_window_cannot_reach():
+    from retrieval.answers import GAP, MIN_WINDOW, cut_excerpt, excerpt_with_spots
+    from retrieval.text import split_sentences
+
+    filler = " ".join(f"Filler sentence number {i} says little of note." for i in range(12))
+    text = (
+        "Early on, the mayor of Valmora opened the new harbour wall. " + filler +
+        " The wall cost 3.5 million euros, the council said. " + filler +
+        " A long aside that nobody needs, " + "and more of it, " * 20 + "ends here."
+    )
+    sentences = split_sentences(text)
+    best = 0
+    cost = next(s for s in sentences if "3.5 million" in text[s.start : s.end])
+    aside = sentences[-1]
+    excerpt, (start, end) = excerpt_with_spots(text, sentences, best, [cost, aside], 300)
+    # The matching sentence beyond the window stands after a gap; the long aside (over half
+    # the limit) does not; the best sentence is still the highlight, whole; the limit holds.
+    assert excerpt.endswith(GAP + "The wall cost 3.5 million euros, the council said.")
+    assert "A long aside" not in excerpt and len(excerpt) <= 300
+    assert excerpt[start:end] == "Early on, the mayor of Valmora opened the new harbour wall."
+    # A spot the window already shows is not repeated; no spot, no change.
+    near = sentences[1]
+    assert excerpt_with_spots(text, sentences, best, [near], 300) == cut_excerpt(text, sentences, best, 300)
+    assert excerpt_with_spots(text, sentences, best, [], 300) == cut_excerpt(text, sentences, best, 300)
+    # A spot before the best sentence comes first, and the highlight moves with it.
+    middle = sentences.index(cost) + 3
+    excerpt, (start, end) = excerpt_with_spots(text, sentences, middle, [sentences[0]], 200)
+    assert excerpt.startswith("Early on, the mayor of Valmora opened the new harbour wall." + GAP)
+    assert excerpt[start:end] == " ".join(text[sentences[middle].start : sentences[middle].end].split())
+    # The window keeps at least MIN_WINDOW characters: a spot that would leave less is left out.
+    spot = "Valmora harbour reopened, the mayor of the town said today."  # 60 characters
+    text2 = "Short start here. " + filler + " " + spot
+    s2 = split_sentences(text2)
+    fits = len(spot) + len(GAP) + MIN_WINDOW  # and at most half of that: the other rule holds
+    assert excerpt_with_spots(text2, s2, 0, [s2[-1]], fits)[0].endswith(GAP + spot)
+    assert spot not in excerpt_with_spots(text2, s2, 0, [s2[-1]], fits - 1)[0]
