@@ -177,9 +177,10 @@ class OpenVinoEncoder(OnnxEncoder):
 
     It is compiled twice, for two jobs: once for latency (all cores on one request: a question
     in a few milliseconds) and, on the first bulk call, once for throughput (one stream per core,
-    small batches kept in flight by an async queue). Measured in bench/embed.py: the throughput
-    path embeds passages about 1.3 times as fast as the latency one, and 2.7 to 3 times
-    PyTorch's rate, with the same top-10 passages for 99% of questions."""
+    small batches kept in flight by an async queue). Measured (bench/README.md): the throughput
+    path embeds passages about 1.3 times as fast as the latency one, 4 times PyTorch's rate in
+    bench/embed.py and about 3 times end to end in `newsbot add`, with the same top-10 passages
+    for 99% of questions."""
 
     #: Texts in one request of the bulk path: small batches pad least (measured 4 to 8 best).
     BULK_BATCH = 4

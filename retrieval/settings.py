@@ -39,7 +39,7 @@ class EngineSettings(BaseSettings):
     encoder: str = Field(
         "openvino",
         description="How the model runs: openvino (the default: OpenVINO, bfloat16 where the CPU "
-        "has it; measured twice PyTorch's rate with the same answers), onnx (ONNX Runtime fp32: "
+        "has it; measured about three times PyTorch's ingest rate with the same answers), onnx (ONNX Runtime fp32: "
         "PyTorch's vectors exactly), onnx-int8 (quantized) or torch.",
     )
     encoder_cache: Path | None = Field(
