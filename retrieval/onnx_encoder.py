@@ -237,4 +237,6 @@ class OpenVinoEncoder(OnnxEncoder):
             for positions, inputs, mask in self._batches(texts, self.BULK_BATCH):
                 queue.start_async(inputs, (positions, mask))
             queue.wait_all()
+        if not out.any(axis=1).all():  # a callback that failed leaves its rows zero: never index them
+            raise RuntimeError("OpenVINO bulk embedding left passages without a vector")
         return out
