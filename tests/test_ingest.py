@@ -96,6 +96,24 @@ def test_same_url_updates_in_place(engine, tmp_path):
     assert again.count("skipped") == 1 and "unchanged" in again.outcomes[0].reason
 
 
+def test_one_run_over_several_batches_keeps_order_and_the_last_version(engine, tmp_path):
+    """Ingest embeds one batch while it writes the one before: every article of a run longer
+    than a batch is written once, in order, and an article repeated later in the same run keeps
+    its later version, as a second run would."""
+    from retrieval.ingest import BATCH_ARTICLES
+
+    count = 2 * BATCH_ARTICLES + 5
+    changed = record(3, text="The council of town three rejected the zoo expansion plan.\nIt will vote again in spring.")
+    records = [record(n) for n in range(count)] + [changed]
+    report = ingest(engine, [str(write_jsonl(tmp_path / "many.jsonl", records))])
+    assert report.count("added") == count and report.count("updated") == 1
+    assert [o.source.rsplit(":", 1)[-1] for o in report.outcomes] == [str(n) for n in range(1, count + 2)]
+    stats = snapshot(engine)
+    assert stats["articles"] == 1 + count  # the seed article and each URL once
+    assert stats["passages"] == stats["vectors"] == stats["keyword_docs"]
+    assert "zoo expansion" in engine.store.find_article("https://news.example/3").text
+
+
 def test_same_text_under_other_url_is_a_duplicate(engine, tmp_path):
     ingest(engine, [str(write_jsonl(tmp_path / "a.jsonl", [record(4)]))])
     before = snapshot(engine)
