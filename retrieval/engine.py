@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 
 from .answers import Answer
-from .articles import Article
+from .articles import Article, clean_inline
 from .dense import DenseIndex
 from .embeddings import Encoder, get_encoder, text_hash
 from .errors import NotFound
@@ -492,9 +492,14 @@ class Engine:
         more_pages: int = 2,
         mode: str = "hybrid",
     ) -> Answer:
-        """Cited excerpts answering `question`; nothing published after `asked_on` is cited."""
+        """Cited excerpts answering `question`; nothing published after `asked_on` is cited.
+
+        The question is cleaned as an article's title is (tags stripped, entities decoded,
+        whitespace collapsed): a question pasted from a web page otherwise searches for its
+        markup ("href", "data"), and so ranks pages with links above the story it names."""
         from .search import answer_question
 
+        question = clean_inline(question)
         started = time.perf_counter()
         # The indexes are not safe to search while a batch is being applied: the lock is held
         # only for applying (milliseconds), never while a batch is being embedded.

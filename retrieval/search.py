@@ -197,7 +197,6 @@ def answer_question(
 ) -> Answer:
     """`mode` "keyword" or "dense" uses one retriever alone, in its own order (no date
     preference, no reranking; the same excerpts): the benchmark's baselines."""
-    question = " ".join(question.split())
     if not engine.dense or not query_terms(question) and len(question) < 3:
         return Answer(question=question, no_answer=True)
     query = search_query(question, follow_up)

@@ -82,6 +82,18 @@ def test_small_corpus_answers_by_name_and_number(engine):
     assert "Quarterman" in highlighted(answer.citations[0])
 
 
+def test_a_question_pasted_with_markup_is_asked_as_its_text(engine):
+    engine.add([HARBOUR, ORCHARD])
+    plain = engine.ask("How many fishing boats were moved inland in Valmora?")
+    pasted = engine.ask(
+        'How many fishing <a href="https://example.org/tag/boats" data-tag="boats">boats</a> '
+        "were moved inland in&nbsp;Valmora?"
+    )
+    assert pasted.question == plain.question
+    assert [c.passage_id for c in pasted.citations] == [c.passage_id for c in plain.citations]
+    assert "42 fishing boats" in highlighted(pasted.citations[0])
+
+
 def test_asking_date_excludes_later_articles(engine):
     engine.add([HARBOUR, ORCHARD])
     later = engine.ask("record apple harvest cider prices")
