@@ -3,6 +3,7 @@ nothing fits, the asking date respected, follow-ups understood."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from retrieval.articles import Article
@@ -146,6 +147,7 @@ def test_sentence_scores_follow_their_definition():
         "Müller's co-founder said: “the elect few decided nothing today”. Nothing here. "
         "How many seats? Sixty-one seats, up from 57."
     )
+    counts = {"how many seats did the elect win?"}  # "2019" is a year, not a count
     for question in (
         "Who won the election in Zürich?",
         "how many seats did the elect win?",
@@ -156,7 +158,8 @@ def test_sentence_scores_follow_their_definition():
         for s in split_sentences(text):
             sentence = text[s.start : s.end]
             expected = _overlap_by_definition(cues.terms, sentence)
-            expected += 0.3 * (cues.wants_number and any(c.isdigit() for c in sentence))
+            numbers = [w for w in re.findall(r"\d+", sentence) if not re.fullmatch(r"(19|20)\d\d", w)]
+            expected += 0.3 * (question in counts and bool(numbers or "Sixty" in sentence))
             expected += 0.3 * (cues.wants_words and "“" in sentence)
             assert abs(cues.score(text, s.start, s.end) - expected) < 1e-9, (question, sentence)
 
@@ -214,3 +217,61 @@ def test_excerpt_shows_matching_sentences_the_window_cannot_reach():
     fits = len(spot) + len(GAP) + MIN_WINDOW  # and at most half of that: the other rule holds
     assert excerpt_with_spots(text2, s2, 0, [s2[-1]], fits)[0].endswith(GAP + spot)
     assert spot not in excerpt_with_spots(text2, s2, 0, [s2[-1]], fits - 1)[0]
+
+
+def test_answer_types_are_told_from_the_question_and_found_in_sentences():
+    from retrieval.answer_types import answer_type
+
+    def kind(question):
+        found = answer_type(question)
+        return found.kind if found else None
+
+    assert kind("What percentage of students are chronically absent?") == "percent"
+    assert kind("How much was the stolen jewelry worth?") == "money"
+    assert kind("In what year did the bridge open?") == "year"
+    assert kind("How many nominations did she get?") == "count"
+    assert kind("Which country was rocked by an earthquake?") == "country"
+    assert kind("The prime minister of which European nation resigned?") == "country"
+    assert kind("Which US state passed the law?") == "state"
+    assert kind("Which city hosted the summit?") == "city"
+    assert kind("Where did the tower wash ashore?") == "place"
+    assert kind("Who won the election?") is None and kind("What did Lukyanova say?") is None
+
+    def holds(question, sentence):
+        return answer_type(question).held_by(sentence, 0, len(sentence), question)
+
+    assert holds("How many boats were moved?", "Some 42 boats were moved.")
+    assert not holds("How many boats were moved?", "Boats were moved in 2024.")  # a year
+    assert holds("What percentage voted?", "Turnout was 61.5 percent.")
+    assert not holds("What percentage voted?", "Turnout was 61.5 million.")
+    assert holds("How much did the repairs cost?", "The repairs cost $3.5 million.")
+    assert holds("Which country was rocked by an earthquake?", "The quake struck off northern Japan on Monday.")
+    # A capitalized word that is no country, and the country the question itself names, do not count.
+    assert not holds("Which country was rocked by an earthquake?", "The quake struck in January, officials said.")
+    assert not holds("Which country did Japan send aid to?", "Japan sent aid on Monday.")
+    assert holds("Which country did Japan send aid to?", "Japan sent aid to the Philippines on Monday.")
+    assert holds("Which city hosted the summit?", "Leaders met in Paris for the summit.")
+    assert holds("Where did leaders meet?", "Leaders met in Texas.") and holds("Where did leaders meet?", "They met in Kenya.")
+    assert not holds("Which city hosted the summit?", "Leaders met in Kenya for the summit.")  # a country
+
+
+def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
+    quake = Article(
+        title="Strong earthquake felt along the coast",
+        url="https://example.org/quake",
+        published=date(2025, 12, 9),
+        outlet="Wire",
+        text=(
+            "A magnitude 7.5 earthquake struck late on Monday.\n"
+            "The earthquake rocked northern Japan, the geological survey said.\n"
+            "Officials said damage was being assessed."
+        ),
+    )
+    engine.add([quake, HARBOUR])
+    # The first sentence shares more of the question's words; the second holds a country.
+    answer = engine.ask("Which country was rocked by a magnitude 7.5 earthquake?")
+    assert answer.citations[0].url == quake.url
+    assert highlighted(answer.citations[0]) == "The earthquake rocked northern Japan, the geological survey said."
+    # Asked for no place, the sentence with more of the question's words is the highlight.
+    answer = engine.ask("When was the magnitude 7.5 earthquake?")
+    assert highlighted(answer.citations[0]) == "A magnitude 7.5 earthquake struck late on Monday."
