@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
 
 #: Cities smaller than this are not looked up (capitals always are): the many small towns that
@@ -72,15 +73,19 @@ class AnswerType:
         names does not count (it is the subject, not the answer)."""
         if not self.is_place:
             return bool(_NUMBER_PATTERNS[self.kind].search(text, start, end))
+        return next(self.places_in(text, start, end, question), None) is not None
+
+    def places_in(self, text: str, start: int, end: int, question: str) -> Iterator[str]:
+        """The places of this kind named in text[start:end], in order, but those the question
+        names (a place kind only)."""
         names = gazetteer()[self.kind]
         for m in _CAPITALIZED.finditer(text, start, end):
             for name in names.get(m.group().rstrip(".'’-"), ()):
                 stop = m.start() + len(name)
                 if stop <= end and text.startswith(name, m.start()) and not (stop < len(text) and text[stop].isalnum()):
                     if name not in question:
-                        return True
+                        yield name
                     break
-        return False
 
 
 _NUMBER_PATTERNS = {kind: holds for kind, _asks, holds in _NUMBER_KINDS}

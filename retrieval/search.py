@@ -76,6 +76,12 @@ class Candidate:
 #: 0.071 without the floor, 0.068 with it, for the same answer-hit).
 TYPE_BONUS = 0.3
 PLACE_MIN_OVERLAP = 0.2
+# Asked for a place, the place most named by the best CONSENSUS_DEPTH fused candidates (in their
+# best sentences and spots, nearer the top counting more) is likely the answer: a reranked
+# passage naming it gains this share of a first-rank fused score. Measured: answer-hit@1/3/5
+# 0.304 / 0.430 / 0.467 -> 0.309 / 0.438 / 0.472 (the gain on either half of the questions).
+CONSENSUS_DEPTH = 10
+CONSENSUS_WEIGHT = 1.0
 
 
 @dataclass
@@ -177,6 +183,25 @@ def read_closely(cand: Candidate, passage: "PassageRow", article: "ArticleRow", 
     return Scored(cand, passage, article, best, best_score, cues.overlap(t for _, t in hits), spots)
 
 
+def consensus_place(scored: list[Scored], cues: Cues) -> str | None:
+    """For a question asking for a place, the place the best candidates name most: each of
+    the first CONSENSUS_DEPTH by fused score votes 1/(rank + 5) for every place of the asked
+    kind in its best sentence and spots (answers agree across reports; a place named in passing
+    rarely recurs). None for other questions or when no place is named."""
+    if not cues.wants or not cues.wants.is_place:
+        return None
+    votes: dict[str, float] = {}
+    for rank, r in enumerate(sorted(scored, key=lambda r: -r.candidate.fused)[:CONSENSUS_DEPTH]):
+        found = dict.fromkeys(  # in order of appearance, so that ties are broken the same way every run
+            place
+            for span in (r.best, *r.spots)
+            for place in cues.wants.places_in(r.article.text, span.start, span.end, cues.question)
+        )
+        for place in found:
+            votes[place] = votes.get(place, 0.0) + 1.0 / (rank + 5)
+    return max(votes, key=votes.__getitem__) if votes else None
+
+
 def is_follow_up(question: str) -> bool:
     """A question that leans on what came before: it opens with a connective or uses a pronoun."""
     return bool(_PRONOUN_START.search(question)) or len(query_terms(question)) <= 1
@@ -254,8 +279,10 @@ def answer_question(
     cues = Cues.of(question)  # the question as asked; a follow-up's context chose the candidates
     scored = [read_closely(c, passages[c.passage_id], articles[c.article_id], cues) for c in head]
     if mode == "hybrid":
+        place = consensus_place(scored, cues)
         scored.sort(key=lambda r: r.candidate.fused + (
             SENTENCE_WEIGHT * r.best_score + PASSAGE_WEIGHT * r.passage_score + COSINE_WEIGHT * relevance[r.candidate.passage_id]
+            + (CONSENSUS_WEIGHT if place and place in r.article.text[r.passage.start : r.passage.end] else 0.0)
         ) / (RRF_K + 1), reverse=True)
 
     wanted = k * (1 + more_pages)

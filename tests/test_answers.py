@@ -275,3 +275,20 @@ def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
     # Asked for no place, the sentence with more of the question's words is the highlight.
     answer = engine.ask("When was the magnitude 7.5 earthquake?")
     assert highlighted(answer.citations[0]) == "A magnitude 7.5 earthquake struck late on Monday."
+
+
+def test_the_place_most_reports_name_is_preferred(engine):
+    def report(n, text):
+        return Article(title=f"Climate summit, day {n}", url=f"https://example.org/summit-{n}",
+                       published=date(2025, 11, n), outlet="Wire", text=text)
+
+    engine.add([
+        report(3, "Ministers who hosted talks before the climate summit met in Lagos on Monday."),
+        report(4, "Delegates at the climate summit in Nairobi argued over funding late into the night."),
+        report(5, "The climate summit in Nairobi ended with a pledge on coal."),
+        HARBOUR,
+    ])
+    answer = engine.ask("Which city hosted the climate summit?")
+    # One report names Lagos in passing; two name Nairobi: Nairobi's reports come first.
+    assert {c.url for c in answer.citations[:2]} == {"https://example.org/summit-4", "https://example.org/summit-5"}
+    assert all("Nairobi" in c.excerpt for c in answer.citations[:2])
