@@ -107,7 +107,7 @@ def measure(data_dir: Path, questions: list[dict]) -> dict:
     settings = EngineSettings(data_dir=data_dir, corpus_dir=data_dir / "none")
     started = time.perf_counter()
     with Engine(settings) as engine:
-        engine.encoder.encode_one("warm up")
+        engine.warm_up()
         first = engine.ask(questions[0]["question"])
         startup = time.perf_counter() - started
         times = []

@@ -73,7 +73,7 @@ async def run(args) -> None:
     async with app:
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        engine.encoder.encode_one("warm up")
+        engine.warm_up()
         started = time.perf_counter()
         fake.user_uploads(ADMIN, ADMIN, "batch.jsonl", upload(args.articles), caption="/add")
         interval = args.seconds / args.questions

@@ -92,7 +92,7 @@ def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=p
     with Engine(settings, notice=notice) as engine:
         report = ingest(engine, [str(pack / "articles.jsonl.gz")])
         notice(f"index: {report.summary()}")
-        engine.encoder.encode_one("warm up")
+        engine.warm_up()
         modes = MODES if baselines else {"newsbot (hybrid)": "hybrid"}
         return [score(engine, questions, ks, mode, name) for name, mode in modes.items()]
 

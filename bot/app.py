@@ -115,7 +115,7 @@ def run(settings: BotSettings, webhook_url: str | None = None, listen: str = "12
     from urllib.parse import urlsplit
 
     with Engine(settings) as engine:
-        engine.encoder.encode_one("warm up")  # load the model before the first question
+        engine.warm_up()  # the model and the gazetteer, before the first question
         engine.refresh_attributions_in_background()  # after an upgrade of the who-said-what rules
         application = build_application(settings, engine)
         if webhook_url:

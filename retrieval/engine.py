@@ -150,6 +150,14 @@ class Engine:
                 return 0
             return self.store.refresh_attributions(extract_attributions, RULES_VERSION)
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for: the model, and the place
+        gazetteer of the answer-type cues (about 0.8 s)."""
+        from .answer_types import gazetteer
+
+        self.encoder.encode_one("warm up")
+        gazetteer()
+
     def refresh_attributions_in_background(self) -> threading.Thread | None:
         """For a long-running bot: the refresh runs beside the answering (one article per
         transaction, so readers are never blocked for long)."""
