@@ -35,6 +35,12 @@ ORCHARD = Article(
 )
 
 
+def story(slug: str, title: str, published: date, *paragraphs: str) -> Article:
+    """A wire story at https://example.org/<slug>, one paragraph per sentence given."""
+    return Article(title=title, url=f"https://example.org/{slug}", published=published, outlet="Wire",
+                   text="\n".join(paragraphs))
+
+
 def highlighted(citation) -> str:
     start, end = citation.highlights[0]
     return citation.excerpt[start:end]
@@ -256,16 +262,11 @@ def test_answer_types_are_told_from_the_question_and_found_in_sentences():
 
 
 def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
-    quake = Article(
-        title="Strong earthquake felt along the coast",
-        url="https://example.org/quake",
-        published=date(2025, 12, 9),
-        outlet="Wire",
-        text=(
-            "A magnitude 7.5 earthquake struck late on Monday.\n"
-            "The earthquake rocked northern Japan, the geological survey said.\n"
-            "Officials said damage was being assessed."
-        ),
+    quake = story(
+        "quake", "Strong earthquake felt along the coast", date(2025, 12, 9),
+        "A magnitude 7.5 earthquake struck late on Monday.",
+        "The earthquake rocked northern Japan, the geological survey said.",
+        "Officials said damage was being assessed.",
     )
     engine.add([quake, HARBOUR])
     # The first sentence shares more of the question's words; the second holds a country.
@@ -279,8 +280,7 @@ def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
 
 def test_the_place_most_reports_name_is_preferred(engine):
     def report(n, text):
-        return Article(title=f"Climate summit, day {n}", url=f"https://example.org/summit-{n}",
-                       published=date(2025, 11, n), outlet="Wire", text=text)
+        return story(f"summit-{n}", f"Climate summit, day {n}", date(2025, 11, n), text)
 
     engine.add([
         report(3, "Ministers who hosted talks before the climate summit met in Lagos on Monday."),
