@@ -15,8 +15,8 @@ patterns, so "Japan" counts and "January" does not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 #: Cities smaller than this are not looked up (capitals always are): the many small towns that
