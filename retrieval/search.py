@@ -1,7 +1,9 @@
 """Hybrid search and citation building: dense (FAISS) and keyword (BM25) results fused by
 reciprocal rank with a preference for coverage near the asking date; the best of them reranked by
-how well their best sentence answers (the sentence a reader will see); at most `per_article`
-passages per article; and for each citation the excerpt around that sentence."""
+how well their best sentence answers (the sentence a reader will see: the question's words and
+the kind of thing asked for, answer_types.py) and, asked for a place, by whether they name the
+place the best candidates agree on; at most `per_article` passages per article; and for each
+citation the excerpt around that sentence."""
 
 from __future__ import annotations
 
