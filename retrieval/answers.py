@@ -58,9 +58,20 @@ class Answer:
         return data
 
 
+#: Room left after the whole sentences that is worth the start of the next one.
+MIN_FILL = 40
+
+
 def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tuple[str, list[int]]:
     """The excerpt around sentence `best` of `sentences` (spans into `text`), grown one whole
-    sentence at a time, before and after, while it stays within `limit` characters.
+    sentence at a time, before and after, while it stays within `limit` characters; room left
+    (at least MIN_FILL) shows the start of the next sentence, cut at a word, with "…".
+
+    Why the fill: a long next sentence used to leave the room empty, and it is where the answer
+    most often follows the sentence that matches the question ("Tuna ... is being recalled ...
+    federal officials announced." then "Tri-Union Seafoods issued a voluntary recall ... of
+    canned tuna ..."). On RealTime QA (bench/README.md) it raised answer-hit@1/3/5 from
+    0.309 / 0.438 / 0.472 to 0.318 / 0.446 / 0.479, on either half of the questions.
 
     Returns the excerpt and the [start, end] of the best sentence inside it.
     """
@@ -89,7 +100,11 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
                     grew = True
     parts = [piece(i) for i in range(lo, hi + 1)]
     start = sum(len(p) + 1 for p in parts[: best - lo])
-    return " ".join(parts), [start, start + len(core)]
+    excerpt = " ".join(parts)
+    room = limit - len(excerpt) - 1  # after a space
+    if room >= MIN_FILL and hi + 1 < len(sentences):
+        excerpt += " " + piece(hi + 1)[: room - 1].rsplit(" ", 1)[0] + "…"
+    return excerpt, [start, start + len(core)]
 
 
 #: Between the pieces of an excerpt that are not next to each other in the article.
@@ -126,4 +141,7 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
     extras.sort()
     prefix = "".join(piece + GAP for at, piece in extras if at < sentences[best].start)
     suffix = "".join(GAP + piece for at, piece in extras if at > sentences[best].start)
+    if suffix and window.endswith("…"):
+        window = window[:-1]  # the gap already says that the text goes on
+        highlight = [highlight[0], min(highlight[1], len(window))]
     return prefix + window + suffix, [highlight[0] + len(prefix), highlight[1] + len(prefix)]

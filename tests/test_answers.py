@@ -225,6 +225,31 @@ def test_excerpt_shows_matching_sentences_the_window_cannot_reach():
     assert spot not in excerpt_with_spots(text2, s2, 0, [s2[-1]], fits - 1)[0]
 
 
+def test_excerpt_room_shows_the_start_of_the_next_sentence():
+    from retrieval.answers import GAP, MIN_FILL, cut_excerpt, excerpt_with_spots
+    from retrieval.text import split_sentences
+
+    best_sentence = "Tuna sold at national grocery chains is being recalled, officials said this week."
+    following = ("Tri-Union Seafoods issued a voluntary recall on Feb. 7 for lots of canned tuna products "
+                 "sold under several brands, " + "and in many more stores, " * 8 + "the company said.")
+    text = best_sentence + " " + following
+    sentences = split_sentences(text)
+    excerpt, (start, end) = cut_excerpt(text, sentences, 0, 200)
+    # The next sentence is too long to show whole: its start fills the room, cut at a word.
+    assert excerpt.startswith(best_sentence + " Tri-Union Seafoods issued a voluntary recall")
+    assert excerpt.endswith("…") and len(excerpt) <= 200 and excerpt[:-1].split()[-1] in following.split()
+    assert excerpt[start:end] == best_sentence
+    # Less room than MIN_FILL left: the window is the sentence alone.
+    assert cut_excerpt(text, sentences, 0, len(best_sentence) + MIN_FILL)[0] == best_sentence
+    # Before a spot, the gap says the text goes on: no "…" of the window's own.
+    spot = "Stores were told to pull the cans."
+    text2 = text + " " + " ".join(f"Filler number {i} says little." for i in range(20)) + " " + spot
+    s2 = split_sentences(text2)
+    excerpt, (start, end) = excerpt_with_spots(text2, s2, 0, [s2[-1]], 240)
+    assert excerpt.endswith(GAP + spot) and "…" + GAP not in excerpt and len(excerpt) <= 240
+    assert excerpt[start:end] == best_sentence
+
+
 def test_answer_types_are_told_from_the_question_and_found_in_sentences():
     from retrieval.answer_types import answer_type
 
