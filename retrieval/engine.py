@@ -99,6 +99,7 @@ class Engine:
         self._keyword_seq = 0
         self._lock = threading.RLock()
         self._open_indexes()
+        self._check_passage_size()
         # Before the default corpus: an empty store is only marked as current, so a first start
         # does not find the seed articles' attributions twice.
         self._check_attribution_rules()
@@ -142,6 +143,43 @@ class Engine:
             )
             return
         self.refresh_attributions()
+
+    def _check_passage_size(self) -> None:
+        """An empty store takes the configured passage size; one split at another size is told
+        how to split again (new articles are split at the configured size meanwhile)."""
+        if self.store.counts()["articles"] == 0:
+            self.store.set_passage_words(self.settings.passage_words)
+            return
+        stored = self.store.passage_words()
+        if stored != self.settings.passage_words:
+            self.notice(
+                f"The stored articles were split into passages of about {stored} words and the "
+                f"settings ask for {self.settings.passage_words}: run `newsbot reindex` to split them again."
+            )
+
+    def split_again(self) -> int:
+        """Split every stored article at the configured passage size, one article per
+        transaction, reusing the cached vectors of passage texts already embedded; then record
+        the size. A run killed midway loses nothing: the store and the indexes agree after each
+        article, and the next reindex finishes the work."""
+        ids = self.store.all_article_ids()
+        self.notice(f"Splitting {len(ids)} articles into passages of about {self.settings.passage_words} words.")
+        for start in range(0, len(ids), self.SPLIT_BATCH):
+            rows = self.store.articles_by_ids(ids[start : start + self.SPLIT_BATCH])
+            articles = []
+            for r in rows.values():
+                article = Article(title=r.title, text=r.text, url=r.url, published=r.published,
+                                  author=r.author, outlet=r.outlet, key=r.key)
+                article.text = r.text  # exactly as stored, as every earlier split saw it
+                articles.append(article)
+            for article, passages, hashes, vectors, found in self.prepare(articles):
+                self.store.write_article(article, passages, hashes, vectors, self.settings.embedding_id, found, resplit=True)
+            self.catch_up()
+        self.store.set_passage_words(self.settings.passage_words)
+        return len(ids)
+
+    #: Articles split again, and embedded, at a time.
+    SPLIT_BATCH = 32
 
     def refresh_attributions(self) -> int:
         """Find every stored article's attributions again with the current rules."""
@@ -356,9 +394,11 @@ class Engine:
                 self.store.trim_log(upto)
 
     def reindex(self) -> dict[str, int]:
-        """Rebuild both indexes from the store (cached vectors are reused) and find the
-        attributions again."""
+        """Split the articles again if the passage size changed, rebuild both indexes from the
+        store (cached vectors are reused) and find the attributions again."""
         with self._lock:
+            if self.store.passage_words() != self.settings.passage_words:
+                self.split_again()
             self.store.refresh_attributions(extract_attributions, RULES_VERSION)
             if self.store.indexes_inside:
                 self.store.clear_index()  # type: ignore[attr-defined]

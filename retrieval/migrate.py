@@ -41,6 +41,7 @@ def migrate(data_dir: Path, url: str, model: str, notice: Callable[[str], None] 
             if n % 500 == 0:
                 notice(f"{n} of {len(ids)} articles copied")
         copied.update(_copy_state(source, target))
+        target.set_passage_words(source.passage_words())
     finally:
         source.close()
         target.close()

@@ -291,6 +291,17 @@ class Store:
             )
 
     # --- the log -------------------------------------------------------------------------
+    #: What stores written before the passage size was recorded were split at.
+    LEGACY_PASSAGE_WORDS = 120
+
+    def passage_words(self) -> int:
+        """The size, in words, the stored articles were split into passages at."""
+        value = self.get_meta("passage_words")
+        return int(value) if value else self.LEGACY_PASSAGE_WORDS
+
+    def set_passage_words(self, words: int) -> None:
+        self.set_meta("passage_words", str(words))
+
     def seq(self) -> int:
         return int(self._query("SELECT value FROM meta WHERE key='seq'")[0][0])
 
@@ -349,8 +360,10 @@ class Store:
         new_vectors: dict[bytes, np.ndarray],
         model: str,
         attributions: list | None = None,
+        resplit: bool = False,
     ) -> WriteResult:
-        """Insert or update one article with its passages and vectors, in one transaction."""
+        """Insert or update one article with its passages and vectors, in one transaction;
+        `resplit` replaces the passages of an unchanged article too (split at another size)."""
         with self.transaction() as db:
             existing = None
             if article.url:
@@ -370,7 +383,7 @@ class Store:
                     and existing["outlet"] == article.outlet
                     and existing["author"] == article.author
                 )
-                if unchanged:
+                if unchanged and not resplit:
                     return WriteResult("unchanged", existing["id"], 0)
             elif same_text is not None:
                 where = same_text["url"] or same_text["title"]

@@ -117,6 +117,33 @@ def test_reindex_keeps_answers_without_embedding_again(backend_settings):
         assert "30,000 riders" in engine.ask("how many riders will the Northbridge tram carry?").citations[0].excerpt
 
 
+def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_settings):
+    """Stores record the size their articles were split at; opened with another size they say
+    so and change nothing; reindex splits every article again and the indexes agree."""
+    with Engine(backend_settings) as engine:
+        engine.add([TRAM])
+        before = snapshot(engine)
+        assert engine.store.passage_words() == backend_settings.passage_words
+    notices: list[str] = []
+    smaller = backend_settings.model_copy(update={"passage_words": 20})
+    with Engine(smaller, notice=notices.append) as engine:
+        assert any("about 120 words" in n and "newsbot reindex" in n for n in notices)
+        assert snapshot(engine) == before  # told, not changed
+        stats = engine.reindex()
+        assert stats["passages"] > before["passages"]
+        assert stats["passages"] == stats["vectors"] == stats["keyword_docs"]
+        assert engine.store.passage_words() == 20
+        tram = engine.store.find_article(TRAM.url)
+        assert len(engine.store.passages_of([tram.id])) == 3  # one a paragraph, at 20 words
+        answer = engine.ask("how many riders will the Northbridge tram carry?")
+        assert "30,000 riders" in answer.citations[0].excerpt
+        assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
+    notices.clear()
+    with Engine(smaller, notice=notices.append) as engine:
+        assert not any("newsbot reindex" in n for n in notices)
+        assert snapshot(engine)["passages"] == stats["passages"]
+
+
 def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, database_url, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
