@@ -27,8 +27,10 @@ ENCODERS = ["torch", "onnx", "onnx-int8", "openvino"]
 def load(pack: Path, n_passages: int, n_questions: int) -> tuple[list[str], list[str]]:
     from retrieval.articles import Article
     from retrieval.engine import embedded_text
+    from retrieval.settings import EngineSettings
     from retrieval.text import split_passages
 
+    words = EngineSettings().passage_words
     passages: list[str] = []
     with gzip.open(pack / "articles.jsonl.gz", "rt") as fh:
         for line in fh:
@@ -37,7 +39,7 @@ def load(pack: Path, n_passages: int, n_questions: int) -> tuple[list[str], list
                 article = Article(title=record["title"], text=record["text"])
             except Exception:
                 continue
-            passages += [embedded_text(article.title, article.text[p.start : p.end]) for p in split_passages(article.text)]
+            passages += [embedded_text(article.title, article.text[p.start : p.end]) for p in split_passages(article.text, words)]
             if len(passages) >= n_passages:
                 break
     questions = [json.loads(line)["question"] for line in (pack / "questions.jsonl").read_text().splitlines()[:n_questions]]

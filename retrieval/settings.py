@@ -46,7 +46,7 @@ class EngineSettings(BaseSettings):
         None, description="Where exported ONNX models are kept (default: DATA_DIR/encoders)."
     )
     embed_batch_size: int = 32
-    passage_words: int = Field(120, description="Target passage size in words.")
+    passage_words: int = Field(160, description="Target passage size in words.")
     citations: int = Field(3, description="Citations per answer.")
     excerpt_chars: int = Field(400, description="Longest excerpt shown per citation.")
     per_article: int = Field(2, description="Most passages cited from one article.")

@@ -86,7 +86,7 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def split_passages(text: str, target_words: int = 120) -> list[Passage]:
+def split_passages(text: str, target_words: int) -> list[Passage]:
     """Group whole sentences into passages of about `target_words` words.
 
     A passage ends at a paragraph boundary once it holds most of its target, so passages follow

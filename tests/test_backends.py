@@ -127,7 +127,7 @@ def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_se
     notices: list[str] = []
     smaller = backend_settings.model_copy(update={"passage_words": 20})
     with Engine(smaller, notice=notices.append) as engine:
-        assert any("about 120 words" in n and "newsbot reindex" in n for n in notices)
+        assert any(f"about {backend_settings.passage_words} words" in n and "newsbot reindex" in n for n in notices)
         assert snapshot(engine) == before  # told, not changed
         stats = engine.reindex()
         assert stats["passages"] > before["passages"]
