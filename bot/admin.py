@@ -208,7 +208,8 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/reindex: rebuild the indexes from the store."""
+    """/reindex: rebuild the indexes from the store (splitting the articles again first when
+    the passage size changed)."""
     if await refuse_unless_admin(update, context):
         return
     await update.effective_message.reply_text("Reindexing…")

@@ -222,7 +222,8 @@ def remove(ctx: click.Context, ref: str) -> None:
 @cli.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
-    """Rebuild the indexes from the store (cached embeddings are reused)."""
+    """Rebuild the indexes from the store (cached embeddings are reused), splitting the
+    articles again first when NEWSBOT_PASSAGE_WORDS changed."""
     with open_engine(ctx) as engine:
         stats = engine.reindex()
     click.echo(f"reindexed {stats['articles']} articles, {stats['passages']} passages, {stats['vectors']} vectors")

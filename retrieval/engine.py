@@ -175,6 +175,9 @@ class Engine:
             for article, passages, hashes, vectors, found in self.prepare(articles):
                 self.store.write_article(article, passages, hashes, vectors, self.settings.embedding_id, found, resplit=True)
             self.catch_up()
+            done = start + len(rows)
+            if done % 1024 < self.SPLIT_BATCH and done < len(ids):
+                self.notice(f"{done} of {len(ids)} articles split again")
         self.store.set_passage_words(self.settings.passage_words)
         return len(ids)
 
@@ -396,9 +399,9 @@ class Engine:
     def reindex(self) -> dict[str, int]:
         """Split the articles again if the passage size changed, rebuild both indexes from the
         store (cached vectors are reused) and find the attributions again."""
+        if self.store.passage_words() != self.settings.passage_words:
+            self.split_again()  # outside the lock: readers are answered meanwhile, as during an ingest
         with self._lock:
-            if self.store.passage_words() != self.settings.passage_words:
-                self.split_again()
             self.store.refresh_attributions(extract_attributions, RULES_VERSION)
             if self.store.indexes_inside:
                 self.store.clear_index()  # type: ignore[attr-defined]

@@ -363,7 +363,8 @@ class Store:
         resplit: bool = False,
     ) -> WriteResult:
         """Insert or update one article with its passages and vectors, in one transaction;
-        `resplit` replaces the passages of an unchanged article too (split at another size)."""
+        `resplit` replaces the passages of an article stored exactly so (split at another size),
+        and leaves alone one changed or removed since it was read."""
         with self.transaction() as db:
             existing = None
             if article.url:
@@ -385,6 +386,10 @@ class Store:
                 )
                 if unchanged and not resplit:
                     return WriteResult("unchanged", existing["id"], 0)
+                if resplit and not unchanged:  # written meanwhile: that write split it
+                    return WriteResult("unchanged", existing["id"], 0)
+            elif resplit:  # removed meanwhile: not to be brought back
+                return WriteResult("unchanged", 0, 0)
             elif same_text is not None:
                 where = same_text["url"] or same_text["title"]
                 return WriteResult("duplicate", same_text["id"], 0, f"same text as {where}")

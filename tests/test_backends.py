@@ -142,6 +142,17 @@ def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_se
     with Engine(smaller, notice=notices.append) as engine:
         assert not any("newsbot reindex" in n for n in notices)
         assert snapshot(engine)["passages"] == stats["passages"]
+        # Readers and writers go on during a split: an article changed or removed after the
+        # split read it is left as that write left it.
+        [(read, passages, hashes, vectors, found)] = engine.prepare([TRAM])
+        changed = Article(title=TRAM.title, text=TRAM.text.replace("30,000", "45,000"), url=TRAM.url,
+                          published=TRAM.published)
+        engine.add([changed])
+        engine.store.write_article(read, passages, hashes, vectors, smaller.embedding_id, found, resplit=True)
+        assert "45,000" in engine.store.find_article(TRAM.url).text
+        engine.remove(TRAM.url)
+        engine.store.write_article(read, passages, hashes, vectors, smaller.embedding_id, found, resplit=True)
+        assert engine.store.find_article(TRAM.url) is None
 
 
 def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, database_url, tmp_path, monkeypatch):
