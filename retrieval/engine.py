@@ -147,11 +147,12 @@ class Engine:
     def _check_passage_size(self) -> None:
         """An empty store takes the configured passage size; one split at another size is told
         how to split again (new articles are split at the configured size meanwhile)."""
+        stored = self.store.passage_words()
+        if stored == self.settings.passage_words:
+            return
         if self.store.counts()["articles"] == 0:
             self.store.set_passage_words(self.settings.passage_words)
-            return
-        stored = self.store.passage_words()
-        if stored != self.settings.passage_words:
+        else:
             self.notice(
                 f"The stored articles were split into passages of about {stored} words and the "
                 f"settings ask for {self.settings.passage_words}: run `newsbot reindex` to split them again."

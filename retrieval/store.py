@@ -290,7 +290,6 @@ class Store:
                 (key, value),
             )
 
-    # --- the log -------------------------------------------------------------------------
     #: What stores written before the passage size was recorded were split at.
     LEGACY_PASSAGE_WORDS = 120
 
@@ -302,6 +301,7 @@ class Store:
     def set_passage_words(self, words: int) -> None:
         self.set_meta("passage_words", str(words))
 
+    # --- the log -------------------------------------------------------------------------
     def seq(self) -> int:
         return int(self._query("SELECT value FROM meta WHERE key='seq'")[0][0])
 
@@ -384,9 +384,9 @@ class Store:
                     and existing["outlet"] == article.outlet
                     and existing["author"] == article.author
                 )
-                if unchanged and not resplit:
-                    return WriteResult("unchanged", existing["id"], 0)
-                if resplit and not unchanged:  # written meanwhile: that write split it
+                # Nothing to do; or, splitting again, the article was written meanwhile and that
+                # write split it.
+                if unchanged != resplit:
                     return WriteResult("unchanged", existing["id"], 0)
             elif resplit:  # removed meanwhile: not to be brought back
                 return WriteResult("unchanged", 0, 0)
