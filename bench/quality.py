@@ -62,7 +62,7 @@ def score(engine, questions: list[dict], ks: list[int], mode: str, name: str) ->
     no_answer, times = 0, []
     for q in questions:
         asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
-        answer = engine.ask(q["question"], k=top, asked_on=asked_on, more_pages=0, mode=mode)
+        answer = engine.ask(q["question"], k=top, asked_on=asked_on, mode=mode)  # as the bot and `newsbot ask` do
         times.append(answer.took_ms)
         no_answer += answer.no_answer
         for k in ks:
