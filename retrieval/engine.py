@@ -167,13 +167,7 @@ class Engine:
         self.notice(f"Splitting {len(ids)} articles into passages of about {self.settings.passage_words} words.")
         for start in range(0, len(ids), self.SPLIT_BATCH):
             rows = self.store.articles_by_ids(ids[start : start + self.SPLIT_BATCH])
-            articles = []
-            for r in rows.values():
-                article = Article(title=r.title, text=r.text, url=r.url, published=r.published,
-                                  author=r.author, outlet=r.outlet, key=r.key)
-                article.text = r.text  # exactly as stored, as every earlier split saw it
-                articles.append(article)
-            for article, passages, hashes, vectors, found in self.prepare(articles):
+            for article, passages, hashes, vectors, found in self.prepare([r.as_article() for r in rows.values()]):
                 self.store.write_article(article, passages, hashes, vectors, self.settings.embedding_id, found, resplit=True)
             self.catch_up()
             done = start + len(rows)

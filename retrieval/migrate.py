@@ -16,7 +16,6 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .articles import Article
 from .errors import NewsbotError
 from .postgres import PostgresStore
 from .store import Store
@@ -49,10 +48,7 @@ def migrate(data_dir: Path, url: str, model: str, notice: Callable[[str], None] 
 
 
 def _copy_article(source: Store, target: PostgresStore, article_id: int, model: str) -> tuple[str, int, int]:
-    row = source.articles_by_ids([article_id])[article_id]
-    article = Article(title=row.title, text=row.text, url=row.url, published=row.published,
-                      author=row.author, outlet=row.outlet, key=row.key)
-    article.text = row.text  # exactly as stored: the passages' offsets point into it
+    article = source.articles_by_ids([article_id])[article_id].as_article()
     rows = source._query(
         'SELECT start, "end", sentences, embed_hash FROM passages WHERE article_id = ? ORDER BY ord', (article_id,)
     )
