@@ -155,6 +155,19 @@ def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_se
         assert engine.store.find_article(TRAM.url) is None
 
 
+def test_a_store_from_before_the_size_was_recorded_counts_as_120_words(backend_settings):
+    """The upgrade path: a store written by an earlier newsbot (no recorded size) was split at
+    120 words, so opened at today's default it is told to split again."""
+    with Engine(backend_settings.model_copy(update={"passage_words": 120})) as engine:
+        with engine.store.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key = 'passage_words'")
+        assert engine.store.passage_words() == 120
+    notices: list[str] = []
+    with Engine(backend_settings, notice=notices.append):
+        assert backend_settings.passage_words != 120
+        assert any("about 120 words" in n and "newsbot reindex" in n for n in notices)
+
+
 def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, database_url, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
