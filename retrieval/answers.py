@@ -103,7 +103,12 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
     excerpt = " ".join(parts)
     room = limit - len(excerpt) - 1  # after a space
     if room >= MIN_FILL and hi + 1 < len(sentences):
-        excerpt += " " + piece(hi + 1)[: room - 1].rsplit(" ", 1)[0] + "…"
+        following = piece(hi + 1)
+        # The words that end within room - 1 characters (one is kept for "…"); none when the
+        # first word is longer (a long link), rather than a word cut in half.
+        end = following.rfind(" ", 0, room)
+        if end > 0:
+            excerpt += " " + following[:end] + "…"
     return excerpt, [start, start + len(core)]
 
 

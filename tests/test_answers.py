@@ -227,7 +227,7 @@ def test_excerpt_shows_matching_sentences_the_window_cannot_reach():
 
 def test_excerpt_room_shows_the_start_of_the_next_sentence():
     from retrieval.answers import GAP, MIN_FILL, cut_excerpt, excerpt_with_spots
-    from retrieval.text import split_sentences
+    from retrieval.text import Span, split_sentences
 
     best_sentence = "Tuna sold at national grocery chains is being recalled, officials said this week."
     following = ("Tri-Union Seafoods issued a voluntary recall on Feb. 7 for lots of canned tuna products "
@@ -241,6 +241,10 @@ def test_excerpt_room_shows_the_start_of_the_next_sentence():
     assert excerpt[start:end] == best_sentence
     # Less room than MIN_FILL left: the window is the sentence alone.
     assert cut_excerpt(text, sentences, 0, len(best_sentence) + MIN_FILL)[0] == best_sentence
+    # No whole word fits (a long link opens the next sentence): no half word either.
+    link = "https://example.org/" + "recall-notice-" * 10 + " lists the affected lots."
+    s3 = [Span(0, len(best_sentence)), Span(len(best_sentence) + 1, len(best_sentence) + 1 + len(link))]
+    assert cut_excerpt(best_sentence + " " + link, s3, 0, len(best_sentence) + MIN_FILL + 20)[0] == best_sentence
     # Before a spot, the gap says the text goes on: no "…" of the window's own.
     spot = "Stores were told to pull the cans."
     text2 = text + " " + " ".join(f"Filler number {i} says little." for i in range(20)) + " " + spot

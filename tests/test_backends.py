@@ -192,8 +192,12 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
     embedded_texts = []
     encode = OnnxEncoder.encode
     monkeypatch.setattr(OnnxEncoder, "encode", lambda self, texts: embedded_texts.extend(texts) or encode(self, texts))
-    with Engine(moved) as engine:
+    notices: list[str] = []
+    with Engine(moved, notice=notices.append) as engine:
         assert embedded_texts == [] and snapshot(engine) == counts
+        # The passage size the articles were split at comes along: no call to split them again.
+        assert engine.store.passage_words() == settings.passage_words
+        assert not any("newsbot reindex" in n for n in notices)
         answer = engine.ask("how many riders will the Northbridge tram carry?")
         assert [(c.url, c.excerpt) for c in answer.citations] == [(c.url, c.excerpt) for c in expected.citations]
         assert engine.store.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
