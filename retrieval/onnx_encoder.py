@@ -18,13 +18,24 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import Encoder, resolve_model_path
+from .errors import NewsbotError
 from .files import fsync_file
 
 log = logging.getLogger(__name__)
 
 
+def model_inputs(model) -> list[str]:
+    """The inputs the transformer takes, in the order of its forward(): BERT-style models take
+    token_type_ids, others (MPNet, RoBERTa-style models without segment ids) do not."""
+    import inspect
+
+    accepted = inspect.signature(model.forward).parameters
+    return [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in accepted]
+
+
 def export_onnx(model_dir: Path, target: Path) -> None:
-    """Export the transformer (token embeddings out) with dynamic batch and length."""
+    """Export the transformer (token embeddings out) with dynamic batch and length, taking the
+    inputs its forward() accepts."""
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -32,31 +43,57 @@ def export_onnx(model_dir: Path, target: Path) -> None:
     hf_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(str(model_dir))
     model.eval()
+    names = model_inputs(model)
 
     class Hidden(torch.nn.Module):
         def __init__(self, inner) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+        def forward(self, *inputs):
+            return self.inner(**dict(zip(names, inputs))).last_hidden_state
 
     ids = torch.ones(2, 16, dtype=torch.long)
+    examples = tuple(torch.zeros_like(ids) if name == "token_type_ids" else ids for name in names)
     axes = {0: "batch", 1: "tokens"}
     tmp = target.with_suffix(".tmp")
     with warnings.catch_warnings():
-        # The tracer warns about shape checks that are constant for BERT (no padding offset,
-        # never causal); the exported vectors equal PyTorch's (checked in the tests).
+        # The tracer warns about shape checks that are constant for these encoders (no padding
+        # offset, never causal); the exported vectors equal PyTorch's (checked in the tests).
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Hidden(model), (ids, ids, torch.zeros_like(ids)), str(tmp),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["hidden"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "hidden": axes},
+            Hidden(model), examples, str(tmp),
+            input_names=names, output_names=["hidden"],
+            dynamic_axes={**{name: axes for name in names}, "hidden": axes},
             opset_version=17, dynamo=False,
         )
     fsync_file(tmp)
     os.replace(tmp, target)
+
+
+def pooling_mode(model_dir: Path) -> str:
+    """How the model turns token embeddings into one vector, as its sentence-transformers
+    configuration says: "mean" (all-MiniLM, all-mpnet) or "cls" (BGE and the like). No
+    configuration means mean pooling, sentence-transformers' own default."""
+    modules = model_dir / "modules.json"
+    folder = "1_Pooling"
+    if modules.is_file():
+        for module in json.loads(modules.read_text()):
+            if module.get("type", "").endswith("Pooling"):
+                folder = module.get("path") or folder
+    config = model_dir / folder / "config.json"
+    if not config.is_file():
+        return "mean"
+    modes = json.loads(config.read_text())
+    # sentence-transformers 5 writes one "pooling_mode"; earlier versions one flag per mode.
+    named = modes.get("pooling_mode")
+    if named in ("mean", "cls"):
+        return named
+    if named is None and modes.get("pooling_mode_cls_token"):
+        return "cls"
+    if named is None and modes.get("pooling_mode_mean_tokens", True):
+        return "mean"
+    raise NewsbotError(f"the model in {model_dir} pools by a mode newsbot's ONNX encoders do not run: use NEWSBOT_ENCODER=torch")
 
 
 def quantize(source: Path, target: Path) -> None:
@@ -104,7 +141,9 @@ class OnnxEncoder(Encoder):
         options = ort.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in session.get_inputs()}
+        return session
 
     def _run(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """Token embeddings of one padded batch."""
@@ -126,6 +165,7 @@ class OnnxEncoder(Encoder):
             if not path.exists():
                 quantize(fp32, path)
         self._dimension = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
+        self._pooling = pooling_mode(model_dir)
         self._session = self._open(path)
         config = json.loads((model_dir / "sentence_bert_config.json").read_text())
         tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -153,14 +193,19 @@ class OnnxEncoder(Encoder):
             encodings = self._tokenizer.encode_batch([texts[i] for i in positions])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-            yield positions, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}, mask
+            inputs = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                inputs["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            yield positions, inputs, mask
 
-    @staticmethod
-    def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Mean of the token embeddings under the mask, normalized (sentence-transformers' pooling)."""
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    def _pool(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The model's own pooling (the mean of the token embeddings under the mask, or the
+        first token's), normalized, as sentence-transformers computes it."""
+        if self._pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -191,29 +236,32 @@ class OpenVinoEncoder(OnnxEncoder):
         self.precision = "f32"
         self._request_lock = threading.Lock()
         self._bulk_lock = threading.Lock()
-        self._path: Path | None = None
+        self._model = None  # the ONNX model read by OpenVINO, compiled on first use
         self._latency = None
         self._bulk = None
 
-    def _compile(self, path: Path, config: dict):
+    def _compile(self, config: dict):
         import openvino as ov
 
         core = ov.Core()
         capabilities = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
         self.precision = "bf16" if "BF16" in capabilities else "f32"
-        return core.compile_model(core.read_model(str(path)), "CPU", {"INFERENCE_PRECISION_HINT": self.precision, **config})
+        return core.compile_model(self._model, "CPU", {"INFERENCE_PRECISION_HINT": self.precision, **config})
 
     def _open(self, path: Path) -> Path:
-        """Each compiled model is made on its first use: an ingest run never compiles the
-        latency one, a bot that only answers never the throughput one."""
-        self._path = path
+        """The model is read once; each compiled model is made on its first use: an ingest run
+        never compiles the latency one, a bot that only answers never the throughput one."""
+        import openvino as ov
+
+        self._model = ov.Core().read_model(str(path))
+        self._inputs = {i.get_any_name() for i in self._model.inputs}
         return path
 
     def _run(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         with self._request_lock:  # one infer request: not to be shared by threads at once
             if self._latency is None:
                 config = {"INFERENCE_NUM_THREADS": os.cpu_count() or 1, "PERFORMANCE_HINT": "LATENCY"}
-                self._latency = self._compile(self._path, config).create_infer_request()
+                self._latency = self._compile(config).create_infer_request()
             return np.array(self._latency.infer(inputs)[0], dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -224,7 +272,7 @@ class OpenVinoEncoder(OnnxEncoder):
 
         with self._bulk_lock:  # one bulk job at a time; questions still go through meanwhile
             if self._bulk is None:
-                self._bulk = self._compile(self._path, {"PERFORMANCE_HINT": "THROUGHPUT"})
+                self._bulk = self._compile({"PERFORMANCE_HINT": "THROUGHPUT"})
             streams = int(self._bulk.get_property("NUM_STREAMS"))
             out = np.zeros((len(texts), self._dimension), dtype=np.float32)
 
