@@ -236,7 +236,9 @@ class OpenVinoEncoder(OnnxEncoder):
         self.precision = "f32"
         self._request_lock = threading.Lock()
         self._bulk_lock = threading.Lock()
-        self._model = None  # the ONNX model read by OpenVINO, compiled on first use
+        self._path: Path | None = None
+        self._model = None  # the model as read, until its first compile
+        self._read_lock = threading.Lock()
         self._latency = None
         self._bulk = None
 
@@ -246,13 +248,21 @@ class OpenVinoEncoder(OnnxEncoder):
         core = ov.Core()
         capabilities = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
         self.precision = "bf16" if "BF16" in capabilities else "f32"
-        return core.compile_model(self._model, "CPU", {"INFERENCE_PRECISION_HINT": self.precision, **config})
+        # The read model is let go once compiled (the compiled one holds its own weights); a
+        # second compile, for the other job (from another thread, maybe), reads the file again.
+        with self._read_lock:
+            model, self._model = self._model, None
+        if model is None:
+            model = core.read_model(str(self._path))
+        return core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": self.precision, **config})
 
     def _open(self, path: Path) -> Path:
-        """The model is read once; each compiled model is made on its first use: an ingest run
-        never compiles the latency one, a bot that only answers never the throughput one."""
+        """The model is read here, for its input names; each compiled model is made on its
+        first use: an ingest run never compiles the latency one, a bot that only answers never
+        the throughput one."""
         import openvino as ov
 
+        self._path = path
         self._model = ov.Core().read_model(str(path))
         self._inputs = {i.get_any_name() for i in self._model.inputs}
         return path
