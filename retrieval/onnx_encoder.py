@@ -136,6 +136,9 @@ class OnnxEncoder(Encoder):
         self._lock = threading.Lock()
 
     def _open(self, path: Path):
+        """The runtime's session for the exported model. Each runtime's _open also sets
+        `_inputs`, the names the exported graph takes: _batches sends token_type_ids only
+        when it is one of them (exports made before this version all take it)."""
         import onnxruntime as ort
 
         options = ort.SessionOptions()
