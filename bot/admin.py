@@ -24,6 +24,7 @@ from retrieval.articles import Article
 from retrieval.errors import BadInput, NewsbotError
 from retrieval.ingest import Report, ingest_items
 from retrieval.sources import SUFFIXES, Item, is_url
+from retrieval.text import plural
 
 from .handlers import engine_of, settings_of
 from .render import esc, fit
@@ -81,11 +82,11 @@ def render_report(report: Report) -> str:
     for o in report.outcomes[:20]:
         if o.status in ("added", "updated"):
             when = f", {o.published}" if o.published else ""
-            lines.append(f"✓ {o.status}: <b>{esc(o.title)}</b>{esc(when)}, {o.passages} passages")
+            lines.append(f"✓ {o.status}: <b>{esc(o.title)}</b>{esc(when)}, {plural(o.passages, 'passage')}")
         else:
             lines.append(f"✗ {o.status}: {esc(o.source)}: {esc(o.reason)}")
-    if len(report.outcomes) > 20:
-        lines.append(f"… and {len(report.outcomes) - 20} more")
+    if report.total > 20:
+        lines.append(f"… and {report.total - 20:,} more")
     return fit(lines)
 
 

@@ -23,7 +23,7 @@ from retrieval.engine import Engine
 
 from . import admin, handlers
 from .conversation import Conversations
-from .delivery import RetryingRateLimiter, claim_update
+from .delivery import RetryingRateLimiter, TelegramRequest, claim_update
 from .handlers import FloodGuard
 from .settings import BotSettings
 
@@ -67,8 +67,9 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .read_timeout(settings.telegram_read_timeout_s)
-        .get_updates_read_timeout(settings.telegram_read_timeout_s)
+        # PTB's defaults for the two connection pools, with every 4xx read as a refusal.
+        .request(TelegramRequest(connection_pool_size=256, read_timeout=settings.telegram_read_timeout_s))
+        .get_updates_request(TelegramRequest(read_timeout=settings.telegram_read_timeout_s))
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(8)  # one slow question must not hold up the others
         .post_init(post_init)

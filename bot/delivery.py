@@ -2,8 +2,12 @@
 
 - `RetryingRateLimiter`: PTB's AIORateLimiter (waits out 429 retry_after) that also retries a
   request Telegram answered with a server error or that never reached it (a refused or reset
-  connection). A request that timed out is not retried: Telegram may have delivered it, and a
-  reader must not get the same answer twice.
+  connection). Nothing else is retried: a 4xx (chat not found, can't parse entities, message too
+  long, bot blocked) fails the same way every time, and a request that timed out may have been
+  delivered, and a reader must not get the same answer twice.
+- `TelegramRequest`: PTB's HTTPX request that lets every 4xx read as the refusal it is. PTB
+  raises its retryable-looking `NetworkError` for the 4xx codes it has no class for (413, 414,
+  ...), so those are handed to PTB as 400s: `BadRequest` with Telegram's own description.
 - `claim_update`: a handler run before all others that drops an update already handled (a
   webhook redelivery of the same update_id, or polling across a restart), by claiming the
   update_id in the store.
@@ -16,8 +20,9 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, ApplicationHandlerStop, ContextTypes
+from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +37,27 @@ class RetryingRateLimiter(AIORateLimiter):
         for attempt in range(self.network_retries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except TimedOut:
+            except (TimedOut, BadRequest):  # maybe delivered; or refused for good
                 raise
-            except NetworkError as exc:
+            except NetworkError as exc:  # a server error, or a connection refused or cut
                 if attempt == self.network_retries or endpoint == "getUpdates":
                     raise  # the updater has its own back-off for getUpdates
                 log.warning("%s failed (%s); retrying", endpoint, exc)
                 await asyncio.sleep(self.backoff_s * (2**attempt))
         raise AssertionError("unreachable")
+
+
+#: The 4xx codes PTB gives classes of their own (Forbidden, InvalidToken, Conflict, BadRequest,
+#: RetryAfter), none of them a NetworkError but BadRequest, which RetryingRateLimiter does not retry.
+_PTB_CLIENT_ERRORS = {400, 401, 403, 404, 409, 429}
+
+
+class TelegramRequest(HTTPXRequest):
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if 400 <= code < 500 and code not in _PTB_CLIENT_ERRORS:
+            return 400, payload
+        return code, payload
 
 
 async def claim_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

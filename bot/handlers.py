@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from retrieval.answers import Answer
 from retrieval.engine import Engine, FollowUp
+from retrieval.text import plural
 
 from .conversation import Conversations, chat_key
 from .render import esc, fit, render_answer, render_citations, render_quotes
@@ -212,14 +213,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # --- commands --------------------------------------------------------------------------------
-def example_questions(engine: Engine) -> list[str]:
-    """Three questions the corpus can answer: drawn from the newest headlines."""
-    return [f"What happened: {a.title}?" for a in engine.store.list_articles(limit=3)]
-
-
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greeting with example questions."""
-    examples = "\n".join(f"• {esc(q)}" for q in example_questions(engine_of(context)))
+    examples = "\n".join(f"• {esc(q)}" for q in engine_of(context).example_questions())
     private = update.effective_chat.type == ChatType.PRIVATE
     how = "Just send me a question." if private else "Ask with /ask your question, or mention me."
     await update.effective_message.reply_text(
@@ -260,7 +256,7 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if stats["first_published"] else "undated"
     )
     await update.effective_message.reply_text(
-        f"I know <b>{stats['articles']}</b> articles ({stats['passages']} passages), {span}.\n"
+        f"I know <b>{plural(stats['articles'], 'article')}</b> ({plural(stats['passages'], 'passage')}), {span}.\n"
         f"Outlets: {esc(', '.join(outlets)) or 'none named'}."
     )
 

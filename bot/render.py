@@ -94,6 +94,8 @@ def render_quotes(quotes: list, header: str | None = None) -> list[str]:
 def render_answer(answer: Answer) -> str:
     """The whole reply: the person's statements when asked what someone said, then the
     citations; or a plain no-answer with the closest headlines."""
+    if answer.notice:
+        return esc(answer.notice)
     if answer.quotes:
         sources = [render_citation(c) for c in answer.citations]
         return fit(render_quotes(answer.quotes) + (["<b>Sources</b>", *sources] if sources else []))

@@ -16,8 +16,9 @@ from pathlib import Path
 import click
 
 from retrieval.errors import NewsbotError
+from retrieval.text import plural
 
-from .console import err, print_answer, print_quotes, progress_for
+from .console import err, out, print_answer, print_quotes, progress_for
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -41,12 +42,34 @@ def open_engine(ctx: click.Context):
         raise click.ClickException(str(exc)) from None
 
 
+#: `newsbot --help` lists the commands in these groups, in this order.
+SECTIONS = {
+    "Use": ["chat", "ask", "quotes", "start", "run"],
+    "Administer": ["add", "list", "remove", "reindex", "stats", "doctor", "migrate"],
+    "Measure": ["eval", "eval-quotes"],
+}
+
+
 class Main(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except NewsbotError as exc:
             raise click.ClickException(str(exc)) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        ordered = [name for names in SECTIONS.values() for name in names]
+        return ordered + sorted(set(self.commands) - set(ordered))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands by what they are for, each with its whole first line of help."""
+        listed: set[str] = set()
+        for title, names in [*SECTIONS.items(), ("Other", sorted(set(self.commands) - {n for v in SECTIONS.values() for n in v}))]:
+            rows = [(name, self.commands[name].get_short_help_str(limit=200)) for name in names if name in self.commands]
+            listed.update(names)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
 @click.group(cls=Main)
@@ -66,7 +89,30 @@ def cli(ctx: click.Context, data_dir: str | None, verbose: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def add(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
-    """Add articles: Markdown, .txt, .html, .jsonl(.gz) files, folders, or http(s) links."""
+    """Add articles: Markdown, .txt, .html, .jsonl(.gz) files, folders, or http(s) links.
+
+    \b
+    Markdown (.md) and plain text (.txt) may open with front matter:
+      ---
+      title: Gudkov Calls for Leftist Groups to Join Forces
+      url: https://www.example.org/2012/04/24/gudkov   (the link answers show)
+      published: 2012-04-24
+      author: ...
+      outlet: The Moscow Times
+      id: ...                                          (the article's public id)
+      ---
+    Without `title:`, the title is the Markdown file's `# heading` or the text file's first
+    line. A file without `url:` is shown with its title and no link.
+
+    \b
+    JSONL (.jsonl, .jsonl.gz): one article a line, {"url", "title", "text", and optionally
+    "published" (YYYY-MM-DD), "author", "outlet", "id"}; paragraphs separated by newlines.
+
+    \b
+    An article longer than NEWSBOT_MAX_ARTICLE_CHARS (200,000) is split into parts at
+    paragraph breaks ("Title (part 2)", URL#part-2). An HTML page larger than
+    NEWSBOT_FETCH_MAX_BYTES is refused. Adding the same URL again updates it in place.
+    """
     from retrieval.ingest import ingest
 
     with open_engine(ctx) as engine:
@@ -105,6 +151,7 @@ def ask(ctx: click.Context, question: str | None, k: int | None, as_json: bool, 
     """Answer QUESTION with cited excerpts."""
     if not question and jsonl is None:
         raise click.UsageError("give a QUESTION or --jsonl FILE")
+    asked = _parse_date(asked_on)  # before the data directory is opened: a typo costs nothing
     with open_engine(ctx) as engine:
         if jsonl is not None:
             for number, line in enumerate(jsonl, start=1):
@@ -120,25 +167,29 @@ def ask(ctx: click.Context, question: str | None, k: int | None, as_json: bool, 
                 answer.id = record.get("id")
                 click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
             return
-        answer = engine.ask(question, k=k, asked_on=_parse_date(asked_on))
+        answer = engine.ask(question, k=k, asked_on=asked)
         if as_json:
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         else:
             print_answer(answer)
 
 
+CHAT_HELP = """Ask anything about the covered news, in English; the answer cites its sources, with
+the sentence that answers in bold. Follow-ups lean on the last answer ("and what did she say
+about Mironov?"). "What did NAME say?" lists a person's statements.
+  /help   this message        /new   forget the conversation        /quit   leave"""
+
+GREETINGS = {"hello", "hi", "hey", "help", "?", "start", "/start", "/help", "hello!", "hi!"}
+
+
 @cli.command()
 @click.pass_context
 def chat(ctx: click.Context) -> None:
-    """Talk to newsbot in the terminal (follow-ups understood; /new forgets, /quit leaves)."""
+    """Talk to newsbot in the terminal (follow-ups understood; /help, /new, /quit)."""
     from retrieval.engine import FollowUp
 
     with open_engine(ctx) as engine:
-        stats = engine.stats()
-        err.print(
-            f"newsbot knows {stats['articles']} articles. Ask a question "
-            "(follow-ups are understood; /new starts over, /quit leaves)."
-        )
+        err.print(knows_line(engine) + " Ask a question, or /help.")
         follow_up = FollowUp()
         while True:
             try:
@@ -153,11 +204,28 @@ def chat(ctx: click.Context) -> None:
                 follow_up = FollowUp()
                 err.print("Conversation forgotten.")
                 continue
+            if question.lower() in GREETINGS:
+                err.print(CHAT_HELP + "\n\nFor example:\n" + "\n".join(f"  {q}" for q in engine.example_questions()))
+                continue
             answer = engine.ask(question, follow_up=follow_up)
             print_answer(answer)
             if not answer.no_answer:
                 follow_up.questions = [*follow_up.questions[-2:], question]
                 follow_up.article_keys = [c.article_id for c in answer.citations]
+
+
+def knows_line(engine) -> str:
+    """How much newsbot knows, and, over a corpus as small as the sample, how to add more."""
+    stats = engine.stats()
+    line = f"newsbot knows {plural(stats['articles'], 'article')}."
+    if stats["articles"] < SMALL_CORPUS:
+        line += (f" (A small corpus: add your newsroom's articles with `newsbot add FOLDER`, "
+                 "`newsbot add articles.jsonl` or `newsbot add https://...`; see `newsbot add --help`.)")
+    return line
+
+
+#: Below this many articles, chat says how to add the newsroom's own.
+SMALL_CORPUS = 20
 
 
 @cli.command()
@@ -171,10 +239,14 @@ def quotes(ctx: click.Context, name: str, about: str | None, as_json: bool) -> N
 
     with open_engine(ctx) as engine:
         found = engine.quotes(name, about)
+        elsewhere = len(engine.quotes(name)) if about and not found else 0
     if as_json:
         click.echo(json.dumps({"name": name, "about": about, "quotes": [asdict(q) for q in found]}, ensure_ascii=False))
         return
-    if not found:
+    if not found and about:
+        line = f"No statements by {name} about {about} in the covered news"
+        click.echo(line + (f" ({plural(elsewhere, 'statement')} on other topics: `newsbot quotes {name!r}`)." if elsewhere else "."))
+    elif not found:
         click.echo(f"No statements attributed to {name} in the covered news.")
     print_quotes(found)
 
@@ -226,7 +298,8 @@ def reindex(ctx: click.Context) -> None:
     articles again first when NEWSBOT_PASSAGE_WORDS changed."""
     with open_engine(ctx) as engine:
         stats = engine.reindex()
-    click.echo(f"reindexed {stats['articles']} articles, {stats['passages']} passages, {stats['vectors']} vectors")
+    click.echo(f"reindexed {plural(stats['articles'], 'article')}, {plural(stats['passages'], 'passage')}, "
+               f"{plural(stats['vectors'], 'vector')}")
 
 
 @cli.command()
@@ -241,6 +314,28 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     else:
         for key, value in data.items():
             click.echo(f"{key}: {value}")
+
+
+@cli.command()
+@click.option("--check-only", is_flag=True, help="Report what is wrong; change nothing.")
+@click.pass_context
+def doctor(ctx: click.Context, check_only: bool) -> None:
+    """Check that the store and the indexes agree, and repair what can be repaired.
+
+    Opening the data directory already catches the indexes up and rebuilds one that is missing
+    or of the wrong size; the doctor also checks the store's integrity, rows without their
+    article, articles without passages, passages without a vector, which passages each index
+    holds, leftover files and unused vectors. Exit status 1 when something is left unrepaired.
+    """
+    from retrieval.doctor import examine
+
+    marks = {"ok": "[green]ok[/green]", "repaired": "[yellow]repaired[/yellow]", "failed": "[red]failed[/red]"}
+    with open_engine(ctx) as engine:
+        findings = examine(engine, repair=not check_only)
+    for f in findings:
+        out.print(f"{marks[f.status]:<28} {f.check}" + (f": {f.detail}" if f.detail else ""))
+    if any(f.status == "failed" for f in findings):
+        ctx.exit(1)
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True})

@@ -26,6 +26,9 @@ def print_quotes(quotes: list) -> None:
 
 
 def print_answer(answer: Answer) -> None:
+    if answer.notice:
+        out.print(escape(answer.notice))
+        return
     if answer.quotes:
         print_quotes(answer.quotes)
         out.print("")

@@ -48,6 +48,8 @@ class Answer:
     more: list[Citation] = field(default_factory=list)
     #: Statements of the person asked about ("what did X say?"), newest first; else empty.
     quotes: list = field(default_factory=list)
+    #: Why the question was not searched, for the reader (asked in another language); else "".
+    notice: str = ""
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -55,6 +57,8 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
+        if not self.notice:
+            data.pop("notice")
         return data
 
 

@@ -6,7 +6,8 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .errors import BadInput
@@ -29,7 +30,6 @@ class Article:
     author: str = ""
     outlet: str = ""
     key: str = ""  # public id; derived from the url when not given
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.title = clean_inline(self.title)
@@ -50,9 +50,54 @@ class Article:
         norm = re.sub(r"\W+", " ", self.text.casefold()).strip()
         return hashlib.sha1(norm.encode()).hexdigest()
 
-    @property
-    def paragraphs(self) -> list[str]:
-        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+def part_of(article: Article, number: int, text: str) -> Article:
+    """Part `number` (from 1) of an article too long to be one: part 1 keeps the article's own
+    link and id, so an article that fits is unchanged; later parts are `URL#part-N`, titled
+    "Title (part N)", so adding the same source again updates each part in place."""
+    if number == 1:
+        return replace(article, text=text)
+    identity = article.url or article.key
+    return replace(
+        article,
+        title=f"{article.title} (part {number})",
+        text=text,
+        url=f"{article.url}#part-{number}" if article.url else "",
+        key=article_key(f"{identity}#part-{number}"),
+    )
+
+
+def cut_text(text: str, limit: int) -> Iterator[str]:
+    """`text` in pieces of at most `limit` characters, cut at a paragraph break where one is in
+    the second half of the piece, else at a space, else anywhere."""
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = text.rfind("\n\n", start + limit // 2, end)
+        if cut < 0:
+            cut = text.rfind(" ", start + limit // 2, end)
+        if cut < 0:
+            cut = end
+        yield text[start:cut]
+        start = cut
+    if text[start:].strip():
+        yield text[start:]
+
+
+def within_limit(article: Article, limit: int) -> Iterator[Article]:
+    """The size policy every input kind meets before any work on it: an article whose text is
+    longer than `limit` characters (NEWSBOT_MAX_ARTICLE_CHARS) is split into parts of at most
+    that size, each stored, searched and cited as an article of its own. What one article costs
+    to split, embed and index is then bounded, whatever the input."""
+    if len(article.text) <= limit:
+        yield article
+        return
+    for number, piece in enumerate(cut_text(article.text, limit), start=1):
+        try:
+            yield part_of(article, number, piece)
+        except BadInput:  # a last scrap of a few characters: nothing to cite
+            continue
 
 
 def article_key(source: str) -> str:

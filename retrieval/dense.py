@@ -174,7 +174,7 @@ class DenseIndex:
             write_json_atomic(directory / MANIFEST, asdict(manifest))
         except (OSError, RuntimeError) as exc:
             tmp.unlink(missing_ok=True)
-            if name != self._current(directory):  # a file the manifest does not point at
+            if name != self.current_file(directory):  # a file the manifest does not point at
                 (directory / name).unlink(missing_ok=True)
             raise StoreFull(
                 f"could not save the index ({exc}); the previous index is kept, and the store has "
@@ -185,7 +185,8 @@ class DenseIndex:
                 old.unlink(missing_ok=True)
 
     @staticmethod
-    def _current(directory: Path) -> str | None:
+    def current_file(directory: Path) -> str | None:
+        """The index file the manifest points at."""
         try:
             return json.loads((directory / MANIFEST).read_text())["file"]
         except (OSError, ValueError, KeyError):

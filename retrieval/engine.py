@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +23,11 @@ import numpy as np
 
 from .answers import Answer
 from .articles import Article, clean_inline
-from .dense import DenseIndex
+from .dense import DenseIndex, choose_kind
 from .embeddings import Encoder, get_encoder, text_hash
 from .errors import NotFound
 from .keyword import KeywordIndex
+from .language import foreign_notice
 from .postgres import PostgresDense, PostgresKeyword, PostgresStore
 from .settings import EngineSettings
 from .store import ArticleRow, Store, WriteResult
@@ -261,8 +262,7 @@ class Engine:
         articles = store.unindexed_articles()
         if articles:
             self.notice(f"Indexing the passages of {len(articles)} articles in the database...")
-        for i in range(0, len(articles), 500):
-            ids, vecs = self._vectors_for(articles[i : i + 500])
+        for ids, vecs in self._vector_chunks(articles):
             store.set_vectors(ids, vecs)
         store.set_indexed_model(self.settings.embedding_id)
         store.ensure_vector_index()
@@ -271,14 +271,29 @@ class Engine:
     def dense_count(self) -> int:
         return self.dense.count if self.dense is not None else 0
 
+    #: Articles whose passages are embedded or indexed together when the indexes catch up or
+    #: are rebuilt: memory follows this, not the size of the corpus or of the log.
+    CATCH_UP_ARTICLES = 64
+
+    def _vector_chunks(self, article_ids: Iterable[int] | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(passage ids, vectors) of the current passages of these articles (all when None), a
+        few articles at a time, embedding any that the cache lacks for the configured model."""
+        ids_all = self.store.all_article_ids() if article_ids is None else list(article_ids)
+        for i in range(0, len(ids_all), self.CATCH_UP_ARTICLES):
+            chunk = ids_all[i : i + self.CATCH_UP_ARTICLES]
+            ids, vecs, missing = self.store.passage_vectors(self.settings.embedding_id, chunk)
+            if missing:
+                self._embed_missing(missing)
+                ids, vecs, missing = self.store.passage_vectors(self.settings.embedding_id, chunk)
+            if len(ids):
+                yield ids, vecs
+
     def _vectors_for(self, article_ids: Iterable[int] | None) -> tuple[np.ndarray, np.ndarray]:
-        """Vectors of the current passages of these articles (all when None), embedding any
-        that the cache lacks for the configured model."""
-        ids, vecs, missing = self.store.passage_vectors(self.settings.embedding_id, article_ids)
-        if missing:
-            self._embed_missing(missing)
-            ids, vecs, missing = self.store.passage_vectors(self.settings.embedding_id, article_ids)
-        return ids, vecs
+        """All the vectors `_vector_chunks` gives, in two arrays."""
+        parts = list(self._vector_chunks(article_ids))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def _embed_missing(self, passage_ids: list[int]) -> None:
         rows = self.store.passages_by_ids(passage_ids)
@@ -304,13 +319,21 @@ class Engine:
                 )
 
     def _rebuild_dense(self) -> None:
+        """An exact index is filled a few articles at a time; an inverted file is trained on
+        the corpus's own vectors, so it reads them all once (about what the index holds)."""
         with self._lock:
             seq = self.store.seq()
-            ids, vecs = self._vectors_for(None)
-            if len(ids):
-                self.dense = DenseIndex.build(ids, vecs)
+            self.dense = None
+            if choose_kind(self.store.counts()["passages"]) == "flat":
+                for ids, vecs in self._vector_chunks(None):
+                    if self.dense is None:
+                        self.dense = DenseIndex.build(ids, vecs, "flat")
+                    else:
+                        self.dense.add(ids, vecs)
             else:
-                self.dense = None
+                ids, vecs = self._vectors_for(None)
+                if len(ids):
+                    self.dense = DenseIndex.build(ids, vecs)
             self._dense_seq = seq
             self._dense_saved_seq = -1  # force a save
 
@@ -318,7 +341,7 @@ class Engine:
         with self._lock:
             seq = self.store.seq()
             self.keyword.clear()
-            self.keyword.replace([], self.store.passages_of(self.store.all_article_ids()))
+            self.keyword.replace([], self.store.passages_of(self.store.all_article_ids()))  # read a few articles at a time
             self.keyword.commit(seq)
             self._keyword_seq = seq
 
@@ -346,20 +369,16 @@ class Engine:
             entries = self.store.log_since(since)
             dense_entries = [e for e in entries if e.seq > self._dense_seq]
             if dense_entries:
-                touched = {e.article_id for e in dense_entries}
-                ids, vecs = self._vectors_for(touched)
-                if self.dense is None and len(ids):
-                    self.dense = DenseIndex.build(ids, vecs)
-                elif self.dense is not None:
-                    stale = [
-                        np.arange(e.first_passage, e.last_passage + 1)
-                        for e in dense_entries
-                        if e.first_passage is not None
-                    ]
-                    if stale:
-                        self.dense.remove(np.concatenate(stale))
-                    self.dense.remove(ids)
-                    self.dense.add(ids, vecs)
+                if self.dense is not None:
+                    for e in dense_entries:
+                        if e.first_passage is not None:
+                            self.dense.remove(np.arange(e.first_passage, e.last_passage + 1))
+                for ids, vecs in self._vector_chunks(sorted({e.article_id for e in dense_entries})):
+                    if self.dense is None:
+                        self.dense = DenseIndex.build(ids, vecs)
+                    else:
+                        self.dense.remove(ids)
+                        self.dense.add(ids, vecs)
                 self._dense_seq = seq
                 if self.dense is not None and self.dense.needs_rebuild():
                     self.notice(f"The corpus has outgrown its {self.dense.kind} index: rebuilding it.")
@@ -416,8 +435,13 @@ class Engine:
         from .ingest import ingest
 
         where = f"The database {self.store.path}" if self.store.indexes_inside else f"The data directory {self.dir}"
-        self.notice(f"{where} is empty: indexing the default corpus in {corpus}.")
-        ingest(self, [str(corpus)])
+        report = ingest(self, [str(corpus)])
+        self.notice(
+            f"{where} was empty: indexed the sample corpus that ships with newsbot ({corpus}: "
+            f"{report.count('added')} article{'' if report.count('added') == 1 else 's'}), so that there is "
+            "something to ask about. Add your newsroom's own articles with `newsbot add` and a folder, "
+            "a JSONL file or a link (`newsbot add --help`)."
+        )
 
     def prepare(self, articles: list[Article]) -> list[tuple]:
         """Split, embed and find the attributions of a batch of articles (the slow part, done
@@ -494,6 +518,10 @@ class Engine:
             "data_dir": str(self.store.path) if self.store.indexes_inside else str(self.dir),
         }
 
+    def example_questions(self) -> list[str]:
+        """Three questions the corpus can answer: drawn from the newest headlines."""
+        return [f"What happened: {a.title}?" for a in self.store.list_articles(limit=3)]
+
     def quotes(self, name: str, about: str | None = None) -> list[Quote]:
         """Every statement attributed to the person `name` stands for, newest coverage first,
         only those about `about` when a topic is given."""
@@ -547,6 +575,9 @@ class Engine:
 
         question = clean_inline(question)
         started = time.perf_counter()
+        notice = foreign_notice(question)
+        if notice:
+            return Answer(question=question, no_answer=True, notice=notice, took_ms=0.0)
         # The indexes are not safe to search while a batch is being applied: the lock is held
         # only for applying (milliseconds), never while a batch is being embedded.
         with self._lock:

@@ -269,12 +269,12 @@ class PostgresStore(Store):
         )]
 
     def set_vectors(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        rows = self._query(
-            'SELECT p.id, p.start, p."end", a.title, a.text FROM passages p JOIN articles a ON a.id = p.article_id '
-            "WHERE p.id = ANY(?)",
-            ([int(i) for i in ids],),
-        )
-        texts = {r[0]: keyword_text(r[3], r[4], r[1], r[2]) for r in rows}
+        rows = self._query('SELECT id, article_id, start, "end" FROM passages WHERE id = ANY(?)', ([int(i) for i in ids],))
+        articles = {  # each article's text once, not once per passage
+            r[0]: (r[1], r[2])
+            for r in self._query("SELECT id, title, text FROM articles WHERE id = ANY(?)", (sorted({r[1] for r in rows}),))
+        }
+        texts = {r[0]: keyword_text(*articles[r[1]], r[2], r[3]) for r in rows}
         with self.transaction() as db:
             db.executemany(
                 _INDEX_PASSAGE,

@@ -61,11 +61,19 @@ class EngineSettings(BaseSettings):
         False, description="Allow fetching from loopback/private addresses (tests serve pages locally)."
     )
     # Files.
-    max_file_bytes: int = Field(50_000_000, description="Largest file accepted for ingestion.")
+    max_file_bytes: int = Field(
+        200_000_000,
+        description="Largest file accepted for ingestion (files are read a piece at a time: the size "
+        "costs time and disk, not memory).",
+    )
     max_decompressed_bytes: int = Field(
         500_000_000, description="Largest decompressed size of a .gz file (stops gzip bombs)."
     )
-    max_article_chars: int = Field(1_000_000, description="Longest article text accepted.")
+    max_article_chars: int = Field(
+        200_000,
+        description="Longest article text stored as one article; a longer one, from any input, is "
+        "split into parts (\"Title (part 2)\", URL#part-2) at paragraph breaks.",
+    )
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -126,7 +126,8 @@ def _m003(db: sqlite3.Connection) -> None:
     )
     from .quotes import extract
 
-    for article_id, text in db.execute("SELECT id, text FROM articles").fetchall():
+    for (article_id,) in db.execute("SELECT id FROM articles").fetchall():  # one text at a time
+        text = db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
         spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
         _insert_attributions(db, article_id, extract(text), spans)
 
@@ -512,21 +513,24 @@ class Store:
         )
         return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
-    def passages_of(self, article_ids: Iterable[int]) -> list[tuple[int, int, str]]:
-        """(passage id, article id, title + passage text) for the keyword index."""
+    #: Articles whose texts are read together when passages are handed to the keyword index:
+    #: with NEWSBOT_MAX_ARTICLE_CHARS at 200,000, at most about 13 MB of text at a time.
+    TEXT_CHUNK = 64
+
+    def passages_of(self, article_ids: Iterable[int]) -> Iterator[tuple[int, int, str]]:
+        """(passage id, article id, title + passage text) for the keyword index, a few articles
+        at a time: each article's text is read once, not once per passage."""
         ids = list(article_ids)
-        if not ids:
-            return []
-        out = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        for i in range(0, len(ids), self.TEXT_CHUNK):
+            chunk = ids[i : i + self.TEXT_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            texts = {r[0]: (r[1], r[2]) for r in self._query(f"SELECT id, title, text FROM articles WHERE id IN ({marks})", chunk)}
             rows = self._query(
-                'SELECT p.id, p.article_id, p.start, p."end", a.title, a.text FROM passages p '
-                f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({','.join('?' * len(chunk))})",
-                chunk,
+                f'SELECT id, article_id, start, "end" FROM passages WHERE article_id IN ({marks}) ORDER BY id', chunk
             )
-            out += [(r[0], r[1], keyword_text(r[4], r[5], r[2], r[3])) for r in rows]
-        return out
+            for pid, aid, start, end in rows:
+                title, text = texts[aid]
+                yield pid, aid, keyword_text(title, text, start, end)
 
     def all_article_ids(self) -> list[int]:
         return [r[0] for r in self._query("SELECT id FROM articles")]
@@ -571,6 +575,47 @@ class Store:
         return [r[0] for r in self._query(
             "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
         )]
+
+    # --- checks (newsbot doctor) ---------------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's quick check finds wrong with the file; empty when it is sound."""
+        problems = [r[0] for r in self._query("PRAGMA quick_check")]
+        return [] if problems == ["ok"] else problems
+
+    def orphans(self) -> dict[str, int]:
+        """Rows whose article is gone (a store written without its foreign keys enforced)."""
+        counts = {
+            table: self._query(f"SELECT COUNT(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")[0][0]
+            for table in ("passages", "attributions")
+        }
+        return {table: n for table, n in counts.items() if n}
+
+    def delete_orphans(self) -> None:
+        with self.transaction() as db:
+            for table in ("passages", "attributions"):
+                db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
+
+    def articles_without_passages(self) -> list[int]:
+        return [r[0] for r in self._query(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT DISTINCT article_id FROM passages) ORDER BY id"
+        )]
+
+    def articles_missing_vectors(self, model: str) -> list[int]:
+        """Articles with a passage whose vector for `model` is not cached."""
+        return [r[0] for r in self._query(
+            "SELECT DISTINCT p.article_id FROM passages p LEFT JOIN vectors v ON v.model = ? AND v.hash = p.embed_hash "
+            "WHERE v.hash IS NULL ORDER BY p.article_id",
+            (model,),
+        )]
+
+    def passage_ids(self) -> np.ndarray:
+        rows = self._query("SELECT id FROM passages ORDER BY id")
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def unused_vectors(self, model: str) -> int:
+        return int(self._query(
+            "SELECT COUNT(*) FROM vectors WHERE model = ? AND hash NOT IN (SELECT embed_hash FROM passages)", (model,)
+        )[0][0])
 
     def prune_vectors(self, model: str) -> int:
         """Drop cached vectors no passage uses any more."""

@@ -38,8 +38,35 @@ class Passage:
     sentences: tuple[Span, ...]
 
 
+#: A "sentence" longer than this (a transcript or a list without punctuation) is cut into
+#: pieces of about SENTENCE_PIECE characters at spaces, so that a passage, an excerpt and the
+#: work on either stay bounded whatever the text. News sentences are far shorter.
+MAX_SENTENCE_CHARS = 2000
+SENTENCE_PIECE = 1000
+
+
+def _bounded(text: str, span: Span, offset: int) -> list[Span]:
+    """`span` (offsets into text, plus `offset`) as it is, or cut into pieces when too long."""
+    start, end = span.start - offset, span.end - offset
+    if end - start <= MAX_SENTENCE_CHARS:
+        return [span]
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + SENTENCE_PIECE // 2, start + SENTENCE_PIECE)
+        cut = cut if cut > start else start + SENTENCE_PIECE
+        pieces.append(_trimmed(text, start, cut, offset))
+        start = cut
+    pieces.append(_trimmed(text, start, end, offset))
+    return [p for p in pieces if p.end > p.start]
+
+
 def split_sentences(text: str, offset: int = 0) -> list[Span]:
     """Split one paragraph into sentences; spans are offset by `offset`."""
+    spans = [piece for span in _split_sentences(text, offset) for piece in _bounded(text, span, offset)]
+    return spans
+
+
+def _split_sentences(text: str, offset: int) -> list[Span]:
     spans: list[Span] = []
     begin = 0
     for match in _BOUNDARY.finditer(text):
@@ -80,6 +107,11 @@ def paragraph_spans(text: str) -> list[Span]:
 def article_sentences(text: str) -> list[list[Span]]:
     """Sentences of each paragraph of an article."""
     return [split_sentences(text[p.start : p.end], p.start) for p in paragraph_spans(text)]
+
+
+def plural(n: int, word: str) -> str:
+    """A count in a message: "1 article", "2,000 articles"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def word_count(text: str) -> int:

@@ -134,7 +134,7 @@ def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_se
         assert stats["passages"] == stats["vectors"] == stats["keyword_docs"]
         assert engine.store.passage_words() == 20
         tram = engine.store.find_article(TRAM.url)
-        assert len(engine.store.passages_of([tram.id])) == 3  # one a paragraph, at 20 words
+        assert len(list(engine.store.passages_of([tram.id]))) == 3  # one a paragraph, at 20 words
         answer = engine.ask("how many riders will the Northbridge tram carry?")
         assert "30,000 riders" in answer.citations[0].excerpt
         assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]

@@ -195,7 +195,7 @@ async def test_admin_adds_url_document_and_removes(fake, app, pages):
     n = len(fake.calls)
     fake.user_uploads(ADMIN, ADMIN, "batch.jsonl", doc, caption="/add")
     report = await fake.wait_for("sendMessage", lambda p: "added 1" in p["text"], after=n)
-    assert "failed 1" in report.params["text"] and "line 2: not valid JSON" in report.params["text"]
+    assert "failed 1" in report.params["text"] and "batch.jsonl:2: not valid JSON" in report.params["text"]
     assert app.bot_data["engine"].store.find_article("https://example.org/zoo") is not None
 
     n = len(fake.calls)
@@ -276,7 +276,7 @@ async def test_start_help_about_new(fake, app):
     assert "Just send me a question." in start.params["text"]
     assert "What happened: Gudkov Calls for Leftist Groups to Join Forces?" in start.params["text"]
     _, about = await ask(fake, ALICE, ALICE, "/about")
-    assert "I know <b>1</b> articles" in about.params["text"] and "The Moscow Times" in about.params["text"]
+    assert "I know <b>1 article</b> (" in about.params["text"] and "The Moscow Times" in about.params["text"]
     _, plain_help = await ask(fake, ALICE, ALICE, "/help")
     _, admin_help = await ask(fake, ADMIN, ADMIN, "/help")
     assert "/reindex" not in plain_help.params["text"] and "/reindex" in admin_help.params["text"]
@@ -344,6 +344,21 @@ async def test_server_errors_are_retried_and_polling_survives(fake, app):
     await asyncio.sleep(0.3)
     assert len(fake.sent(chat_id=ALICE)) == 2  # one refused by the server, one delivered: no duplicate
     _, again = await ask(fake, ALICE, ALICE, "how many delegates attended?")  # still running
+    assert "150 delegates" in again.params["text"]
+
+
+@pytest.mark.parametrize("code, description", [(400, "Bad Request: chat not found"), (413, "Request Entity Too Large")])
+async def test_refusals_are_not_retried(fake, app, code, description):
+    """A 4xx fails the same way every time: the answer is tried once, then the apology once;
+    the next question is answered as usual."""
+    fake.inject("sendMessage", code, description)
+    fake.inject("sendMessage", code, description)  # the apology is refused too
+    n = len(fake.calls)
+    fake.user_sends(ALICE, ALICE, "what did Lukyanova say?")
+    await fake.wait_for("sendMessage", lambda p: int(p["chat_id"]) == ALICE, after=n)
+    await asyncio.sleep(1.0)  # what a retry with back-off would have sent by now
+    assert len(fake.sent(chat_id=ALICE)) == 2  # the answer and the error handler's apology, once each
+    _, again = await ask(fake, ALICE, ALICE, "how many delegates attended?")
     assert "150 delegates" in again.params["text"]
 
 

@@ -25,7 +25,7 @@ def test_ask_json_cites_the_seed(tmp_path):
     assert top["url"] == SEED_URL
     start, end = top["highlights"][0]
     assert "Either the party will reform" in top["excerpt"][start:end]
-    assert "indexing the default corpus" in result.stderr
+    assert "indexed the sample corpus" in result.stderr and "newsbot add" in result.stderr
 
 
 def test_ask_jsonl_with_ids_and_dates(tmp_path):
@@ -49,7 +49,7 @@ def test_add_summary_exit_status_and_stats(tmp_path):
     result = run(tmp_path / "d", "add", str(good), str(bad))
     assert result.exit_code == 1
     assert "added 1, updated 0, skipped 0, failed 1" in result.stdout
-    assert "line 1: missing 'text'" in result.stderr
+    assert "bad.jsonl:1: missing 'text'" in result.stderr and "line 1" not in result.stderr
     stats = json.loads(run(tmp_path / "d", "stats", "--json").stdout)
     assert stats["articles"] == 2 and stats["passages"] == stats["vectors"] > 0
     again = run(tmp_path / "d", "add", str(good))
@@ -59,7 +59,7 @@ def test_add_summary_exit_status_and_stats(tmp_path):
 def test_list_remove_reindex(tmp_path):
     listing = json.loads(run(tmp_path / "d", "list", "--json").stdout)
     assert listing[0]["url"] == SEED_URL and listing[0]["passages"] > 0
-    assert run(tmp_path / "d", "reindex").stdout.startswith("reindexed 1 articles")
+    assert run(tmp_path / "d", "reindex").stdout.startswith("reindexed 1 article, ")
     removed = run(tmp_path / "d", "remove", listing[0]["article_id"])
     assert "removed" in removed.stdout
     missing = run(tmp_path / "d", "remove", "nope")
@@ -73,3 +73,116 @@ def test_chat_follow_up_and_new(tmp_path):
     assert result.stdout.count("Gudkov Calls for Leftist Groups") >= 2
     assert "The Left Turn" in result.stdout
     assert "Conversation forgotten." in result.stderr
+
+
+def test_help_groups_the_commands_and_shows_them_whole(tmp_path):
+    result = run(tmp_path / "d", "--help")
+    text = result.stdout
+    assert text.index("Use:") < text.index("Administer:") < text.index("Measure:")
+    assert text.index("chat") < text.index("Administer:") < text.index("doctor") < text.index("Measure:") < text.index("eval-quotes")
+    assert "…" not in text
+    assert "Check that the store and the indexes agree, and repair what can be repaired." in " ".join(text.split())
+    add_help = " ".join(run(tmp_path / "d", "add", "--help").stdout.split())
+    for key in ("title:", "url:", "published:", "author:", "outlet:", '"url", "title", "text"', "(part 2)"):
+        assert key in add_help
+
+
+def test_chat_greets_with_help_and_examples_and_says_how_to_add_articles(tmp_path):
+    result = run(tmp_path / "d", "chat", input="hello\n/help\n/quit\n")
+    assert result.exit_code == 0
+    assert "newsbot knows 1 article." in result.stderr and "newsbot add" in result.stderr
+    assert result.stderr.count("For example:") == 2
+    assert "What happened: Gudkov Calls for Leftist Groups to Join Forces?" in result.stderr
+    assert "nothing in the covered news" not in result.stdout  # "hello" is not searched
+
+
+def test_quotes_about_a_topic_says_which_topic(tmp_path):
+    result = run(tmp_path / "d", "quotes", "Gudkov", "--about", "Mironov")
+    assert "No statements by Gudkov about Mironov in the covered news (2 statements on other topics" in result.stdout
+    assert "Gudkov" in run(tmp_path / "d", "quotes", "Gudkov").stdout
+
+
+def test_a_local_file_shows_no_path_and_takes_its_link_from_front_matter(tmp_path):
+    plain = tmp_path / "ferry.txt"
+    plain.write_text("Ferry strike ends\nFerry workers ended their strike on Friday after a pay deal with the operator.")
+    linked = tmp_path / "tram.txt"
+    linked.write_text("---\ntitle: Tram line opens\nurl: https://news.example/tram\npublished: 2024-05-02\n---\n"
+                      "The new tram line to the airport opened on Thursday with free rides for a week.")
+    assert run(tmp_path / "d", "add", str(plain), str(linked)).exit_code == 0
+    ferry = json.loads(run(tmp_path / "d", "ask", "when did the ferry strike end?", "--json").stdout)["citations"][0]
+    assert ferry["title"] == "Ferry strike ends" and ferry["url"] == ""
+    tram = json.loads(run(tmp_path / "d", "ask", "when did the tram line open?", "--json").stdout)["citations"][0]
+    assert (tram["title"], tram["url"], tram["published"]) == ("Tram line opens", "https://news.example/tram", "2024-05-02")
+    chat = run(tmp_path / "d", "ask", "when did the ferry strike end?").stdout
+    assert "file://" not in chat and str(tmp_path) not in chat
+    plain.write_text("Ferry strike ends\nFerry workers ended their strike on Friday after a pay deal with the operator was signed.")
+    assert "updated 1" in run(tmp_path / "d", "add", str(plain)).stdout  # the path still identifies it
+
+
+def test_a_question_in_another_language_is_told_in_its_language(tmp_path):
+    for question in ("что сказал Гудков?", "Гудков"):
+        data = json.loads(run(tmp_path / "d", "ask", question, "--json").stdout)
+        assert data["no_answer"] is True and data["citations"] == []
+        assert data["notice"].startswith("Я отвечаю только на вопросы на английском языке")
+    spanish = json.loads(run(tmp_path / "d", "ask", "¿Qué dijo Gudkov sobre la reforma?", "--json").stdout)
+    assert spanish["notice"].startswith("Solo puedo responder preguntas en inglés")
+    english = json.loads(run(tmp_path / "d", "ask", "what did Gudkov say?", "--json").stdout)
+    assert "notice" not in english and english["no_answer"] is False
+
+
+def test_no_answer_suggests_each_headline_once(tmp_path):
+    data = json.loads(run(tmp_path / "d", "ask", "What is the price of tomatoes in Peru?", "--json").stdout)
+    assert data["no_answer"] is True and data["suggestions"]
+    ids = [s["article_id"] for s in data["suggestions"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_two_citations_of_one_article_do_not_repeat_each_other(tmp_path):
+    data = json.loads(run(tmp_path / "d", "ask", "what did Gudkov call for at the conference?", "-k", "3", "--json").stdout)
+    excerpts = [c["excerpt"] for c in data["citations"]]
+    assert len(excerpts) >= 2
+    pieces = [p.strip(" …") for e in excerpts for p in e.replace("”", "\"").split(". ") if len(p) > 40]
+    assert len(pieces) == len(set(pieces)), excerpts
+
+
+def test_an_html_page_headline_does_not_run_into_its_first_sentence(tmp_path):
+    from .conftest import article_html
+
+    page = tmp_path / "fire.html"
+    page.write_text(article_html("Wildfire Spreads Near Pine Valley", [
+        "A fast-moving wildfire forced hundreds of residents to flee their homes on Tuesday.",
+        "Firefighters said the blaze was 10 percent contained by the evening.",
+    ]))
+    assert run(tmp_path / "d", "add", str(page)).exit_code == 0
+    top = json.loads(run(tmp_path / "d", "ask", "how many residents fled the wildfire?", "--json").stdout)["citations"][0]
+    assert top["title"] == "Wildfire Spreads Near Pine Valley"
+    assert top["excerpt"].startswith("A fast-moving wildfire") and "Pine Valley A fast" not in top["excerpt"]
+
+
+def test_a_bad_date_is_refused_before_the_data_directory_is_opened(tmp_path):
+    result = run(tmp_path / "d", "ask", "how many delegates attended?", "--date", "2024-13-45")
+    assert result.exit_code == 2 and "'2024-13-45' is not a YYYY-MM-DD date" in result.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_doctor_repairs_what_a_crash_can_leave_and_says_what_it_did(tmp_path):
+    import sqlite3
+
+    data = tmp_path / "d"
+    assert run(data, "doctor").exit_code == 0
+    clean = run(data, "doctor", "--check-only")
+    assert clean.exit_code == 0 and "repaired" not in clean.stdout and "failed" not in clean.stdout
+    with sqlite3.connect(data / "store.sqlite3") as db:
+        db.execute("DELETE FROM vectors")  # the embedding cache lost
+    (data / "dense-999.faiss.tmp").write_bytes(b"half a file")  # a save that was killed
+    checked = run(data, "doctor", "--check-only")
+    assert checked.exit_code == 1 and "cached vectors" in checked.stdout and "dense-999.faiss.tmp" in checked.stdout
+    repaired = run(data, "doctor")
+    assert repaired.exit_code == 0, repaired.output
+    assert "repaired" in repaired.stdout and "embedded the passages of 1 article" in repaired.stdout
+    assert "removed dense-999.faiss.tmp" in repaired.stdout
+    assert not (data / "dense-999.faiss.tmp").exists()
+    again = run(data, "doctor")
+    assert "repaired" not in again.stdout and again.exit_code == 0
+    stats = json.loads(run(data, "stats", "--json").stdout)
+    assert stats["passages"] == stats["vectors"] == stats["keyword_docs"] > 0
