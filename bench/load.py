@@ -71,6 +71,7 @@ async def run(args) -> None:
     rng = random.Random(0)
     asked: dict[int, list[float]] = {}  # chat -> times of questions, in order
     async with app:
+        await app.post_init(app)  # as run_polling does: starts the outbox's sender
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         engine.warm_up()
@@ -96,6 +97,7 @@ async def run(args) -> None:
         await asyncio.sleep(1)
         await app.updater.stop()
         await app.stop()
+        await app.post_stop(app)
     times: dict[int, list[float]] = {}
     for call in fake.calls:
         if call.method == "sendMessage" and int(call.params["chat_id"]) != ADMIN and "_message_id" in call.params:

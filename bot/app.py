@@ -3,6 +3,7 @@ and how it runs (long polling or webhook)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -25,6 +26,7 @@ from . import admin, handlers
 from .conversation import Conversations
 from .delivery import RetryingRateLimiter, TelegramRequest, claim_update
 from .handlers import FloodGuard
+from .outbox import Outbox
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,10 @@ ADMIN_COMMANDS = [
 
 
 async def post_init(application: Application) -> None:
-    """Command menus per scope (menus are UI only; admin rights are checked in the handlers)."""
+    """Start the outbox's sender; set the command menus per scope (menus are UI only; admin
+    rights are checked in the handlers)."""
+    outbox: Outbox = application.bot_data["outbox"]
+    application.bot_data["sender"] = asyncio.create_task(outbox.run(application.bot), name="outbox")
     bot = application.bot
     await bot.set_my_commands(READER_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
@@ -57,6 +62,14 @@ async def post_init(application: Application) -> None:
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
         except Exception as exc:  # an admin who never opened the bot: their chat does not exist yet
             log.warning("could not set the admin menu for %s: %s", admin_id, exc)
+
+
+async def post_stop(application: Application) -> None:
+    """Let the sender finish what it is sending; what is still queued waits in the store."""
+    application.bot_data["outbox"].stop()
+    sender = application.bot_data.pop("sender", None)
+    if sender is not None:
+        await sender
 
 
 def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORateLimiter | None = None) -> Application:
@@ -73,15 +86,20 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(8)  # one slow question must not hold up the others
         .post_init(post_init)
+        .post_stop(post_stop)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url
         builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
     application = builder.build()
+    conversations = Conversations(engine.store, settings.context_ttl_s)
+    outbox = Outbox(engine.store, settings.answer_deadline_s)
+    outbox.on_sent = lambda chat_id, payload, message_id: conversations.remember_entry(message_id, payload["remember"])
     application.bot_data.update(
         engine=engine,
         settings=settings,
-        conversations=Conversations(engine.store, settings.context_ttl_s),
+        conversations=conversations,
+        outbox=outbox,
         flood=FloodGuard(settings.flood_max, settings.flood_window_s),
     )
     # Before every other handler: each update is handled once, even if delivered twice.

@@ -44,15 +44,27 @@ class Conversations:
             return None
         return FollowUp(questions=entry["questions"], article_keys=entry["article_keys"])
 
-    def remember(self, key: str, message_id: int, question: str, follow_up: FollowUp | None,
-                 shown: list[Citation], more: list[Citation]) -> None:
-        state = self._load(key)
+    @staticmethod
+    def entry(key: str, question: str, follow_up: FollowUp | None, shown: list[Citation],
+              more: list[Citation]) -> dict:
+        """What is remembered of an answer (kept with it in the outbox until it is sent)."""
         earlier = follow_up.questions[-2:] if follow_up else []
-        state["answers"][str(message_id)] = {
+        return {
+            "key": key,
             "questions": [*earlier, question],
             "article_keys": [c.article_id for c in shown],
             "more": [asdict(c) for c in more],
         }
+
+    def remember(self, key: str, message_id: int, question: str, follow_up: FollowUp | None,
+                 shown: list[Citation], more: list[Citation]) -> None:
+        self.remember_entry(message_id, self.entry(key, question, follow_up, shown, more))
+
+    def remember_entry(self, message_id: int, entry: dict) -> None:
+        """Remember an answer under the id of the message it was sent as."""
+        key = entry["key"]
+        state = self._load(key)
+        state["answers"][str(message_id)] = {k: v for k, v in entry.items() if k != "key"}
         for old in sorted(state["answers"], key=int)[:-KEEP_ANSWERS]:
             del state["answers"][old]
         state["last"] = message_id

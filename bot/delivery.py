@@ -27,6 +27,10 @@ from telegram.request import HTTPXRequest
 log = logging.getLogger(__name__)
 
 
+#: `rate_limit_args` of a request the outbox sends (bot/outbox.py): already paced.
+PACED = "paced"
+
+
 class RetryingRateLimiter(AIORateLimiter):
     def __init__(self, *args: Any, network_retries: int = 3, backoff_s: float = 0.5, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +40,10 @@ class RetryingRateLimiter(AIORateLimiter):
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
         for attempt in range(self.network_retries + 1):
             try:
+                if rate_limit_args == PACED:
+                    # The outbox keeps Telegram's limits per chat and waits out a 429 for that chat
+                    # alone; AIORateLimiter would pause every chat's requests for it.
+                    return await callback(*args, **kwargs)
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except (TimedOut, BadRequest):  # maybe delivered; or refused for good
                 raise

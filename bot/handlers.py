@@ -19,6 +19,7 @@ from retrieval.engine import Engine, FollowUp
 from retrieval.text import plural
 
 from .conversation import Conversations, chat_key
+from .outbox import Outbox
 from .render import esc, fit, render_answer, render_citations, render_quotes
 from .settings import BotSettings
 
@@ -38,6 +39,10 @@ def settings_of(context: ContextTypes.DEFAULT_TYPE) -> BotSettings:
 
 def conversations_of(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
     return context.bot_data["conversations"]
+
+
+def outbox_of(context: ContextTypes.DEFAULT_TYPE) -> Outbox:
+    return context.bot_data["outbox"]
 
 
 def thread_of(message: Message) -> int | None:
@@ -100,10 +105,14 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     result = await asyncio.to_thread(
         functools.partial(engine_of(context).ask, question, asked_on=asked_on, follow_up=follow_up)
     )
-    sent = await message.reply_text(render_answer(result), reply_markup=answer_keyboard(result))
+    remember = None
     if not result.no_answer:
-        conversations_of(context).remember(key_of(message), sent.message_id, result.question, follow_up,
-                                           result.citations, result.more)
+        remember = conversations_of(context).entry(key_of(message), result.question, follow_up, result.citations, result.more)
+    group = message.chat.type != ChatType.PRIVATE
+    await outbox_of(context).put(  # the sender delivers it within Telegram's limits; this slot is free
+        message.chat_id, group, render_answer(result), reply_to=message.message_id if group else None,
+        thread_id=thread_of(message), markup=answer_keyboard(result), question=question, remember=remember,
+    )
 
 
 # --- private chats ---------------------------------------------------------------------------

@@ -30,6 +30,10 @@ class BotSettings(EngineSettings):
     flood_window_s: float = Field(60.0, description="Length of the flood window in seconds.")
     flood_message: str = "You are asking faster than I can read. Please wait a moment and try again."
     max_upload_bytes: int = Field(20_000_000, description="Largest document /add accepts.")
+    answer_deadline_s: float = Field(
+        120.0, description="An answer that cannot be sent within this many seconds of its question (a busy "
+        "group at Telegram's limit) is replaced by a short apology.",
+    )
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -174,9 +174,8 @@ class OnnxEncoder(Encoder):
         tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=int(config.get("max_seq_length", 256)))
         # Lengths padded to a multiple of 16 tokens: OpenVINO keeps memory for every input shape
-        # it has run, so 16 shapes rather than 256 bound it (measured with bench/memory.py:
-        # 750 MB against 439 MB while embedding a 5 MB article, at the same speed); the mask
-        # keeps the padding out of the vectors.
+        # it has run, and 16 shapes rather than 256 bound it (bench/README.md, "Memory"); the
+        # mask keeps the padding out of the vectors.
         tokenizer.enable_padding(pad_to_multiple_of=16)
         self._tokenizer = tokenizer
 

@@ -23,7 +23,7 @@ from pgvector.psycopg import register_vector
 
 from .errors import NewsbotError, StoreFull
 from .keyword import query_terms
-from .store import Store, keyword_text
+from .store import OUTBOX_SCHEMA, Store, keyword_text
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,8 @@ SCHEMA = [
     CREATE INDEX attributions_speaker ON attributions(lower(speaker));
     CREATE TABLE handled_updates (update_id BIGINT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)
     """,
+    # 2: the bot's outbox, as the SQLite store has it (ids from a sequence here).
+    OUTBOX_SCHEMA.replace("id INTEGER PRIMARY KEY", "id BIGSERIAL PRIMARY KEY"),
 ]
 
 

@@ -147,7 +147,29 @@ def _m004(db: sqlite3.Connection) -> None:
     _run_script(db, "CREATE TABLE handled_updates (update_id INTEGER PRIMARY KEY, at REAL NOT NULL)")
 
 
-MIGRATIONS = [_m001, _m002, _m003, _m004]
+def _m005(db: sqlite3.Connection) -> None:
+    """The bot's outbox: replies waiting to be sent within Telegram's limits (bot/outbox.py)."""
+    _run_script(db, OUTBOX_SCHEMA)
+
+
+#: Written so that SQLite and PostgreSQL read it alike (postgres.py applies it too).
+OUTBOX_SCHEMA = """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        chat_id BIGINT NOT NULL,
+        is_group INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        owner TEXT,
+        claimed_at DOUBLE PRECISION,
+        message_id BIGINT
+    );
+    CREATE INDEX outbox_pending ON outbox(state, chat_id, id)
+"""
+
+
+MIGRATIONS = [_m001, _m002, _m003, _m004, _m005]
 
 
 @dataclass(frozen=True)
@@ -709,6 +731,65 @@ class Store:
             if update_id % 1000 == 0:
                 db.execute("DELETE FROM handled_updates WHERE at < ?", (now - keep_s,))
             return cur.rowcount == 1
+
+    # --- the bot's outbox ----------------------------------------------------------------
+    def outbox_put(self, chat_id: int, is_group: bool, payload: dict) -> int:
+        with self.transaction() as db:
+            return int(db.execute(
+                "INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                (chat_id, int(is_group), json.dumps(payload), time.time()),
+            ).fetchone()[0])
+
+    def outbox_waiting(self) -> dict[int, tuple[bool, int, float]]:
+        """chat id -> (is a group, messages pending, when the oldest was queued), for chats
+        with pending messages and none being sent."""
+        rows = self._query(
+            "SELECT chat_id, MAX(is_group), COUNT(*), MIN(created_at) FROM outbox o WHERE state = 'pending' "
+            "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.chat_id = o.chat_id AND s.state = 'sending') "
+            "GROUP BY chat_id"
+        )
+        return {r[0]: (bool(r[1]), r[2], r[3]) for r in rows}
+
+    def outbox_claim(self, chat_id: int, owner: str, limit: int) -> list[tuple[int, dict, float]]:
+        """The chat's oldest pending messages (at most `limit`), claimed for `owner`: none when
+        another sender holds a message of the chat, so a chat's messages go out in order and
+        each through one sender (one replica, on PostgreSQL)."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "UPDATE outbox SET state = 'sending', owner = ?, claimed_at = ? WHERE state = 'pending' AND id IN "
+                "(SELECT id FROM outbox WHERE chat_id = ? AND state = 'pending' ORDER BY id LIMIT ?) "
+                "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.chat_id = ? AND s.state = 'sending') "
+                "RETURNING id, payload, created_at",
+                (owner, time.time(), chat_id, limit, chat_id),
+            ).fetchall()
+        return sorted((r[0], json.loads(r[1]), r[2]) for r in rows)
+
+    def outbox_finish(self, ids: list[int], state: str, message_id: int | None = None) -> None:
+        """Mark claimed messages `sent` (with the message id Telegram gave), `dropped`, or
+        `pending` again (to be retried)."""
+        if not ids:
+            return
+        with self.transaction() as db:
+            db.execute(
+                f"UPDATE outbox SET state = ?, message_id = ?, owner = NULL WHERE id IN ({','.join('?' * len(ids))})",
+                (state, message_id, *ids),
+            )
+
+    def outbox_recover(self, lease_s: float) -> int:
+        """Messages claimed more than `lease_s` ago and never finished (their sender died
+        mid-send): they may have reached Telegram, so they are not sent again (`unknown`), and
+        their chat's next messages may go."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE outbox SET state = 'unknown' WHERE state = 'sending' AND claimed_at < ?", (time.time() - lease_s,)
+            ).rowcount
+
+    def outbox_prune(self, older_than_s: float = 86_400) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", (time.time() - older_than_s,))
+
+    def outbox_states(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM outbox GROUP BY state")}
 
     def feedback(self) -> list[dict]:
         return [dict(r) for r in self._query("SELECT * FROM feedback ORDER BY id")]

@@ -40,9 +40,9 @@ def utf16_len(text: str) -> int:
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None, chat_id: int | None = None) -> None:
         super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
+        self.code, self.description, self.retry_after, self.chat_id = code, description, retry_after, chat_id
 
 
 def parse_html(text: str) -> str:
@@ -117,8 +117,12 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     filtered_by_privacy: list[dict] = field(default_factory=list)
+    #: When set, a group sent more than this many messages in a minute gets 429 with the
+    #: retry_after Telegram would give (seconds until the minute frees a slot).
+    group_limit_per_minute: int | None = None
 
     def __post_init__(self) -> None:
+        self.group_sends: dict[int, list[float]] = {}  # group chat id -> monotonic send times
         self.chats: dict[int, Chat] = {}
         self.messages: dict[tuple[int, int], dict] = {}
         self.files: dict[str, bytes] = {}
@@ -185,9 +189,11 @@ class FakeTelegram:
         self.calls.append(Call(method, params))
         try:
             self._check_spec(method, params)
-            faults = self.faults.get(method)
-            if faults:
-                raise faults.pop(0)
+            faults = self.faults.get(method, [])
+            for fault in faults:
+                if fault.chat_id is None or str(fault.chat_id) == str(params.get("chat_id")):
+                    faults.remove(fault)
+                    raise fault
             handler = getattr(self, f"m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -319,8 +325,10 @@ class FakeTelegram:
         async with self._session.post(self.webhook["url"], json=update, headers=headers) as response:
             self.webhook.setdefault("statuses", []).append(response.status)
 
-    def inject(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
-        self.faults.setdefault(method, []).append(ApiError(code, description, retry_after))
+    def inject(self, method: str, code: int, description: str, retry_after: int | None = None,
+               chat_id: int | None = None) -> None:
+        """The next `method` request (into `chat_id` only, when given) fails with this error."""
+        self.faults.setdefault(method, []).append(ApiError(code, description, retry_after, chat_id))
 
     def inject_network(self, method: str, kind: str, seconds: float = 0.0) -> None:
         """"drop": the next `method` request's connection is cut before it is handled; "late": it
@@ -407,6 +415,13 @@ class FakeTelegram:
         chat = self.chats.get(int(p["chat_id"]))
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
+        if chat.type != "private" and self.group_limit_per_minute is not None:
+            now = time.monotonic()
+            recent = [t for t in self.group_sends.get(chat.id, []) if now - t < 60.0]
+            if len(recent) >= self.group_limit_per_minute:
+                wait = max(1, int(60.0 - (now - recent[0])) + 1)
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+            self.group_sends.setdefault(chat.id, []).append(now)
         visible = self._check_text(p)
         fields: dict[str, Any] = {"text": visible}
         reply = p.get("reply_parameters")

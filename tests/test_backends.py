@@ -106,6 +106,27 @@ def test_conversations_feedback_and_update_claims(backend_settings):
         assert (row["user_id"], row["question"], row["helpful"]) == (77, "who?", 0)
 
 
+def test_the_outbox_keeps_each_chats_order_and_one_sender_per_chat(backend_settings):
+    """A chat's messages are claimed oldest first, and none while another sender holds one of
+    them (a second replica, on PostgreSQL); a sender that died mid-send is recovered from."""
+    with Engine(backend_settings, index_corpus=False) as engine:
+        store = engine.store
+        ids = [store.outbox_put(7, True, {"text": f"m{n}"}) for n in range(3)]
+        other = store.outbox_put(8, False, {"text": "private"})
+        assert store.outbox_waiting().keys() == {7, 8}
+        first = store.outbox_claim(7, "replica-a", limit=2)
+        assert [row[0] for row in first] == ids[:2] and first[0][1] == {"text": "m0"}
+        assert store.outbox_claim(7, "replica-b", limit=5) == []  # the chat is being sent to
+        assert store.outbox_waiting().keys() == {8}
+        store.outbox_finish([ids[0]], "sent", 555)
+        store.outbox_finish([ids[1]], "pending")  # did not fit: goes next time, still in order
+        assert [row[0] for row in store.outbox_claim(7, "replica-b", limit=5)] == ids[1:]
+        assert store.outbox_claim(8, "replica-b", limit=1)[0][0] == other
+        assert store.outbox_recover(lease_s=3600) == 0
+        assert store.outbox_recover(lease_s=-1) == 3  # claimed and never finished: not sent again
+        assert store.outbox_states() == {"sent": 1, "unknown": 3}
+
+
 def test_reindex_keeps_answers_without_embedding_again(backend_settings):
     with Engine(backend_settings) as engine:
         engine.add([TRAM])

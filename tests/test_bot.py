@@ -60,6 +60,7 @@ class Running:
     async def __aexit__(self, *exc):
         await self.app.updater.stop()
         await self.app.stop()
+        await self.app.post_stop(self.app)  # as run_polling does
         await self.app.shutdown()
         self.engine.close()
 
@@ -68,6 +69,15 @@ class Running:
 async def app(bot_settings):
     async with Running(bot_settings) as application:
         yield application
+
+
+async def remembered(app, chat: int, message_id: int, timeout: float = 10.0) -> None:
+    """Wait until the answer sent as `message_id` is remembered: the outbox does it once
+    Telegram has confirmed the message (a reader's tap on its buttons comes later still)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while app.bot_data["conversations"].answer_entry(f"{chat}:0", message_id) is None:
+        assert asyncio.get_running_loop().time() < deadline, "the answer was never remembered"
+        await asyncio.sleep(0.02)
 
 
 async def ask(fake, user, chat, text, **kw):
@@ -110,6 +120,7 @@ async def test_more_sources_and_feedback(fake, app):
     )
     _, call = await ask(fake, ALICE, ALICE, "What did the harbour pilot say about the storm in Tarnow?")
     answer = fake.message_of(call)
+    await remembered(app, ALICE, answer["message_id"])
     buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons[0] == "more"
     n = len(fake.calls)
@@ -147,6 +158,7 @@ async def test_group_ask_mention_and_reply_follow_up(fake, app):
     assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
     assert "Either the party will reform" in call.params["text"]
     answer = fake.message_of(call)
+    await remembered(app, GROUP, answer["message_id"])
     update, follow = await ask(fake, ALICE, GROUP, "which article did she quote?", reply_to=answer)
     assert "The Left Turn" in follow.params["text"]
     _, mention = await ask(fake, ALICE, GROUP, f"@{BOT_USERNAME} how many delegates attended?")
@@ -250,6 +262,7 @@ async def test_webhook_mode_with_secret(fake, bot_settings):
     engine = Engine(bot_settings)
     application = build_application(bot_settings, engine, rate_limiter=RetryingRateLimiter(overall_max_rate=0, group_max_rate=0))
     async with application:
+        await application.post_init(application)  # as run_webhook does
         await application.start()
         await application.updater.start_webhook(listen="127.0.0.1", port=port, url_path="tg",
                                                 webhook_url=f"http://127.0.0.1:{port}/tg", secret_token="s3cret")
@@ -268,6 +281,7 @@ async def test_webhook_mode_with_secret(fake, bot_settings):
         finally:
             await application.updater.stop()
             await application.stop()
+            await application.post_stop(application)
     engine.close()
 
 
@@ -349,17 +363,18 @@ async def test_server_errors_are_retried_and_polling_survives(fake, app):
 
 @pytest.mark.parametrize("code, description", [(400, "Bad Request: chat not found"), (413, "Request Entity Too Large")])
 async def test_refusals_are_not_retried(fake, app, code, description):
-    """A 4xx fails the same way every time: the answer is tried once, then the apology once;
-    the next question is answered as usual."""
+    """A 4xx fails the same way every time: the answer is tried once and dropped; the chat's
+    next answer goes out as usual."""
     fake.inject("sendMessage", code, description)
-    fake.inject("sendMessage", code, description)  # the apology is refused too
     n = len(fake.calls)
     fake.user_sends(ALICE, ALICE, "what did Lukyanova say?")
     await fake.wait_for("sendMessage", lambda p: int(p["chat_id"]) == ALICE, after=n)
-    await asyncio.sleep(1.0)  # what a retry with back-off would have sent by now
-    assert len(fake.sent(chat_id=ALICE)) == 2  # the answer and the error handler's apology, once each
+    await asyncio.sleep(1.5)  # what a retry with back-off would have sent by now
+    assert len(fake.sent(chat_id=ALICE)) == 1
     _, again = await ask(fake, ALICE, ALICE, "how many delegates attended?")
     assert "150 delegates" in again.params["text"]
+    assert len(fake.sent(chat_id=ALICE)) == 2
+    assert app.bot_data["engine"].store.outbox_states() == {"dropped": 1, "sent": 1}
 
 
 async def test_dropped_and_late_connections_lose_nothing_and_send_nothing_twice(fake, bot_settings):
@@ -395,3 +410,75 @@ async def test_anonymous_admin_and_channel_cannot_add(fake, app):
     refusal = await fake.wait_for("sendMessage", after=n)
     assert refusal.params["text"] == "Sorry, only the bot's admins can do that."
     assert app.bot_data["engine"].stats()["articles"] == before
+
+
+async def test_a_group_held_back_by_telegram_does_not_delay_private_answers(fake, app):
+    """429 with retry_after on one group delays only that group: a private question asked
+    meanwhile is answered at once, and the group's answer follows once the wait is over."""
+    fake.inject("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, chat_id=GROUP)
+    n = len(fake.calls)
+    fake.user_sends(BOB, GROUP, "/ask what did Lukyanova say?")
+    await fake.wait_for("sendMessage", lambda p: int(p["chat_id"]) == GROUP, after=n)  # refused: 429
+    asked = asyncio.get_running_loop().time()
+    _, private = await ask(fake, ALICE, ALICE, "how many delegates attended?")
+    assert "150 delegates" in private.params["text"]
+    assert asyncio.get_running_loop().time() - asked < 2.0
+    delivered = await fake.wait_for("sendMessage", lambda p: int(p["chat_id"]) == GROUP and "_message_id" in p, after=n)
+    assert "Lukyanova" in delivered.params["text"] and int(delivered.params["reply_parameters"]["message_id"]) > 0
+    assert asyncio.get_running_loop().time() - asked >= 2.5  # waited out retry_after
+    assert len([c for c in fake.sent(chat_id=GROUP) if "_message_id" in c.params]) == 1
+
+
+async def test_the_outbox_survives_a_restart_in_order_and_never_repeats(fake, bot_settings):
+    """Answers queued by a process that stopped are sent by the next one, in order, once; a
+    message whose sender died mid-send is not sent again, and does not block its chat."""
+    from retrieval.store import Store
+
+    bot_settings.data_dir.mkdir(parents=True)
+    store = Store(bot_settings.data_dir / "store.sqlite3")
+    abandoned = store.outbox_put(ALICE, False, {"text": "maybe delivered", "reply_to": None, "thread_id": None,
+                                                "markup": None, "question": "q0", "remember": None})
+    with store.transaction() as db:  # claimed two minutes ago by a sender that died
+        db.execute("UPDATE outbox SET state = 'sending', owner = 'gone', claimed_at = claimed_at WHERE id = ?", (abandoned,))
+        db.execute("UPDATE outbox SET claimed_at = ? WHERE id = ?", (0.0, abandoned))
+    for number in (1, 2, 3):
+        store.outbox_put(ALICE, False, {"text": f"answer {number}", "reply_to": None, "thread_id": None,
+                                        "markup": None, "question": f"q{number}", "remember": None})
+    store.close()
+    async with Running(bot_settings) as application:
+        for number in (1, 2, 3):
+            await fake.wait_for("sendMessage", lambda p, n=number: p["text"] == f"answer {number}")
+        await asyncio.sleep(0.5)
+        states = application.bot_data["engine"].store.outbox_states()
+    texts = [c.params["text"] for c in fake.sent(chat_id=ALICE)]
+    assert texts == ["answer 1", "answer 2", "answer 3"]  # in order, once each, about a second apart
+    times = [c.params["_at"] for c in fake.sent(chat_id=ALICE)]
+    assert all(b - a >= 0.9 for a, b in zip(times, times[1:]))  # a private chat: one a second
+    assert states == {"sent": 3, "unknown": 1}
+    async with Running(bot_settings):  # and a further restart sends nothing again
+        await asyncio.sleep(1.0)
+    assert [c.params["text"] for c in fake.sent(chat_id=ALICE)] == texts
+
+
+def test_a_busy_group_gets_its_answers_merged_and_stale_ones_as_apologies(tmp_path):
+    import time
+
+    from bot.outbox import Outbox
+    from retrieval.store import Store
+
+    store = Store(tmp_path / "store.sqlite3")
+    outbox = Outbox(store, deadline_s=120.0)
+    now = time.time()
+    claimed = [
+        (1, {"text": "Answer <b>one</b>", "question": "first question?", "reply_to": 11, "thread_id": None, "markup": None, "remember": None}, now - 300),
+        (2, {"text": "Answer two", "question": "second <question>?", "reply_to": 12, "thread_id": None, "markup": None, "remember": None}, now - 5),
+        (3, {"text": "x" * 4000, "question": "third?", "reply_to": 13, "thread_id": None, "markup": None, "remember": None}, now - 1),
+    ]
+    ids, payload = outbox.compose(claimed)
+    assert ids == [1, 2]  # the third does not fit beside them: it goes next time
+    text = payload["text"]
+    assert text.startswith("I was asked 2 questions at once here")
+    assert "Sorry, I could not answer “first question?” in time" in text and "Answer <b>one</b>" not in text
+    assert "<b>↪ second &lt;question&gt;?</b>\nAnswer two" in text
+    assert payload["reply_to"] == 12 and payload["markup"] is None
+    store.close()

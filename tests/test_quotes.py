@@ -134,6 +134,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
     db.execute("DROP TABLE attributions")
     db.execute("DROP TABLE handled_updates")
+    db.execute("DROP TABLE outbox")
     db.execute("PRAGMA user_version=2")
     db.commit()
     db.close()

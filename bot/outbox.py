@@ -1,0 +1,227 @@
+"""Answering and sending apart: a handler computes the answer and puts the message in the
+outbox (a table of the store); one sender drains the outbox within Telegram's limits.
+
+Why: Telegram allows about 30 messages a second overall, 20 a minute into one group and about
+one a second into one private chat. A handler that sent its answer itself waited, holding one of
+the application's few concurrent slots, whenever its group was at its limit; with a few busy
+groups every slot waited and private chats queued behind them. Now a handler's slot is free as
+soon as its answer is queued, and only the sender waits, per chat:
+
+- A chat's messages go out in the order they were queued, one at a time.
+- Each chat has its own pace (a group 20 messages in any minute, a private chat one a second)
+  and its own `retry_after` when Telegram answers 429; the overall pace is 30 a second.
+- A group that asks faster than it can be answered gets its waiting answers merged into one
+  message (each under its question) rather than queued one per message, and an answer that
+  would arrive more than `deadline_s` after its question becomes a short apology, merged the
+  same way: a busy group sees fewer, fuller messages and no stale answers.
+- The outbox is in the store: a restart loses nothing; a message claimed by a sender that died
+  mid-send is not sent again (it may have arrived). On PostgreSQL each chat's messages are
+  claimed by one replica at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
+
+from retrieval.store import Store
+
+from .delivery import PACED
+from .render import MAX_UNITS, esc, utf16_len, visible_text
+
+log = logging.getLogger(__name__)
+
+#: Telegram's limits (core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+OVERALL_PER_SECOND = 30
+GROUP_PER_MINUTE = 20
+PRIVATE_INTERVAL_S = 1.0
+#: Answers merged into one message at most.
+MERGE_MAX = 5
+#: A message claimed this long ago and not finished belongs to a sender that died mid-send
+#: (a send takes seconds even when Telegram asks to retry after a while).
+LEASE_S = 120.0
+
+
+@dataclass
+class ChatPace:
+    """When a chat may be sent its next message."""
+
+    is_group: bool
+    sent: collections.deque = field(default_factory=collections.deque)  # send times, last minute
+    not_before: float = 0.0
+
+    def ready_at(self, now: float) -> float:
+        at = self.not_before
+        if self.is_group:
+            while self.sent and now - self.sent[0] >= 60.0:
+                self.sent.popleft()
+            if len(self.sent) >= GROUP_PER_MINUTE:
+                at = max(at, self.sent[0] + 60.0)
+        elif self.sent:
+            at = max(at, self.sent[-1] + PRIVATE_INTERVAL_S)
+        return at
+
+    def record(self, now: float) -> None:
+        self.sent.append(now)
+        if not self.is_group:
+            while len(self.sent) > 1:
+                self.sent.popleft()
+
+
+class Outbox:
+    """Queue messages with `put`; `run` sends them (start it once per process)."""
+
+    def __init__(self, store: Store, deadline_s: float = 120.0) -> None:
+        self.store = store
+        self.deadline_s = deadline_s
+        self.owner = f"{uuid.uuid4().hex[:12]}"
+        self._wake = asyncio.Event()
+        self._paces: dict[int, ChatPace] = {}
+        self._overall: collections.deque = collections.deque()
+        self._sending: set[asyncio.Task] = set()
+        self._stopping = False
+        #: The outbox's own thread for the store: its reads and writes never queue behind the
+        #: answers being computed on the default executor.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
+        #: Called with (chat id, payload, message id) after a message is sent: the bot's
+        #: conversations remember the answers by the id Telegram gave them.
+        self.on_sent = None
+
+    async def _db(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+
+    async def put(self, chat_id: int, is_group: bool, text: str, reply_to: int | None = None,
+                  thread_id: int | None = None, markup: InlineKeyboardMarkup | None = None,
+                  question: str = "", remember: dict | None = None) -> None:
+        payload = {
+            "text": text, "reply_to": reply_to, "thread_id": thread_id,
+            "markup": markup.to_dict() if markup else None, "question": question, "remember": remember,
+        }
+        await self._db(self.store.outbox_put, chat_id, is_group, payload)
+        self._wake.set()
+
+    # --- the sender ------------------------------------------------------------------------
+    async def run(self, bot: Bot) -> None:
+        """Send until `stop`: each pass claims the next message(s) of every chat whose pace
+        allows one now, sends them concurrently (one at a time per chat), then sleeps until the
+        next chat is due or something is queued."""
+        recovered_at = 0.0
+        while not self._stopping:
+            now = time.monotonic()
+            if now - recovered_at > LEASE_S / 4:
+                await self._db(self.store.outbox_recover, LEASE_S)
+                recovered_at = now
+            waiting = await self._db(self.store.outbox_waiting)
+            next_at = now + 1.0  # look again at least every second (other replicas' messages)
+            busy = {t.get_name() for t in self._sending}
+            for chat_id, (is_group, count, _oldest) in sorted(waiting.items(), key=lambda item: item[1][2]):
+                if str(chat_id) in busy:
+                    continue
+                pace = self._paces.setdefault(chat_id, ChatPace(is_group))
+                at = max(pace.ready_at(now), self._overall_ready(now))
+                if at > now:
+                    next_at = min(next_at, at)
+                    continue
+                claimed = await self._db(self.store.outbox_claim, chat_id, self.owner, MERGE_MAX if is_group else 1)
+                if not claimed:
+                    continue
+                pace.record(now)
+                self._overall.append(now)
+                task = asyncio.create_task(self._send(bot, chat_id, claimed), name=str(chat_id))
+                self._sending.add(task)
+                task.add_done_callback(self._sent)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_at - time.monotonic()))
+            except asyncio.TimeoutError:
+                pass
+        if self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+
+    def _sent(self, task: asyncio.Task) -> None:
+        self._sending.discard(task)
+        self._wake.set()
+
+    def _overall_ready(self, now: float) -> float:
+        while self._overall and now - self._overall[0] >= 1.0:
+            self._overall.popleft()
+        return self._overall[0] + 1.0 if len(self._overall) >= OVERALL_PER_SECOND else now
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    def compose(self, claimed: list[tuple[int, dict, float]]) -> tuple[list[int], dict]:
+        """The message to send for the claimed rows: one answer as it is; several (a busy
+        group) under their questions in one message, as many as fit; an answer older than the
+        deadline as an apology. Returns the ids it covers and the payload to send."""
+        now = time.time()
+
+        def body(payload: dict, created: float) -> str:
+            if now - created > self.deadline_s:
+                return (f"Sorry, I could not answer “{esc(payload['question'][:200])}” in time. "
+                        "Please ask again in a minute.")
+            return payload["text"]
+
+        first_id, first, created = claimed[0]
+        if len(claimed) == 1:
+            late = now - created > self.deadline_s
+            return [first_id], {**first, "text": body(first, created), "markup": None if late else first["markup"]}
+        ids, parts = [], []
+        for row_id, payload, created in claimed:
+            part = f"<b>↪ {esc(payload['question'][:200])}</b>\n{body(payload, created)}" if payload["question"] else body(payload, created)
+            candidate = "\n\n".join([*parts, part])
+            if parts and utf16_len(visible_text(candidate)) > MAX_UNITS:
+                break
+            ids.append(row_id)
+            parts.append(part)
+        if len(ids) == 1:
+            return [first_id], {**first, "text": body(first, created)}
+        last = claimed[len(ids) - 1][1]
+        header = f"I was asked {len(ids)} questions at once here; the answers, in order:"
+        return ids, {**last, "text": header + "\n\n" + "\n\n".join(parts), "markup": None, "remember": None}
+
+    async def _send(self, bot: Bot, chat_id: int, claimed: list[tuple[int, dict, float]]) -> None:
+        ids, payload = self.compose(claimed)
+        rest = [row_id for row_id, _, _ in claimed if row_id not in ids]
+        await self._db(self.store.outbox_finish, rest, "pending")  # did not fit: next time
+        markup = InlineKeyboardMarkup.de_json(payload["markup"], bot) if payload["markup"] else None
+        try:
+            sent = await bot.send_message(
+                chat_id, payload["text"], message_thread_id=payload["thread_id"], reply_markup=markup,
+                reply_to_message_id=payload["reply_to"], allow_sending_without_reply=True,
+                **({"rate_limit_args": PACED} if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {}),
+            )
+        except RetryAfter as exc:  # this chat waits; no other does
+            delay = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(exc.retry_after)
+            self._paces[chat_id].not_before = time.monotonic() + delay
+            await self._db(self.store.outbox_finish, ids, "pending")
+            return
+        except TimedOut:  # it may have arrived: never sent twice
+            log.warning("Telegram did not confirm a message to %s in time; it is not repeated", chat_id)
+            await self._db(self.store.outbox_finish, ids, "unknown")
+            return
+        except (BadRequest, Forbidden) as exc:  # refused for good: chat gone, bot blocked, ...
+            log.warning("message to %s refused: %s", chat_id, exc)
+            await self._db(self.store.outbox_finish, ids, "dropped")
+            return
+        except NetworkError as exc:  # server errors and cut connections, after the limiter's retries
+            log.warning("message to %s failed (%s); it will be tried again", chat_id, exc)
+            self._paces[chat_id].not_before = time.monotonic() + 5.0
+            await self._db(self.store.outbox_finish, ids, "pending")
+            return
+        await self._db(self.store.outbox_finish, ids, "sent", sent.message_id)
+        if self.on_sent is not None and payload.get("remember"):
+            try:
+                await self._db(self.on_sent, chat_id, payload, sent.message_id)
+            except Exception:  # remembering is a convenience; the answer is out
+                log.exception("could not remember the answer sent to %s", chat_id)
