@@ -2,7 +2,8 @@
 against the fake Bot API, which holds each group to Telegram's 20 messages a minute by answering
 429 beyond it, as Telegram does.
 
-Usage: python bench/load_groups.py [--questions 300] [--seconds 30] [--groups 10] [--group-share 0.5]
+Usage: python bench/load_groups.py [--questions 300] [--seconds 30] [--groups 10] [--group-share 0.5] [--per-second 30]
+       python bench/load_groups.py --fake-alone [--questions 2000] [--seconds 60]
 
 Questions arrive evenly over `--seconds`; a share of them are `/ask` in the groups (spread evenly
 over them), the rest from distinct private chats. Prints, for private chats and for groups apart:
@@ -35,7 +36,7 @@ async def run(args) -> None:
     await fake.start()
     settings = BotSettings(
         data_dir=Path(tempfile.mkdtemp()), TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=f"{fake.url}/bot",
-        flood_max=10_000,
+        flood_max=10_000, messages_per_second=args.per_second,
     )
     engine = Engine(settings)
     app = build_application(settings, engine)  # the production rate limiter
@@ -120,6 +121,46 @@ async def run(args) -> None:
               f"{worst if kind == 'groups' else '-'} |")
 
 
+async def fake_alone(args) -> None:
+    """The fake Bot API's own cost at the same rate: the questions' updates fetched by long
+    polling and one sendMessage per question, with no bot, from one aiohttp client."""
+    import aiohttp
+
+    from tests.fake_telegram import FakeTelegram
+
+    fake = FakeTelegram(spec=None)
+    await fake.start()
+    users = range(100, 100 + args.questions)
+    for u in users:
+        fake.add_chat(u)
+    cpu0, started = time.process_time(), time.perf_counter()
+    latencies: list[float] = []
+    async with aiohttp.ClientSession() as session:
+        base = f"{fake.url}/bot{fake.token}"
+
+        async def answer(user: int) -> None:
+            t = time.perf_counter()
+            async with session.post(f"{base}/sendMessage", data={"chat_id": str(user), "text": "an answer"}) as response:
+                await response.read()
+            latencies.append(time.perf_counter() - t)
+
+        tasks, offset = [], 0
+        for i, user in enumerate(users):
+            fake.user_sends(user, user, "a question")
+            async with session.post(f"{base}/getUpdates", data={"offset": str(offset), "timeout": "0"}) as response:
+                updates = (await response.json())["result"]
+            offset = max([offset] + [u["update_id"] + 1 for u in updates])
+            tasks.append(asyncio.create_task(answer(user)))
+            await asyncio.sleep(max(0.0, started + (i + 1) * args.seconds / args.questions - time.perf_counter()))
+        await asyncio.gather(*tasks)
+    cpu = time.process_time() - cpu0
+    await fake.stop()
+    latencies.sort()
+    print(f"fake Bot API alone: {args.questions} updates and sendMessage over {args.seconds:g} s: "
+          f"sendMessage p50 {statistics.median(latencies) * 1000:.1f} ms, p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms; "
+          f"CPU {cpu:.1f} s ({cpu / args.seconds:.0%} of one core, client included)")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=300)
@@ -127,7 +168,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--groups", type=int, default=10)
     parser.add_argument("--group-share", type=float, default=0.5)
     parser.add_argument("--drain", type=float, default=240, help="Seconds to wait for the last messages.")
-    asyncio.run(run(parser.parse_args(argv)))
+    parser.add_argument("--per-second", type=int, default=30, help="NEWSBOT_MESSAGES_PER_SECOND.")
+    parser.add_argument("--fake-alone", action="store_true", help="Measure the fake Bot API alone at this rate.")
+    args = parser.parse_args(argv)
+    asyncio.run(fake_alone(args) if args.fake_alone else run(args))
     return 0
 
 

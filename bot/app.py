@@ -93,7 +93,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
     application = builder.build()
     conversations = Conversations(engine.store, settings.context_ttl_s)
-    outbox = Outbox(engine.store, settings.answer_deadline_s)
+    outbox = Outbox(engine.store, settings.answer_deadline_s, settings.messages_per_second)
     outbox.on_sent = lambda chat_id, payload, message_id: conversations.remember_entry(message_id, payload["remember"])
     application.bot_data.update(
         engine=engine,

@@ -19,6 +19,7 @@ from retrieval.engine import Engine, FollowUp
 from retrieval.text import plural
 
 from .conversation import Conversations, chat_key
+from .delivery import PACED
 from .outbox import Outbox
 from .render import esc, fit, render_answer, render_citations, render_quotes
 from .settings import BotSettings
@@ -100,7 +101,11 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         if verdict == "warn":
             await message.reply_text(esc(settings_of(context).flood_message))
         return
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=thread_of(message))
+    outbox = outbox_of(context)
+    if outbox.has_room():  # "typing…" is a courtesy: never when messages are being held back
+        outbox.courtesy(context.bot.send_chat_action(
+            message.chat_id, ChatAction.TYPING, message_thread_id=thread_of(message), rate_limit_args=PACED,
+        ))
     asked_on = message.date.date() if message.date else None
     result = await asyncio.to_thread(
         functools.partial(engine_of(context).ask, question, asked_on=asked_on, follow_up=follow_up)
@@ -109,7 +114,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     if not result.no_answer:
         remember = conversations_of(context).entry(key_of(message), result.question, follow_up, result.citations, result.more)
     group = message.chat.type != ChatType.PRIVATE
-    await outbox_of(context).put(  # the sender delivers it within Telegram's limits; this slot is free
+    await outbox.put(  # the sender delivers it within Telegram's limits; this slot is free
         message.chat_id, group, render_answer(result), reply_to=message.message_id if group else None,
         thread_id=thread_of(message), markup=answer_keyboard(result), question=question, remember=remember,
     )

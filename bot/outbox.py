@@ -80,14 +80,19 @@ class ChatPace:
 class Outbox:
     """Queue messages with `put`; `run` sends them (start it once per process)."""
 
-    def __init__(self, store: Store, deadline_s: float = 120.0) -> None:
+    def __init__(self, store: Store, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
         self.store = store
         self.deadline_s = deadline_s
+        self.per_second = per_second
         self.owner = f"{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._paces: dict[int, ChatPace] = {}
         self._overall: collections.deque = collections.deque()
         self._sending: set[asyncio.Task] = set()
+        #: How each finished send ended, recorded in the store at the next pass, all at once:
+        #: (outbox ids, state, Telegram's message id, payload).
+        self._done: list[tuple[list[int], str, int | None, dict | None]] = []
+        self._courtesies: set[asyncio.Task] = set()  # chat actions in flight (kept referenced)
         self._stopping = False
         #: The outbox's own thread for the store: its reads and writes never queue behind the
         #: answers being computed on the default executor.
@@ -115,15 +120,23 @@ class Outbox:
         allows one now, sends them concurrently (one at a time per chat), then sleeps until the
         next chat is due or something is queued."""
         recovered_at = 0.0
-        while not self._stopping:
+        while True:
+            if self._stopping and self._sending:  # let what is being sent finish, then record it
+                await asyncio.gather(*self._sending, return_exceptions=True)
             now = time.monotonic()
             if now - recovered_at > LEASE_S / 4:
                 await self._db(self.store.outbox_recover, LEASE_S)
                 recovered_at = now
+            if self._done:  # what was sent since the last pass, in one transaction
+                done, self._done = self._done, []
+                await self._db(self._settle, done)
+            if self._stopping:
+                break
             waiting = await self._db(self.store.outbox_waiting)
             next_at = now + 1.0  # look again at least every second (other replicas' messages)
             busy = {t.get_name() for t in self._sending}
-            for chat_id, (is_group, count, _oldest) in sorted(waiting.items(), key=lambda item: item[1][2]):
+            wanted: list[tuple[int, int]] = []
+            for chat_id, (is_group, _count, _oldest) in sorted(waiting.items(), key=lambda item: item[1][2]):
                 if str(chat_id) in busy:
                     continue
                 pace = self._paces.setdefault(chat_id, ChatPace(is_group))
@@ -131,12 +144,12 @@ class Outbox:
                 if at > now:
                     next_at = min(next_at, at)
                     continue
-                claimed = await self._db(self.store.outbox_claim, chat_id, self.owner, MERGE_MAX if is_group else 1)
-                if not claimed:
-                    continue
                 pace.record(now)
                 self._overall.append(now)
-                task = asyncio.create_task(self._send(bot, chat_id, claimed), name=str(chat_id))
+                wanted.append((chat_id, MERGE_MAX if is_group else 1))
+            claimed = await self._db(self.store.outbox_claim_many, wanted, self.owner) if wanted else {}
+            for chat_id, rows in claimed.items():
+                task = asyncio.create_task(self._send(bot, chat_id, rows), name=str(chat_id))
                 self._sending.add(task)
                 task.add_done_callback(self._sent)
             self._wake.clear()
@@ -144,17 +157,44 @@ class Outbox:
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_at - time.monotonic()))
             except asyncio.TimeoutError:
                 pass
-        if self._sending:
-            await asyncio.gather(*self._sending, return_exceptions=True)
+
+    def _settle(self, done: list[tuple[list[int], str, int | None, dict | None]]) -> None:
+        """Record how each send ended; then remember the answers sent (for follow-ups)."""
+        self.store.outbox_finish_many([(ids, state, message_id) for ids, state, message_id, _ in done])
+        for _ids, state, message_id, payload in done:
+            if state == "sent" and payload and payload.get("remember") and self.on_sent is not None:
+                try:
+                    self.on_sent(0, payload, message_id)
+                except Exception:  # remembering is a convenience; the answer is out
+                    log.exception("could not remember an answer")
 
     def _sent(self, task: asyncio.Task) -> None:
         self._sending.discard(task)
         self._wake.set()
 
-    def _overall_ready(self, now: float) -> float:
+    def _overall_used(self, now: float) -> int:
         while self._overall and now - self._overall[0] >= 1.0:
             self._overall.popleft()
-        return self._overall[0] + 1.0 if len(self._overall) >= OVERALL_PER_SECOND else now
+        return len(self._overall)
+
+    def _overall_ready(self, now: float) -> float:
+        return self._overall[0] + 1.0 if self._overall_used(now) >= self.per_second else now
+
+    def has_room(self) -> bool:
+        """Whether this second's overall budget is less than half used."""
+        return self._overall_used(time.monotonic()) < self.per_second / 2
+
+    def courtesy(self, request) -> None:
+        """Send a request that may fail or be dropped (a chat action) without waiting for it."""
+        async def run() -> None:
+            try:
+                await request
+            except Exception as exc:  # a courtesy: its failure changes nothing
+                log.info("chat action not sent: %s", exc)
+
+        task = asyncio.create_task(run())
+        self._courtesies.add(task)
+        task.add_done_callback(self._courtesies.discard)
 
     def stop(self) -> None:
         self._stopping = True
@@ -193,7 +233,7 @@ class Outbox:
     async def _send(self, bot: Bot, chat_id: int, claimed: list[tuple[int, dict, float]]) -> None:
         ids, payload = self.compose(claimed)
         rest = [row_id for row_id, _, _ in claimed if row_id not in ids]
-        await self._db(self.store.outbox_finish, rest, "pending")  # did not fit: next time
+        self._done.append((rest, "pending", None, None))  # did not fit: next time
         markup = InlineKeyboardMarkup.de_json(payload["markup"], bot) if payload["markup"] else None
         try:
             sent = await bot.send_message(
@@ -204,24 +244,19 @@ class Outbox:
         except RetryAfter as exc:  # this chat waits; no other does
             delay = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(exc.retry_after)
             self._paces[chat_id].not_before = time.monotonic() + delay
-            await self._db(self.store.outbox_finish, ids, "pending")
+            self._done.append((ids, "pending", None, None))
             return
         except TimedOut:  # it may have arrived: never sent twice
             log.warning("Telegram did not confirm a message to %s in time; it is not repeated", chat_id)
-            await self._db(self.store.outbox_finish, ids, "unknown")
+            self._done.append((ids, "unknown", None, None))
             return
         except (BadRequest, Forbidden) as exc:  # refused for good: chat gone, bot blocked, ...
             log.warning("message to %s refused: %s", chat_id, exc)
-            await self._db(self.store.outbox_finish, ids, "dropped")
+            self._done.append((ids, "dropped", None, None))
             return
         except NetworkError as exc:  # server errors and cut connections, after the limiter's retries
             log.warning("message to %s failed (%s); it will be tried again", chat_id, exc)
             self._paces[chat_id].not_before = time.monotonic() + 5.0
-            await self._db(self.store.outbox_finish, ids, "pending")
+            self._done.append((ids, "pending", None, None))
             return
-        await self._db(self.store.outbox_finish, ids, "sent", sent.message_id)
-        if self.on_sent is not None and payload.get("remember"):
-            try:
-                await self._db(self.on_sent, chat_id, payload, sent.message_id)
-            except Exception:  # remembering is a convenience; the answer is out
-                log.exception("could not remember the answer sent to %s", chat_id)
+        self._done.append((ids, "sent", sent.message_id, payload))

@@ -30,6 +30,10 @@ class BotSettings(EngineSettings):
     flood_window_s: float = Field(60.0, description="Length of the flood window in seconds.")
     flood_message: str = "You are asking faster than I can read. Please wait a moment and try again."
     max_upload_bytes: int = Field(20_000_000, description="Largest document /add accepts.")
+    messages_per_second: int = Field(
+        30, description="Messages the bot sends a second at most, over all chats (Telegram's limit is "
+        "about 30); more questions a second than this queue.",
+    )
     answer_deadline_s: float = Field(
         120.0, description="An answer that cannot be sent within this many seconds of its question (a busy "
         "group at Telegram's limit) is replaced by a short apology.",

@@ -42,6 +42,9 @@ RERANK_DEPTH = 40
 SENTENCE_WEIGHT = 2.0
 PASSAGE_WEIGHT = 1.0
 COSINE_WEIGHT = 1.0
+# Below the relevance floor, a keyword find is cited when it holds at least this share of the
+# names the question asks about.
+NAMES_SHARE = 2 / 3
 # Sentences of a cited passage, after its best, that may stand beside the best one's window in
 # the excerpt (answers.excerpt_with_spots; measured in bench/README.md).
 SPOTS = 2
@@ -304,15 +307,17 @@ def answer_question(
     threshold = engine.settings.min_relevance
 
     def citable(r: Scored) -> bool:
-        """Relevant on its own: close in meaning, or naming the person or place asked about
-        (the embedding often misses rare names; the keyword index does not)."""
+        """Relevant on its own: close in meaning, or naming the people and places asked about
+        (the embedding often misses rare names; the keyword index does not). Most of the
+        question's names, not one of them: "the 2018 FIFA World Cup final in Moscow" is not
+        answered by a passage that only mentions Moscow."""
         if relevance[r.candidate.passage_id] >= threshold:
             return True
         if not names or r.candidate.passage_id not in keyword_found:
             return False
         p, a = r.passage, r.article
         words = set(re.findall(r"\w+", (a.title + " " + a.text[p.start : p.end]).lower()))
-        return any(n in words for n in names)
+        return sum(n in words for n in names) >= NAMES_SHARE * len(names)
 
     relevant = [r for r in chosen if citable(r)]
     if not relevant:

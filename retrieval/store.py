@@ -754,26 +754,40 @@ class Store:
         """The chat's oldest pending messages (at most `limit`), claimed for `owner`: none when
         another sender holds a message of the chat, so a chat's messages go out in order and
         each through one sender (one replica, on PostgreSQL)."""
+        return self.outbox_claim_many([(chat_id, limit)], owner).get(chat_id, [])
+
+    def outbox_claim_many(self, wanted: list[tuple[int, int]], owner: str) -> dict[int, list[tuple[int, dict, float]]]:
+        """`outbox_claim` for several (chat id, limit) at once, in one transaction."""
+        claimed: dict[int, list[tuple[int, dict, float]]] = {}
         with self.transaction() as db:
-            rows = db.execute(
-                "UPDATE outbox SET state = 'sending', owner = ?, claimed_at = ? WHERE state = 'pending' AND id IN "
-                "(SELECT id FROM outbox WHERE chat_id = ? AND state = 'pending' ORDER BY id LIMIT ?) "
-                "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.chat_id = ? AND s.state = 'sending') "
-                "RETURNING id, payload, created_at",
-                (owner, time.time(), chat_id, limit, chat_id),
-            ).fetchall()
-        return sorted((r[0], json.loads(r[1]), r[2]) for r in rows)
+            for chat_id, limit in wanted:
+                rows = db.execute(
+                    "UPDATE outbox SET state = 'sending', owner = ?, claimed_at = ? WHERE state = 'pending' AND id IN "
+                    "(SELECT id FROM outbox WHERE chat_id = ? AND state = 'pending' ORDER BY id LIMIT ?) "
+                    "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.chat_id = ? AND s.state = 'sending') "
+                    "RETURNING id, payload, created_at",
+                    (owner, time.time(), chat_id, limit, chat_id),
+                ).fetchall()
+                if rows:
+                    claimed[chat_id] = sorted((r[0], json.loads(r[1]), r[2]) for r in rows)
+        return claimed
 
     def outbox_finish(self, ids: list[int], state: str, message_id: int | None = None) -> None:
-        """Mark claimed messages `sent` (with the message id Telegram gave), `dropped`, or
-        `pending` again (to be retried)."""
-        if not ids:
+        """Mark claimed messages `sent` (with the message id Telegram gave), `dropped`,
+        `unknown`, or `pending` again (to be retried)."""
+        self.outbox_finish_many([(ids, state, message_id)])
+
+    def outbox_finish_many(self, outcomes: list[tuple[list[int], str, int | None]]) -> None:
+        """`outbox_finish` for several outcomes, in one transaction."""
+        outcomes = [o for o in outcomes if o[0]]
+        if not outcomes:
             return
         with self.transaction() as db:
-            db.execute(
-                f"UPDATE outbox SET state = ?, message_id = ?, owner = NULL WHERE id IN ({','.join('?' * len(ids))})",
-                (state, message_id, *ids),
-            )
+            for ids, state, message_id in outcomes:
+                db.execute(
+                    f"UPDATE outbox SET state = ?, message_id = ?, owner = NULL WHERE id IN ({','.join('?' * len(ids))})",
+                    (state, message_id, *ids),
+                )
 
     def outbox_recover(self, lease_s: float) -> int:
         """Messages claimed more than `lease_s` ago and never finished (their sender died

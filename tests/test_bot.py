@@ -80,6 +80,14 @@ async def remembered(app, chat: int, message_id: int, timeout: float = 10.0) -> 
         await asyncio.sleep(0.02)
 
 
+async def settled(app, timeout: float = 10.0) -> None:
+    """Wait until the outbox has recorded how every send ended."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while {"pending", "sending"} & set(app.bot_data["engine"].store.outbox_states()):
+        assert asyncio.get_running_loop().time() < deadline, "the outbox never settled"
+        await asyncio.sleep(0.02)
+
+
 async def ask(fake, user, chat, text, **kw):
     n = len(fake.calls)
     update = fake.user_sends(user, chat, text, **kw)
@@ -374,6 +382,7 @@ async def test_refusals_are_not_retried(fake, app, code, description):
     _, again = await ask(fake, ALICE, ALICE, "how many delegates attended?")
     assert "150 delegates" in again.params["text"]
     assert len(fake.sent(chat_id=ALICE)) == 2
+    await settled(app)
     assert app.bot_data["engine"].store.outbox_states() == {"dropped": 1, "sent": 1}
 
 
@@ -448,7 +457,7 @@ async def test_the_outbox_survives_a_restart_in_order_and_never_repeats(fake, bo
     async with Running(bot_settings) as application:
         for number in (1, 2, 3):
             await fake.wait_for("sendMessage", lambda p, n=number: p["text"] == f"answer {number}")
-        await asyncio.sleep(0.5)
+        await settled(application)
         states = application.bot_data["engine"].store.outbox_states()
     texts = [c.params["text"] for c in fake.sent(chat_id=ALICE)]
     assert texts == ["answer 1", "answer 2", "answer 3"]  # in order, once each, about a second apart
