@@ -44,6 +44,13 @@ def upload(n: int) -> bytes:
                     for i in range(n))
 
 
+def spread(values: list[float]) -> str:
+    """p50 / p95 / max of sorted values, in seconds."""
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.2f} / {values[min(len(values) - 1, int(len(values) * 0.95))]:.2f} / {values[-1]:.2f}"
+
+
 async def run(args) -> None:
     from bot.app import build_application
     from bot.delivery import RetryingRateLimiter
@@ -120,18 +127,13 @@ async def run(args) -> None:
     latencies.sort()
     ingest_latencies.sort()
 
-    def stats(values: list[float]) -> str:
-        if not values:
-            return "-"
-        return f"{statistics.median(values):.2f} / {values[int(len(values) * 0.95)]:.2f} / {values[-1]:.2f}"
-
     print(f"{args.users} users ({len(groups)} groups), {expected} questions over {args.seconds} s, "
           f"while an admin uploads {args.articles} articles\n")
     print("| answered | lost | duplicated | latency p50 / p95 / max (s) | during ingest p50 / p95 / max (s) | peak memory: bot / ingest process |")
     print("|---|---|---|---|---|---|")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"| {answered} | {lost} | {duplicated} | {stats(latencies)} | {stats(ingest_latencies)} | {peak:.0f} / {child:.0f} MB |")
+    print(f"| {answered} | {lost} | {duplicated} | {spread(latencies)} | {spread(ingest_latencies)} | {peak:.0f} / {child:.0f} MB |")
     print(f"\nadmin: {admin[-1]['text'].splitlines()[0] if admin else 'no report'}; "
           f"ingest took {ingest_end - started:.0f} s of the run")
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def run(args) -> None:
-    from bench.load import questions
+    from bench.load import questions, spread
     from bot.app import build_application
     from bot.settings import BotSettings
     from retrieval.engine import Engine
@@ -106,11 +106,6 @@ async def run(args) -> None:
             worst = max([worst] + [sum(1 for t in sends if s <= t < s + 60) for s in sends])
         latencies.sort()
         rows[kind] = (len([q for c in chats for q in asked[c]]), latencies, answered, lost, twice, sorry, messages, worst)
-
-    def spread(values: list[float]) -> str:
-        if not values:
-            return "-"
-        return f"{statistics.median(values):.2f} / {values[min(len(values) - 1, int(len(values) * 0.95))]:.2f} / {values[-1]:.2f}"
 
     print(f"{args.questions} questions over {args.seconds:g} s, {args.group_share:.0%} of them in {args.groups} groups "
           f"(about {args.questions * args.group_share / args.groups / args.seconds * 60:.0f} a minute each); outbox: {states}\n")

@@ -116,26 +116,25 @@ def _dense_matches(engine, repair: bool) -> Finding:
         stored = engine.store.passage_ids()
         if not np.array_equal(held, stored):
             detail = f"{int(np.sum(~np.isin(stored, held))):,} passages missing from the dense index"
-    if not detail:
-        return Finding("dense index", "ok", plural(passages, "passage"))
-    if not repair:
-        return Finding("dense index", "failed", detail)
-    engine._rebuild_dense()
-    engine.persist()
-    return Finding("dense index", "repaired", f"{detail}; rebuilt from the store")
+    return _index_finding(engine, "dense index", passages, detail, repair, engine._rebuild_dense)
 
 
 def _keyword_matches(engine, repair: bool) -> Finding:
     passages = engine.store.counts()["passages"]
     count = engine.keyword.count
-    if count == passages:
-        return Finding("keyword index", "ok", plural(passages, "passage"))
-    detail = f"{count:,} documents for {passages:,} passages"
+    detail = "" if count == passages else f"{count:,} documents for {passages:,} passages"
+    return _index_finding(engine, "keyword index", passages, detail, repair, engine._rebuild_keyword)
+
+
+def _index_finding(engine, check: str, passages: int, detail: str, repair: bool, rebuild) -> Finding:
+    """An index that agrees with the store is ok; one that does not is rebuilt from it."""
+    if not detail:
+        return Finding(check, "ok", plural(passages, "passage"))
     if not repair:
-        return Finding("keyword index", "failed", detail)
-    engine._rebuild_keyword()
+        return Finding(check, "failed", detail)
+    rebuild()
     engine.persist()
-    return Finding("keyword index", "repaired", f"{detail}; rebuilt from the store")
+    return Finding(check, "repaired", f"{detail}; rebuilt from the store")
 
 
 def _leftover_files(engine, repair: bool) -> Finding:
