@@ -186,3 +186,8 @@ def test_doctor_repairs_what_a_crash_can_leave_and_says_what_it_did(tmp_path):
     assert "repaired" not in again.stdout and again.exit_code == 0
     stats = json.loads(run(data, "stats", "--json").stdout)
     assert stats["passages"] == stats["vectors"] == stats["keyword_docs"] > 0
+
+
+def test_a_question_sharing_one_name_with_the_corpus_gets_no_citation(tmp_path):
+    data = json.loads(run(tmp_path / "d", "ask", "Who won the 2018 FIFA World Cup final in Moscow?", "--json").stdout)
+    assert data["no_answer"] is True and data["citations"] == []
