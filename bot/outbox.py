@@ -2,10 +2,10 @@
 outbox (a table of the store); one sender drains the outbox within Telegram's limits.
 
 Why: Telegram allows about 30 messages a second overall, 20 a minute into one group and about
-one a second into one private chat. A handler that sent its answer itself waited, holding one of
-the application's few concurrent slots, whenever its group was at its limit; with a few busy
-groups every slot waited and private chats queued behind them. Now a handler's slot is free as
-soon as its answer is queued, and only the sender waits, per chat:
+one a second into one private chat. A handler that sends its own answer waits whenever its group
+is at its limit, holding one of the application's few concurrent slots; a few busy groups then
+hold every slot, and private chats queue behind them. Here a handler's slot is free as soon as
+its answer is queued, and only the sender waits, per chat:
 
 - A chat's messages go out in the order they were queued, one at a time.
 - Each chat has its own pace (a group 20 messages in any minute, a private chat one a second)
@@ -215,7 +215,9 @@ class Outbox:
         first_id, first, created = claimed[0]
         if len(claimed) == 1:
             late = now - created > self.deadline_s
-            return [first_id], {**first, "text": body(first, created), "markup": None if late else first["markup"]}
+            if late:  # an apology: no buttons, and nothing to follow up on
+                return [first_id], {**first, "text": body(first, created), "markup": None, "remember": None}
+            return [first_id], first
         ids, parts = [], []
         for row_id, payload, created in claimed:
             part = f"<b>↪ {esc(payload['question'][:200])}</b>\n{body(payload, created)}" if payload["question"] else body(payload, created)

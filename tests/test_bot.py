@@ -490,4 +490,9 @@ def test_a_busy_group_gets_its_answers_merged_and_stale_ones_as_apologies(tmp_pa
     assert "Sorry, I could not answer “first question?” in time" in text and "Answer <b>one</b>" not in text
     assert "<b>↪ second &lt;question&gt;?</b>\nAnswer two" in text
     assert payload["reply_to"] == 12 and payload["markup"] is None
+    late = {"text": "Answer", "question": "late question?", "reply_to": 14, "thread_id": None,
+            "markup": {"inline_keyboard": []}, "remember": {"key": "1:0"}}
+    ids, alone = outbox.compose([(4, late, now - 500)])
+    assert ids == [4] and alone["text"].startswith("Sorry, I could not answer “late question?” in time")
+    assert alone["markup"] is None and alone["remember"] is None
     store.close()
