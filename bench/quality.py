@@ -1,7 +1,12 @@
 """Answer quality on a news QA pack: answer-hit@k and distractor-hit@k over the text a user sees
 (the excerpts of the top k citations), the share of no_answer, and latency per question.
 
-Usage: newsbot eval PACK_DIR [-k 1,3,5] [--baselines]   (or: python bench/quality.py PACK_DIR ...)
+Usage: newsbot eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]
+       (or: python bench/quality.py PACK_DIR ...)
+
+`--unanswerable OTHER_PACK` also asks OTHER_PACK's questions whose answer occurs in none of
+PACK's articles, without a date, and reports the share of them that got no citation (the
+honest "no answer"; a citation there can only be a false one).
 
 The pack (../shared/eval/README.md): `articles.jsonl.gz` and `questions.jsonl` (`id`, `date`,
 `question`, `answers`, `distractors`). It is ingested once into a data directory under
@@ -97,6 +102,27 @@ def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=p
         return [score(engine, questions, ks, mode, name) for name, mode in modes.items()]
 
 
+def unanswerable(pack: Path, other: Path) -> list[dict]:
+    """`other`'s questions none of whose answer strings occur in any of `pack`'s articles."""
+    import gzip
+
+    with gzip.open(pack / "articles.jsonl.gz", "rt") as fh:
+        corpus = "\n".join(json.loads(line).get("text", "").lower() for line in fh)
+    return [q for q in load_questions(other) if not any(a.lower() in corpus for a in q["answers"])]
+
+
+def no_answer_share(pack: Path, questions: list[dict], settings=None) -> tuple[float, int]:
+    """Share of `questions`, asked without a date over `pack`'s cached index, with no citation."""
+    from retrieval.engine import Engine
+    from retrieval.settings import EngineSettings
+
+    settings = settings or EngineSettings()
+    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
+    with Engine(settings, notice=lambda m: None) as engine:
+        none = sum(engine.ask(q["question"]).no_answer for q in questions)
+    return none / max(1, len(questions)), len(questions)
+
+
 def table(rows: list[Row], ks: list[int]) -> str:
     head = ["variant", *[f"answer@{k}" for k in ks], *[f"distractor@{k}" for k in ks], "no_answer", "p50 ms", "p95 ms"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -114,14 +140,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("pack", type=Path)
     parser.add_argument("-k", default="1,3,5")
     parser.add_argument("--baselines", action="store_true")
+    parser.add_argument("--unanswerable", type=Path, help="Another pack whose questions this one cannot answer.")
     args = parser.parse_args(argv)
     ks = sorted({int(x) for x in args.k.split(",")})
     try:
         rows = evaluate(args.pack, ks, args.baselines, notice=lambda m: print(m, file=sys.stderr))
+        print(table(rows, ks))
+        if args.unanswerable:
+            share, n = no_answer_share(args.pack, unanswerable(args.pack, args.unanswerable))
+            print(f"\nunanswerable: {n} questions of {args.unanswerable.name} whose answer is in none of "
+                  f"{args.pack.name}'s articles, asked without a date: no_answer {share:.3f}")
     except PackMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(table(rows, ks))
     return 0
 
 

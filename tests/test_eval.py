@@ -52,3 +52,21 @@ def test_missing_pack_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path / "nope")], obj={})
     assert result.exit_code == 2
     assert "no evaluation pack at" in result.output
+
+
+def test_unanswerable_questions_are_those_whose_answer_no_article_holds(tmp_path, settings, monkeypatch):
+    monkeypatch.setattr(quality, "CACHE", tmp_path / "cache")
+    make_pack(tmp_path / "pack")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "articles.jsonl.gz").write_bytes(b"")
+    asked = [
+        {"id": "a", "date": "2022-06-01", "question": "How many boats returned to Valmora?", "answers": ["42"]},
+        {"id": "b", "date": "2022-06-01", "question": "Which comet did the observatory in Brandvik name?", "answers": ["Holmfrid"]},
+    ]
+    (other / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in asked))
+    found = quality.unanswerable(tmp_path / "pack", other)
+    assert [q["id"] for q in found] == ["b"]  # "42" is in the pack's articles
+    quality.evaluate(tmp_path / "pack", [1], baselines=False, settings=settings, notice=lambda m: None)
+    share, n = quality.no_answer_share(tmp_path / "pack", found, settings=settings)
+    assert (share, n) == (1.0, 1)  # nothing in the pack is about it: no citation
