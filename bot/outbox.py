@@ -218,19 +218,20 @@ class Outbox:
             if late:  # an apology: no buttons, and nothing to follow up on
                 return [first_id], {**first, "text": body(first, created), "markup": None, "remember": None}
             return [first_id], first
+        def merged(parts: list[str]) -> str:
+            return f"I was asked {len(parts)} questions at once here; the answers, in order:\n\n" + "\n\n".join(parts)
+
         ids, parts = [], []
         for row_id, payload, created in claimed:
             part = f"<b>↪ {esc(payload['question'][:200])}</b>\n{body(payload, created)}" if payload["question"] else body(payload, created)
-            candidate = "\n\n".join([*parts, part])
-            if parts and utf16_len(visible_text(candidate)) > MAX_UNITS:
+            if parts and utf16_len(visible_text(merged([*parts, part]))) > MAX_UNITS:
                 break
             ids.append(row_id)
             parts.append(part)
         if len(ids) == 1:
-            return [first_id], {**first, "text": body(first, created)}
+            return self.compose(claimed[:1])
         last = claimed[len(ids) - 1][1]
-        header = f"I was asked {len(ids)} questions at once here; the answers, in order:"
-        return ids, {**last, "text": header + "\n\n" + "\n\n".join(parts), "markup": None, "remember": None}
+        return ids, {**last, "text": merged(parts), "markup": None, "remember": None}
 
     async def _send(self, bot: Bot, chat_id: int, claimed: list[tuple[int, dict, float]]) -> None:
         ids, payload = self.compose(claimed)

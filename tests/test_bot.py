@@ -490,6 +490,12 @@ def test_a_busy_group_gets_its_answers_merged_and_stale_ones_as_apologies(tmp_pa
     assert "Sorry, I could not answer “first question?” in time" in text and "Answer <b>one</b>" not in text
     assert "<b>↪ second &lt;question&gt;?</b>\nAnswer two" in text
     assert payload["reply_to"] == 12 and payload["markup"] is None
+    from bot.render import MAX_UNITS, utf16_len, visible_text
+
+    long = [(10 + n, {"text": "y" * 1340, "question": f"question {n}?", "reply_to": 20 + n, "thread_id": None,
+                      "markup": None, "remember": None}, now) for n in range(5)]
+    ids, payload = outbox.compose(long)
+    assert ids == [10, 11] and utf16_len(visible_text(payload["text"])) <= MAX_UNITS  # the header counts too
     late = {"text": "Answer", "question": "late question?", "reply_to": 14, "thread_id": None,
             "markup": {"inline_keyboard": []}, "remember": {"key": "1:0"}}
     ids, alone = outbox.compose([(4, late, now - 500)])
