@@ -71,7 +71,7 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
     sentence at a time, before and after, while it stays within `limit` characters; room left
     (at least MIN_FILL) shows the start of the next sentence, cut at a word, with "…".
 
-    Why the fill: a long next sentence used to leave the room empty, and it is where the answer
+    Why the fill: without it a long next sentence leaves the room empty, and it is where the answer
     most often follows the sentence that matches the question ("Tuna ... is being recalled ...
     federal officials announced." then "Tri-Union Seafoods issued a voluntary recall ... of
     canned tuna ..."). On RealTime QA (bench/README.md) it raised answer-hit@1/3/5 from
