@@ -94,7 +94,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
     application = builder.build()
     conversations = Conversations(engine.store, settings.context_ttl_s)
     outbox = Outbox(engine.store, settings.answer_deadline_s, settings.messages_per_second)
-    outbox.on_sent = lambda chat_id, payload, message_id: conversations.remember_entry(message_id, payload["remember"])
+    outbox.on_sent = lambda entry, message_id: conversations.remember_entry(message_id, entry)
     application.bot_data.update(
         engine=engine,
         settings=settings,

@@ -97,8 +97,8 @@ class Outbox:
         #: The outbox's own thread for the store: its reads and writes never queue behind the
         #: answers being computed on the default executor.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
-        #: Called with (chat id, payload, message id) after a message is sent: the bot's
-        #: conversations remember the answers by the id Telegram gave them.
+        #: Called with (what to remember, message id) after an answer is sent: the bot's
+        #: conversations remember answers by the id Telegram gave them.
         self.on_sent = None
 
     async def _db(self, function, *args):
@@ -164,7 +164,7 @@ class Outbox:
         for _ids, state, message_id, payload in done:
             if state == "sent" and payload and payload.get("remember") and self.on_sent is not None:
                 try:
-                    self.on_sent(0, payload, message_id)
+                    self.on_sent(payload["remember"], message_id)
                 except Exception:  # remembering is a convenience; the answer is out
                     log.exception("could not remember an answer")
 

@@ -63,10 +63,8 @@ class Main(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands by what they are for, each with its whole first line of help."""
-        listed: set[str] = set()
         for title, names in [*SECTIONS.items(), ("Other", sorted(set(self.commands) - {n for v in SECTIONS.values() for n in v}))]:
             rows = [(name, self.commands[name].get_short_help_str(limit=200)) for name in names if name in self.commands]
-            listed.update(names)
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)

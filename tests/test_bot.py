@@ -502,3 +502,23 @@ def test_a_busy_group_gets_its_answers_merged_and_stale_ones_as_apologies(tmp_pa
     assert ids == [4] and alone["text"].startswith("Sorry, I could not answer “late question?” in time")
     assert alone["markup"] is None and alone["remember"] is None
     store.close()
+
+
+def test_each_chat_is_paced_at_telegrams_limits():
+    from bot.outbox import GROUP_PER_MINUTE, ChatPace
+
+    group = ChatPace(is_group=True)
+    for n in range(GROUP_PER_MINUTE):
+        group.record(100.0 + n)
+    assert group.ready_at(120.0) == 160.0  # the 21st waits until the first leaves the minute
+    assert group.ready_at(161.0) <= 161.0  # due now
+    private = ChatPace(is_group=False)
+    private.record(100.0)
+    assert private.ready_at(100.2) == 101.0 and private.ready_at(101.5) <= 101.5
+    private.not_before = 130.0  # a 429's retry_after for this chat
+    assert private.ready_at(101.5) == 130.0
+
+
+async def test_a_question_in_another_language_is_told_so_in_it(fake, app):
+    _, call = await ask(fake, ALICE, ALICE, "что сказал Гудков?")
+    assert call.params["text"].startswith("Я отвечаю только на вопросы на английском языке")
