@@ -26,7 +26,7 @@ ENCODERS = ["torch", "onnx", "onnx-int8", "openvino"]
 
 def load(pack: Path, n_passages: int, n_questions: int) -> tuple[list[str], list[str]]:
     from retrieval.articles import Article
-    from retrieval.engine import embedded_text
+    from retrieval.embeddings import embedded_text
     from retrieval.settings import EngineSettings
     from retrieval.text import split_passages
 
@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
     if not (args.pack / "articles.jsonl.gz").is_file():
         print(f"error: no pack at {args.pack}", file=sys.stderr)
         return 2
-    from retrieval.embeddings import get_encoder
+    from retrieval.encoders import get_encoder
     from retrieval.settings import EngineSettings
 
     passages, questions = load(args.pack, args.passages, args.questions)

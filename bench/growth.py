@@ -57,9 +57,9 @@ def build(size: int, target: Path, source: Path) -> float:
     sys.path.insert(0, str(ROOT))
     from retrieval.articles import Article
     from retrieval.embeddings import text_hash
-    from retrieval.engine import embedded_text
+    from retrieval.embeddings import embedded_text
     from retrieval.settings import EngineSettings
-    from retrieval.store import Store
+    from retrieval.store import PreparedArticle, SqliteStore
     from retrieval.text import split_passages
 
     settings = EngineSettings()
@@ -69,7 +69,7 @@ def build(size: int, target: Path, source: Path) -> float:
                for h, v in src.execute("SELECT hash, vec FROM vectors WHERE model = ?", (settings.embedding_id,))}
     pool = np.stack(list(vectors.values()))
     rng = np.random.default_rng(size)
-    store = Store(target / "store.sqlite3")
+    store = SqliteStore(target / "store.sqlite3")
     written, copy = 0, 0
     started = time.perf_counter()
     while written < size:
@@ -91,7 +91,7 @@ def build(size: int, target: Path, source: Path) -> float:
                     vec = base + rng.normal(0, 0.25 / np.sqrt(len(base)), base.shape).astype(np.float32)
                     vec = vec / np.linalg.norm(vec)
                 cached[h] = vec
-            result = store.write_article(article, passages, hashes, cached, settings.embedding_id, [])
+            result = store.write_article(PreparedArticle(article, passages, hashes, cached, []), settings.embedding_id)
             written += result.passages
         copy += 1
     store.close()
@@ -115,7 +115,7 @@ def measure(data_dir: Path, questions: list[dict]) -> dict:
             t = time.perf_counter()
             engine.ask(q["question"], k=3, more_pages=2)
             times.append((time.perf_counter() - t) * 1000)
-        kind = engine.dense.kind if engine.dense is not None else ""
+        kind = engine.indexes.kind
         passages = engine.stats()["passages"]
     times.sort()
     with open("/proc/self/status") as fh:
@@ -182,7 +182,7 @@ def main(argv: list[str]) -> int:
     print("| passages | index | store written s | indexes built s | start-up to first answer s | "
           "p50 ms | p95 ms | RSS MB | data dir MB |")
     print("|---|---|---|---|---|---|---|---|---|")
-    subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.embeddings "
+    subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.encoders "
                     "import get_encoder; get_encoder(EngineSettings()).encode_one('export the ONNX model once')"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     for size in [int(x) for x in args.sizes.split(",")]:

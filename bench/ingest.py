@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
     passages = 0
     for encoder in encoders:  # export once, untimed
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSBOT_ENCODER": encoder, "NEWSBOT_ENCODER_CACHE": str(cache)}
-        subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.embeddings "
+        subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.encoders "
                         "import get_encoder; get_encoder(EngineSettings()).encode_one('warm up')"],
                        cwd=ROOT, env=env, check=True, capture_output=True)
     for round_ in range(args.rounds):

@@ -56,7 +56,7 @@ async def run(args) -> None:
     from bot.delivery import RetryingRateLimiter
     from bot.settings import BotSettings
     from retrieval.engine import Engine
-    from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+    from bench.fake_telegram import BOT_USERNAME, FakeTelegram
 
     fake = FakeTelegram(spec=None)
     await fake.start()
@@ -99,7 +99,7 @@ async def run(args) -> None:
         expected = sum(len(v) for v in asked.values())
         while time.perf_counter() < deadline:
             reported = any("added" in c.params.get("text", "") for c in fake.sent(chat_id=ADMIN))
-            if reported and not {"pending", "sending"} & set(engine.store.outbox_states()) and len(fake.updates) <= fake.confirmed:
+            if reported and not {"pending", "sending"} & set(engine.chats.outbox_states()) and len(fake.updates) <= fake.confirmed:
                 break
             await asyncio.sleep(0.2)
         await asyncio.sleep(1)

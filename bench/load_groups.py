@@ -30,7 +30,7 @@ async def run(args) -> None:
     from bot.app import build_application
     from bot.settings import BotSettings
     from retrieval.engine import Engine
-    from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+    from bench.fake_telegram import BOT_USERNAME, FakeTelegram
 
     fake = FakeTelegram(spec=None, group_limit_per_minute=20)
     await fake.start()
@@ -67,7 +67,7 @@ async def run(args) -> None:
             await asyncio.sleep(max(0.0, started + (i + 1) * interval - time.perf_counter()))
         deadline = time.perf_counter() + args.drain
         while time.perf_counter() < deadline:
-            if not {"pending", "sending"} & set(engine.store.outbox_states()) and len(fake.updates) <= fake.confirmed:
+            if not {"pending", "sending"} & set(engine.chats.outbox_states()) and len(fake.updates) <= fake.confirmed:
                 break
             await asyncio.sleep(0.5)
         await app.updater.stop()
@@ -77,7 +77,7 @@ async def run(args) -> None:
     for call in fake.calls:
         if call.method == "sendMessage" and "_message_id" in call.params:
             delivered.setdefault(int(call.params["chat_id"]), []).append((call.params["_at"], call.params["text"]))
-    states = engine.store.outbox_states()
+    states = engine.chats.outbox_states()
     engine.close()
     await fake.stop()
 
@@ -121,7 +121,7 @@ async def fake_alone(args) -> None:
     polling and one sendMessage per question, with no bot, from one aiohttp client."""
     import aiohttp
 
-    from tests.fake_telegram import FakeTelegram
+    from bench.fake_telegram import FakeTelegram
 
     fake = FakeTelegram(spec=None)
     await fake.start()

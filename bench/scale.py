@@ -99,7 +99,7 @@ def measure_postgres(url: str, ids: np.ndarray, vectors: np.ndarray, queries: np
     import psycopg
     from pgvector.psycopg import register_vector
 
-    from retrieval.postgres import EF_SEARCH
+    from retrieval.indexes.database import EF_SEARCH
 
     dim = vectors.shape[1]
     with psycopg.connect(url, autocommit=True) as conn:

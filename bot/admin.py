@@ -1,9 +1,9 @@
 """Admins' handlers: /add (a link, an uploaded document, or a text or forwarded post replied to),
 /remove, /sources and /reindex. Only the user ids in ADMIN_USER_IDS may use them.
 
-Links and files are ingested in a separate process (`newsbot add --json`): parsing, splitting,
+Links, files and messages are ingested in a separate process (`newsbot add --json`): parsing, splitting,
 finding attributions and embedding hundreds of articles would otherwise hold the GIL the
-readers' answers need (measured with bench/load.py: p95 5.8 s in a thread, see bench/README.md).
+readers' answers need (bench/load.py measures answers while an ingest runs).
 The child runs at a lower CPU priority, and the bot's engine picks the new articles up from the
 store's log, as it does for any other writer."""
 
@@ -22,8 +22,8 @@ from telegram.ext import ContextTypes
 
 from retrieval.articles import Article
 from retrieval.errors import BadInput, NewsbotError
-from retrieval.ingest import Report, ingest_items
-from retrieval.sources import SUFFIXES, Item, is_url
+from retrieval.ingest import Outcome, Report
+from retrieval.sources import SUFFIXES, is_url
 from retrieval.text import plural
 
 from .handlers import engine_of, settings_of
@@ -58,6 +58,17 @@ async def ingest_apart(engine, sources: list[str], labels: dict[str, str] | None
             outcome.source = outcome.source.replace(source, label)
     await asyncio.to_thread(engine.catch_up)
     return report
+
+
+async def ingest_message(engine, article: Article) -> Report:
+    """A message's article, ingested apart like a link or a file: written to a JSONL file the
+    child process reads (and then removed)."""
+    record = {"title": article.title, "text": article.text, "url": article.url, "outlet": article.outlet,
+              "published": article.published.isoformat() if article.published else None}
+    with tempfile.TemporaryDirectory(prefix="newsbot-message-") as folder:
+        path = Path(folder) / "message.jsonl"
+        path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+        return await ingest_apart(engine, [str(path)], labels={str(path): "message"})
 
 
 def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -133,10 +144,11 @@ async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
     elif target is not None and (target.text or target.caption):
         try:
-            item = Item("message", text_article(target))
+            article = text_article(target)
         except BadInput as exc:
-            item = Item("message", error=str(exc))
-        report = await asyncio.to_thread(ingest_items, engine, [item])
+            await message.reply_text(render_report(Report([Outcome("message", "failed", reason=str(exc))])))
+            return
+        report = await ingest_message(engine, article)
     else:
         await message.reply_text(
             "Usage: /add URL, or send a document (.md, .txt, .html, .jsonl, .jsonl.gz) with the "
@@ -196,7 +208,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         page = 1
     engine = engine_of(context)
-    rows = engine.store.list_articles(limit=SOURCES_PAGE, offset=(page - 1) * SOURCES_PAGE)
+    rows = engine.list_articles(limit=SOURCES_PAGE, offset=(page - 1) * SOURCES_PAGE)
     total = engine.stats()["articles"]
     if not rows:
         await update.effective_message.reply_text(f"No articles on page {page} ({total} in all).")

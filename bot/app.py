@@ -92,8 +92,8 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         base = settings.telegram_api_base_url
         builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
     application = builder.build()
-    conversations = Conversations(engine.store, settings.context_ttl_s)
-    outbox = Outbox(engine.store, settings.answer_deadline_s, settings.messages_per_second)
+    conversations = Conversations(engine.chats, settings.context_ttl_s)
+    outbox = Outbox(engine.chats, settings.answer_deadline_s, settings.messages_per_second)
     outbox.on_sent = lambda entry, message_id: conversations.remember_entry(message_id, entry)
     application.bot_data.update(
         engine=engine,

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from retrieval.answers import Citation
 from retrieval.engine import FollowUp
-from retrieval.store import Store
+from retrieval.store import ChatState
 
 KEEP_ANSWERS = 20
 
@@ -21,7 +21,7 @@ def chat_key(chat_id: int, thread_id: int | None) -> str:
 
 
 class Conversations:
-    def __init__(self, store: Store, ttl_s: float) -> None:
+    def __init__(self, store: ChatState, ttl_s: float) -> None:
         self.store = store
         self.ttl_s = ttl_s
 

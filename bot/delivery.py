@@ -70,7 +70,7 @@ class TelegramRequest(HTTPXRequest):
 
 async def claim_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop an update that was already handled here or by another replica."""
-    store = context.bot_data["engine"].store
+    store = context.bot_data["engine"].chats
     if not await asyncio.to_thread(store.claim_update, update.update_id):
         log.info("update %s was already handled; ignored", update.update_id)
         raise ApplicationHandlerStop

@@ -217,7 +217,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if entry is None:
             await query.answer("This answer is too old for feedback.")
             return
-        engine_of(context).store.add_feedback(
+        engine_of(context).chats.add_feedback(
             key, query.from_user.id if query.from_user else None, entry["questions"][-1],
             entry["article_keys"], query.data == "fb:1",
         )
@@ -264,7 +264,7 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What the bot knows: articles, outlets, date range."""
     engine = engine_of(context)
     stats = engine.stats()
-    outlets = engine.store.outlets()[:5]
+    outlets = engine.outlets()[:5]
     span = (
         f"from {stats['first_published']} to {stats['last_published']}"
         if stats["first_published"] else "undated"

@@ -33,7 +33,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from retrieval.store import Store
+from retrieval.store import ChatState
 
 from .delivery import PACED
 from .render import MAX_UNITS, esc, utf16_len, visible_text
@@ -80,7 +80,7 @@ class ChatPace:
 class Outbox:
     """Queue messages with `put`; `run` sends them (start it once per process)."""
 
-    def __init__(self, store: Store, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
+    def __init__(self, store: ChatState, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
         self.store = store
         self.deadline_s = deadline_s
         self.per_second = per_second

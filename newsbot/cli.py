@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,9 +18,6 @@ from retrieval.errors import NewsbotError
 from retrieval.text import plural
 
 from .console import err, out, print_answer, print_quotes, progress_for
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _settings(ctx: click.Context):
@@ -34,12 +30,10 @@ def _settings(ctx: click.Context):
 
 
 def open_engine(ctx: click.Context):
+    """The engine on the chosen data directory (a NewsbotError while opening is one line: `Main`)."""
     from retrieval.engine import Engine
 
-    try:
-        return Engine(_settings(ctx), notice=lambda m: err.print(f"[dim]{m}[/dim]"))
-    except NewsbotError as exc:
-        raise click.ClickException(str(exc)) from None
+    return Engine(_settings(ctx), notice=lambda m: err.print(f"[dim]{m}[/dim]"))
 
 
 #: `newsbot --help` lists the commands in these groups, in this order.
@@ -252,11 +246,10 @@ def quotes(ctx: click.Context, name: str, about: str | None, as_json: bool) -> N
 @cli.command("eval-quotes", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def eval_quotes(args: tuple[str, ...]) -> None:
-    """Who-said-what quality on a PolNeAR pack: eval-quotes PACK_DIR (bench/quotes.py)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench import quotes as bench_quotes
+    """Who-said-what quality on a PolNeAR pack: eval-quotes PACK_DIR [--extract-only]."""
+    from retrieval.evaluation import attribution
 
-    sys.exit(bench_quotes.main(list(args)))
+    sys.exit(attribution.main(list(args)))
 
 
 @cli.command("list")
@@ -267,7 +260,7 @@ def eval_quotes(args: tuple[str, ...]) -> None:
 def list_(ctx: click.Context, limit: int, offset: int, as_json: bool) -> None:
     """The articles, newest first."""
     with open_engine(ctx) as engine:
-        rows = engine.store.list_articles(limit, offset)
+        rows = engine.list_articles(limit, offset)
     if as_json:
         click.echo(json.dumps([
             {"article_id": r.key, "title": r.title, "url": r.url, "outlet": r.outlet,
@@ -339,12 +332,10 @@ def doctor(ctx: click.Context, check_only: bool) -> None:
 @cli.command("eval", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def eval_(args: tuple[str, ...]) -> None:
-    """Answer quality on a QA pack: eval PACK_DIR [-k 1,3,5] [--baselines] (bench/quality.py)."""
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    from bench import quality
+    """Answer quality on a QA pack: eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]."""
+    from retrieval.evaluation import answers
 
-    sys.exit(quality.main(list(args)))
+    sys.exit(answers.main(list(args)))
 
 
 @cli.command()

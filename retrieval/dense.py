@@ -14,9 +14,9 @@ import numpy as np
 from .errors import StoreFull
 from .files import fsync_file, write_json_atomic
 
-# Single questions are fastest on one thread (measured: exact search at 100k vectors 5.9 ms on
-# one thread against 14.5 ms on two); bulk work is done in batches anyway.
-faiss.omp_set_num_threads(1)
+#: FAISS's threads for searching: a single question is fastest on one (at 100k vectors, less
+#: than half the time of two: bench/README.md); bulk work is done in batches anyway.
+SEARCH_THREADS = 1
 
 MANIFEST = "dense.json"
 
@@ -43,9 +43,9 @@ class Manifest:
     nprobe: int = 0
 
 
-def exact_top(queries: np.ndarray, vectors: np.ndarray, k: int, block: int = 65536, scores_too: bool = False):
-    """Row numbers of the k nearest vectors for each query (and, with `scores_too`, their
-    scores), by brute force in blocks (a 1M x 200 score matrix would not fit in memory)."""
+def exact_top_scores(queries: np.ndarray, vectors: np.ndarray, k: int, block: int = 65536) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers of the k nearest vectors for each query and their scores, by brute force in
+    blocks (a 1M x 200 score matrix would not fit in memory)."""
     best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
     best_rows = np.zeros((len(queries), 0), dtype=np.int64)
     for start in range(0, len(vectors), block):
@@ -56,7 +56,12 @@ def exact_top(queries: np.ndarray, vectors: np.ndarray, k: int, block: int = 655
         keep = np.argsort(-scores, axis=1)[:, :k]
         best_scores = np.take_along_axis(scores, keep, axis=1)
         best_rows = np.take_along_axis(rows, keep, axis=1)
-    return (best_rows, best_scores) if scores_too else best_rows
+    return best_rows, best_scores
+
+
+def exact_top(queries: np.ndarray, vectors: np.ndarray, k: int) -> np.ndarray:
+    """Row numbers of the k nearest vectors for each query, by brute force."""
+    return exact_top_scores(queries, vectors, k)[0]
 
 
 def recall_at(found: np.ndarray, ids: np.ndarray, vectors: np.ndarray, queries: np.ndarray,
@@ -87,6 +92,7 @@ class DenseIndex:
         self.kind = kind
         self.trained_on = trained_on
         self.index = index or faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        faiss.omp_set_num_threads(SEARCH_THREADS)  # per process: set where an index is made
 
     @classmethod
     def build(cls, ids: np.ndarray, vectors: np.ndarray, kind: str | None = None) -> "DenseIndex":
@@ -106,7 +112,7 @@ class DenseIndex:
             try:
                 ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
             finally:
-                faiss.omp_set_num_threads(1)
+                faiss.omp_set_num_threads(SEARCH_THREADS)
             index = cls(dimension, ivf, kind, trained_on=len(ids))
         index.add(ids, vectors)
         if kind != "flat":
@@ -122,7 +128,7 @@ class DenseIndex:
         q = q + rng.normal(0, 0.02, q.shape).astype(np.float32)  # near, not equal, to a passage
         q /= np.linalg.norm(q, axis=1, keepdims=True)
         q = q.astype(np.float32)
-        _, exact_scores = exact_top(q, vectors, 10, scores_too=True)
+        _, exact_scores = exact_top_scores(q, vectors, 10)
         ivf = faiss.extract_index_ivf(self.index)
         for nprobe in (4, 8, 16, 32, 64, 128, 256):
             ivf.nprobe = nprobe

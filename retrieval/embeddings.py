@@ -16,8 +16,11 @@ from .settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
 
-_MODELS: dict[str, "Encoder"] = {}
-_MODELS_LOCK = threading.Lock()
+def offline() -> None:
+    """Before Hugging Face libraries load a model: never reach the network, and no tokenizer
+    threads beside ours (an operator's own settings of these win)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def resolve_model_path(name: str) -> Path:
@@ -33,6 +36,11 @@ def resolve_model_path(name: str) -> Path:
             "sentence-transformers model on disk (nothing is downloaded)"
         )
     return path
+
+
+def embedded_text(title: str, passage: str) -> str:
+    """What is embedded for a passage: its article's title gives the context."""
+    return f"{title}\n{' '.join(passage.split())}"
 
 
 def text_hash(text: str) -> bytes:
@@ -71,8 +79,7 @@ class TorchEncoder(Encoder):
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                    offline()
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as hf_logging
 
@@ -98,27 +105,3 @@ class TorchEncoder(Encoder):
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
-
-
-def get_encoder(settings) -> Encoder:
-    """One encoder per model and kind per process: loading one takes seconds."""
-    cache = Path(settings.encoder_cache or Path(settings.data_dir) / "encoders")
-    key = f"{settings.model}|{settings.encoder}|{cache}"
-    with _MODELS_LOCK:
-        if key not in _MODELS:
-            if settings.encoder == "torch":
-                _MODELS[key] = TorchEncoder(settings.model, settings.embed_batch_size)
-            elif settings.encoder in ("onnx", "onnx-int8"):
-                from .onnx_encoder import OnnxEncoder
-
-                _MODELS[key] = OnnxEncoder(
-                    settings.model, cache,
-                    quantized=settings.encoder == "onnx-int8", batch_size=settings.embed_batch_size,
-                )
-            elif settings.encoder == "openvino":
-                from .onnx_encoder import OpenVinoEncoder
-
-                _MODELS[key] = OpenVinoEncoder(settings.model, cache, batch_size=settings.embed_batch_size)
-            else:
-                raise NewsbotError(f"unknown encoder {settings.encoder!r}: use torch, onnx, onnx-int8 or openvino")
-        return _MODELS[key]

@@ -16,7 +16,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .articles import Article
 from .errors import FetchError
 from .settings import EngineSettings
 
@@ -97,14 +96,3 @@ def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | N
             except httpx.HTTPError as exc:
                 raise FetchError(f"cannot fetch the link: {type(exc).__name__}") from None
     raise FetchError(f"more than {settings.fetch_max_redirects} redirects")
-
-
-def fetch_article(url: str, settings: EngineSettings) -> Article:
-    """The article at `url`, keeping the link the user gave as its source."""
-    from .sources import parse_html, parse_plain_text
-
-    _final, ctype, text = fetch(url, settings)
-    if ctype == "text/plain":
-        article = parse_plain_text(text)
-        return Article(title=article.title, text=article.text, url=url)
-    return parse_html(text, url=url)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embeddings import Encoder, resolve_model_path
+from .embeddings import Encoder, offline, resolve_model_path
 from .errors import NewsbotError
 from .files import fsync_file
 
@@ -36,6 +36,7 @@ def model_inputs(model) -> list[str]:
 def export_onnx(model_dir: Path, target: Path) -> None:
     """Export the transformer (token embeddings out) with dynamic batch and length, taking the
     inputs its forward() accepts."""
+    offline()
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -153,6 +154,7 @@ class OnnxEncoder(Encoder):
         return self._session.run(None, inputs)[0]
 
     def _load(self) -> None:
+        offline()
         from tokenizers import Tokenizer
 
         model_dir = resolve_model_path(self.name)

@@ -21,6 +21,7 @@ import yaml
 
 from .articles import Article, article_key, cut_text, parse_date, part_of
 from .errors import BadInput
+from .fetch import fetch
 from .settings import EngineSettings
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl", ".jsonl.gz")
@@ -43,8 +44,6 @@ def read_sources(sources: list[str], settings: EngineSettings) -> Iterator[Item]
     """Items from each source in turn: files, folders and links."""
     for source in sources:
         if is_url(source):
-            from .fetch import fetch_article
-
             try:
                 yield Item(source, fetch_article(source, settings))
             except BadInput as exc:
@@ -367,3 +366,12 @@ def article_from_record(record: object, settings: EngineSettings) -> Article:
         outlet=str(record.get("outlet") or record.get("publisher") or ""),
         key=str(record.get("id") or ""),
     )
+
+
+def fetch_article(url: str, settings: EngineSettings) -> Article:
+    """The article at `url`, keeping the link the user gave as its source."""
+    _final, ctype, text = fetch(url, settings)
+    if ctype == "text/plain":
+        article = parse_plain_text(text)
+        return Article(title=article.title, text=article.text, url=url)
+    return parse_html(text, url=url)

@@ -145,7 +145,8 @@ def _overlap_by_definition(terms: list[str], sentence: str) -> float:
 
 
 def test_sentence_scores_follow_their_definition():
-    from retrieval.search import Cues
+    from retrieval.question import Question
+    from retrieval.rerank import Cues
     from retrieval.text import split_sentences
 
     text = (
@@ -160,7 +161,7 @@ def test_sentence_scores_follow_their_definition():
         "What did Müller's co-founder say about electricity prices?",
         "nothing",
     ):
-        cues = Cues.of(question)
+        cues = Cues.of(Question.parse(question))
         for s in split_sentences(text):
             sentence = text[s.start : s.end]
             expected = _overlap_by_definition(cues.terms, sentence)
@@ -171,7 +172,7 @@ def test_sentence_scores_follow_their_definition():
 
 
 def test_sentences_near_reads_only_the_paragraphs_around():
-    from retrieval.search import sentences_near
+    from retrieval.citations import sentences_near
     from retrieval.text import Span, paragraph_spans, split_sentences
 
     text = "\n\n".join(f"Paragraph {i} opens here. It has a second sentence, number {i}." for i in range(40))

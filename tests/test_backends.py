@@ -82,15 +82,15 @@ def test_two_engines_on_one_store_see_each_others_writes(backend_settings):
         first.add([TRAM])
         answer = second.ask("how many riders will the Northbridge tram carry?")
         assert answer.citations and answer.citations[0].url == TRAM.url
-        first.store.save_conversation("chat:1", {"questions": ["what did Brennan say?"]})
-        assert second.store.load_conversation("chat:1", 60) == {"questions": ["what did Brennan say?"]}
+        first.chats.save_conversation("chat:1", {"questions": ["what did Brennan say?"]})
+        assert second.chats.load_conversation("chat:1", 60) == {"questions": ["what did Brennan say?"]}
         follow = second.ask("and what did she say about the city?", follow_up=FollowUp(["what did Brennan say?"], []))
         assert any("biggest change" in q.quote for q in follow.quotes)
 
 
 def test_conversations_feedback_and_update_claims(backend_settings):
     with Engine(backend_settings) as engine:
-        store = engine.store
+        store = engine.chats
         assert store.load_conversation("chat:9", 60) is None
         store.save_conversation("chat:9", {"questions": ["a"], "article_keys": ["k"]})
         assert store.load_conversation("chat:9", 60) == {"questions": ["a"], "article_keys": ["k"]}
@@ -110,7 +110,7 @@ def test_the_outbox_keeps_each_chats_order_and_one_sender_per_chat(backend_setti
     """A chat's messages are claimed oldest first, and none while another sender holds one of
     them (a second replica, on PostgreSQL); a sender that died mid-send is recovered from."""
     with Engine(backend_settings, index_corpus=False) as engine:
-        store = engine.store
+        store = engine.chats
         ids = [store.outbox_put(7, True, {"text": f"m{n}"}) for n in range(3)]
         other = store.outbox_put(8, False, {"text": "private"})
         assert store.outbox_waiting().keys() == {7, 8}
@@ -165,14 +165,14 @@ def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_se
         assert snapshot(engine)["passages"] == stats["passages"]
         # Readers and writers go on during a split: an article changed or removed after the
         # split read it is left as that write left it.
-        [(read, passages, hashes, vectors, found)] = engine.prepare([TRAM])
+        [read] = engine.preparer.prepare([TRAM])
         changed = Article(title=TRAM.title, text=TRAM.text.replace("30,000", "45,000"), url=TRAM.url,
                           published=TRAM.published)
         engine.add([changed])
-        engine.store.write_article(read, passages, hashes, vectors, smaller.embedding_id, found, resplit=True)
+        engine.store.write_article(read, smaller.embedding_id, resplit=True)
         assert "45,000" in engine.store.find_article(TRAM.url).text
         engine.remove(TRAM.url)
-        engine.store.write_article(read, passages, hashes, vectors, smaller.embedding_id, found, resplit=True)
+        engine.store.write_article(read, smaller.embedding_id, resplit=True)
         assert engine.store.find_article(TRAM.url) is None
 
 
@@ -198,8 +198,8 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
 
     with Engine(settings) as embedded:
         embedded.add([TRAM])
-        embedded.store.save_conversation("chat:5", {"questions": ["what did Brennan say?"], "article_keys": []})
-        embedded.store.add_feedback("chat:5", 5, "what did Brennan say?", [TRAM.key], helpful=True)
+        embedded.chats.save_conversation("chat:5", {"questions": ["what did Brennan say?"], "article_keys": []})
+        embedded.chats.add_feedback("chat:5", 5, "what did Brennan say?", [TRAM.key], helpful=True)
         expected = embedded.ask("how many riders will the Northbridge tram carry?")
         counts = snapshot(embedded)
     args = ["migrate", "--from", str(settings.data_dir), "--to", database_url]
@@ -221,8 +221,8 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         assert not any("newsbot reindex" in n for n in notices)
         answer = engine.ask("how many riders will the Northbridge tram carry?")
         assert [(c.url, c.excerpt) for c in answer.citations] == [(c.url, c.excerpt) for c in expected.citations]
-        assert engine.store.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
-        assert engine.store.feedback()[0]["question"] == "what did Brennan say?"
+        assert engine.chats.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
+        assert engine.chats.feedback()[0]["question"] == "what did Brennan say?"
         assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
 
 
@@ -240,3 +240,27 @@ def test_postgres_connection_lost_under_a_replica_is_opened_again(database_url, 
         assert killed
         assert "150 delegates" in engine.ask("how many delegates attended the congress?").citations[0].excerpt
         assert engine.add([TRAM])[0].status == "added"
+
+
+def test_both_kinds_of_indexes_keep_one_contract(backend_settings):
+    """The engine sees its indexes only through `Indexes` (files beside SQLite, or inside
+    PostgreSQL): the same counts, searches, checks and rebuilds from either."""
+    with Engine(backend_settings) as engine:
+        engine.add([TRAM])
+        indexes = engine.indexes
+        passages = engine.store.counts()["passages"]
+        assert indexes.counts() == (passages, passages)
+        tram = engine.store.find_article(TRAM.url)
+        ours = {pid for pid, _, _ in engine.store.passages_of([tram.id])}
+        hits = indexes.search_keyword(["northbridge", "riders"], 5)
+        assert hits and hits[0][0] in ours and hits[0][1] > 0
+        assert indexes.search_keyword([], 5) == []
+        [(nearest, cosine)] = indexes.search_dense(engine.encoder.encode_one("The Northbridge tram line opened"), 1)
+        assert nearest in ours and 0.5 < cosine <= 1.0001
+        assert all(f.status == "ok" for f in indexes.examine(repair=False))
+        indexes.rebuild()
+        assert indexes.counts() == (passages, passages)
+        assert indexes.search_keyword(["northbridge"], 5)[0][0] in ours
+        engine.remove(TRAM.url)
+        assert indexes.counts() == (passages - len(ours), passages - len(ours))
+        assert not {pid for pid, _ in indexes.search_keyword(["northbridge"], 5)} & ours

@@ -15,7 +15,7 @@ from retrieval.engine import Engine
 from retrieval.settings import DEFAULT_CORPUS_DIR
 
 from .conftest import SEED_URL, article_html
-from .fake_telegram import BOT_USERNAME, FakeTelegram
+from bench.fake_telegram import BOT_USERNAME, FakeTelegram
 
 ALICE, BOB, ADMIN = 101, 102, 900
 GROUP, FORUM = -1001, -1002
@@ -83,7 +83,7 @@ async def remembered(app, chat: int, message_id: int, timeout: float = 10.0) -> 
 async def settled(app, timeout: float = 10.0) -> None:
     """Wait until the outbox has recorded how every send ended."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while {"pending", "sending"} & set(app.bot_data["engine"].store.outbox_states()):
+    while {"pending", "sending"} & set(app.bot_data["engine"].chats.outbox_states()):
         assert asyncio.get_running_loop().time() < deadline, "the outbox never settled"
         await asyncio.sleep(0.02)
 
@@ -140,12 +140,12 @@ async def test_more_sources_and_feedback(fake, app):
     fake.user_clicks(ALICE, answer, "fb:0")
     ack = await fake.wait_for("answerCallbackQuery", after=n)
     assert ack.params["text"] == "Thanks for the feedback!"
-    feedback = app.bot_data["engine"].store.feedback()
+    feedback = app.bot_data["engine"].chats.feedback()
     assert feedback[0]["helpful"] == 0 and "harbour pilot" in feedback[0]["question"]
     n = len(fake.calls)
     fake.user_clicks(BOB, {**answer, "message_id": 99999}, "fb:1")  # a made-up answer
     stale = await fake.wait_for("answerCallbackQuery", after=n)
-    assert "too old" in stale.params["text"] and len(app.bot_data["engine"].store.feedback()) == 1
+    assert "too old" in stale.params["text"] and len(app.bot_data["engine"].chats.feedback()) == 1
 
 
 def _article(i: int):
@@ -383,7 +383,7 @@ async def test_refusals_are_not_retried(fake, app, code, description):
     assert "150 delegates" in again.params["text"]
     assert len(fake.sent(chat_id=ALICE)) == 2
     await settled(app)
-    assert app.bot_data["engine"].store.outbox_states() == {"dropped": 1, "sent": 1}
+    assert app.bot_data["engine"].chats.outbox_states() == {"dropped": 1, "sent": 1}
 
 
 async def test_dropped_and_late_connections_lose_nothing_and_send_nothing_twice(fake, bot_settings):
@@ -441,24 +441,25 @@ async def test_a_group_held_back_by_telegram_does_not_delay_private_answers(fake
 async def test_the_outbox_survives_a_restart_in_order_and_never_repeats(fake, bot_settings):
     """Answers queued by a process that stopped are sent by the next one, in order, once; a
     message whose sender died mid-send is not sent again, and does not block its chat."""
-    from retrieval.store import Store
+    from retrieval.store import ChatState, SqliteStore
 
     bot_settings.data_dir.mkdir(parents=True)
-    store = Store(bot_settings.data_dir / "store.sqlite3")
+    db = SqliteStore(bot_settings.data_dir / "store.sqlite3")
+    store = ChatState(db)
     abandoned = store.outbox_put(ALICE, False, {"text": "maybe delivered", "reply_to": None, "thread_id": None,
                                                 "markup": None, "question": "q0", "remember": None})
-    with store.transaction() as db:  # claimed two minutes ago by a sender that died
-        db.execute("UPDATE outbox SET state = 'sending', owner = 'gone', claimed_at = claimed_at WHERE id = ?", (abandoned,))
-        db.execute("UPDATE outbox SET claimed_at = ? WHERE id = ?", (0.0, abandoned))
+    with db.transaction() as conn:  # claimed two minutes ago by a sender that died
+        conn.execute("UPDATE outbox SET state = 'sending', owner = 'gone', claimed_at = claimed_at WHERE id = ?", (abandoned,))
+        conn.execute("UPDATE outbox SET claimed_at = ? WHERE id = ?", (0.0, abandoned))
     for number in (1, 2, 3):
         store.outbox_put(ALICE, False, {"text": f"answer {number}", "reply_to": None, "thread_id": None,
                                         "markup": None, "question": f"q{number}", "remember": None})
-    store.close()
+    db.close()
     async with Running(bot_settings) as application:
         for number in (1, 2, 3):
             await fake.wait_for("sendMessage", lambda p, n=number: p["text"] == f"answer {number}")
         await settled(application)
-        states = application.bot_data["engine"].store.outbox_states()
+        states = application.bot_data["engine"].chats.outbox_states()
     texts = [c.params["text"] for c in fake.sent(chat_id=ALICE)]
     assert texts == ["answer 1", "answer 2", "answer 3"]  # in order, once each, about a second apart
     times = [c.params["_at"] for c in fake.sent(chat_id=ALICE)]
@@ -473,10 +474,10 @@ def test_a_busy_group_gets_its_answers_merged_and_stale_ones_as_apologies(tmp_pa
     import time
 
     from bot.outbox import Outbox
-    from retrieval.store import Store
+    from retrieval.store import ChatState, SqliteStore
 
-    store = Store(tmp_path / "store.sqlite3")
-    outbox = Outbox(store, deadline_s=120.0)
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    outbox = Outbox(ChatState(store), deadline_s=120.0)
     now = time.time()
     claimed = [
         (1, {"text": "Answer <b>one</b>", "question": "first question?", "reply_to": 11, "thread_id": None, "markup": None, "remember": None}, now - 300),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.dense import DenseIndex, exact_top, recall_at
+from retrieval.dense import DenseIndex, exact_top_scores, recall_at
 
 
 def test_tuning_with_duplicate_passages_stays_cheap_and_accurate():
@@ -20,7 +20,7 @@ def test_tuning_with_duplicate_passages_stays_cheap_and_accurate():
 
     queries = distinct[:50] + rng.normal(0, 0.05, (50, 48)).astype(np.float32)
     queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
-    rows, scores = exact_top(queries, vectors, 10, scores_too=True)
+    rows, scores = exact_top_scores(queries, vectors, 10)
     found = np.array([[pid for pid, _ in index.search(q, 10)] for q in queries])
     assert recall_at(found, ids, vectors, queries, scores[:, -1]) >= 0.95
     # By id, the same answers look poor: exact search listed other copies of the same passages.

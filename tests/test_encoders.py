@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.embeddings import get_encoder
+from retrieval.encoders import get_encoder
 from retrieval.errors import NewsbotError
 
 TEXTS = [

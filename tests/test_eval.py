@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from bench import quality
+from retrieval.evaluation import answers as quality
 from newsbot.cli import cli
 
 
@@ -34,10 +34,10 @@ def test_hit_counts_case_insensitive_share():
 
 
 def test_tiny_pack_scores_and_caches(tmp_path, settings, monkeypatch):
-    monkeypatch.setattr(quality, "CACHE", tmp_path / "cache")
+    monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
     make_pack(tmp_path / "pack")
     rows = quality.evaluate(tmp_path / "pack", [1, 2], baselines=True, settings=settings, notice=lambda m: None)
-    assert [r.name for r in rows] == list(quality.MODES)
+    assert [r.name for r in rows] == list(quality.VARIANTS)
     hybrid = rows[0]
     assert hybrid.answer_hit[1] == 1.0 and hybrid.answer_hit[2] == 1.0
     # distractors: "record" shows up only if the cider article is cited among the top 2
@@ -55,7 +55,7 @@ def test_missing_pack_exits_2(tmp_path):
 
 
 def test_unanswerable_questions_are_those_whose_answer_no_article_holds(tmp_path, settings, monkeypatch):
-    monkeypatch.setattr(quality, "CACHE", tmp_path / "cache")
+    monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
     make_pack(tmp_path / "pack")
     other = tmp_path / "other"
     other.mkdir()

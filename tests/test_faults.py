@@ -61,7 +61,7 @@ def test_kill_9_during_add_loses_nothing_and_resumes(settings, tmp_path):
         for row in engine.store.list_articles(limit=total + 1):
             if row.url.startswith("https://news.example/"):
                 n = row.url.rsplit("/", 1)[1]
-                hits = engine.keyword.search(f"Tamsin{n}", 3)
+                hits = engine.indexes.search_keyword([f"tamsin{n}"], 3)
                 assert hits and engine.store.passages_by_ids([hits[0][0]])[hits[0][0]].article_id == row.id
         report = ingest(engine, [str(source)])
         assert report.count("added") == total - stored and report.count("skipped") == stored
@@ -86,7 +86,7 @@ def test_store_from_a_newer_schema_is_refused_clearly(settings):
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    db.execute("PRAGMA user_version=99")
+    db.execute("INSERT INTO migrations VALUES ('from-a-newer-newsbot', 0)")
     db.commit()
     db.close()
     with pytest.raises(NewsbotError, match="written by a newer newsbot"):

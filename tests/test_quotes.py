@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from newsbot.cli import cli
 from retrieval.articles import Article
 from retrieval.engine import Engine, FollowUp
-from retrieval.quotes import extract, speaker_question
+from retrieval.attribution import extract
+from retrieval import upkeep
+from retrieval.question import speaker_question
 from retrieval.sources import parse_markdown
 from retrieval.settings import DEFAULT_CORPUS_DIR
 
@@ -129,17 +131,21 @@ def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
 
 
 def test_existing_store_is_migrated_with_attributions(settings):
+    """A store written before attributions were kept (and before migrations were named: it
+    counted them in `user_version`) gets the later tables, its articles' attributions found."""
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    db.execute("DROP TABLE attributions")
-    db.execute("DROP TABLE handled_updates")
-    db.execute("DROP TABLE outbox")
+    for table in ("attributions", "handled_updates", "outbox", "migrations"):
+        db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version=2")
     db.commit()
     db.close()
     with Engine(settings) as engine:
         assert engine.quotes("Lukyanova")
+        applied = [r[0] for r in engine.store.query("SELECT name FROM migrations ORDER BY name")]
+        assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox"])
+
 
 
 def test_quotes_command_json(tmp_path):
@@ -169,9 +175,9 @@ def test_attributions_found_by_older_rules_are_found_again(settings):
 def test_a_large_store_with_older_attributions_is_told_not_held_up(settings, monkeypatch):
     with Engine(settings) as engine:
         engine.store.set_meta("attribution_rules", "an older version")
-    monkeypatch.setattr(Engine, "INLINE_REFRESH_ARTICLES", 0)  # the seed corpus counts as large
+    monkeypatch.setattr(upkeep, "INLINE_REFRESH_ARTICLES", 0)  # the seed corpus counts as large
     notices: list[str] = []
     with Engine(settings, notice=notices.append) as engine:
         assert engine.attributions_stale()  # not found again while opening
         assert any("found by older rules" in n and "newsbot reindex" in n for n in notices)
-        assert engine.refresh_attributions() > 0 and not engine.attributions_stale()
+        assert upkeep.refresh_attributions(engine.store) > 0 and not engine.attributions_stale()

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from bot.render import render_answer, utf16_len
 from retrieval.answers import Answer, Citation, Suggestion
 
-from .fake_telegram import parse_html
+from bench.telegram_rules import parse_html
 
 HOSTILE = st.text(
     alphabet=st.sampled_from(list("ab <>&\"'/;#") + ["😀", "\u200b", "\u202e", "ש", "ל", "é", "\n"]),

@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from .conftest import article_html
-from .fake_telegram import FakeTelegram
+from bench.fake_telegram import FakeTelegram
 
 ALICE, ADMIN = 101, 900
 BODY = [

@@ -2,15 +2,16 @@
 (the excerpts of the top k citations), the share of no_answer, and latency per question.
 
 Usage: newsbot eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]
-       (or: python bench/quality.py PACK_DIR ...)
 
 `--unanswerable OTHER_PACK` also asks OTHER_PACK's questions whose answer occurs in none of
 PACK's articles, without a date, and reports the share of them that got no citation (the
 honest "no answer"; a citation there can only be a false one).
 
 The pack (../shared/eval/README.md): `articles.jsonl.gz` and `questions.jsonl` (`id`, `date`,
-`question`, `answers`, `distractors`). It is ingested once into a data directory under
-bench/.cache keyed by the pack and the settings that shape the index.
+`question`, `answers`, `distractors`). It is ingested once (see `cache_dir`).
+
+The baselines are the same engine answering through one retriever alone, in its own order
+(`Searcher.alone`): no date preference, no reranking, the same excerpts.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-CACHE = Path(__file__).resolve().parent / ".cache"
-MODES = {"newsbot (hybrid)": "hybrid", "baseline: keyword only (BM25)": "keyword", "baseline: dense only (FAISS)": "dense"}
+from . import cache_dir
+
+#: Each row of the table, and the retriever it answers with alone (None: newsbot as it runs).
+VARIANTS = {"newsbot (hybrid)": None, "baseline: keyword only (BM25)": "keyword", "baseline: dense only (FAISS)": "dense"}
 
 
 class PackMissing(Exception):
@@ -51,7 +54,7 @@ def data_dir_for(pack: Path, settings) -> Path:
     """One cached data directory per pack and index-shaping settings: a second run embeds nothing."""
     digest = hashlib.sha1((pack / "articles.jsonl.gz").read_bytes()).hexdigest()  # not the mtime: copies differ
     key = json.dumps([pack.name, digest, settings.embedding_id, settings.passage_words])  # embedding_id is the model name for torch and onnx
-    return CACHE / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+    return cache_dir() / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
 def hit(strings: list[str], shown: str) -> float:
@@ -60,14 +63,14 @@ def hit(strings: list[str], shown: str) -> float:
     return sum(1 for s in strings if s.lower() in shown) / len(strings) if strings else 0.0
 
 
-def score(engine, questions: list[dict], ks: list[int], mode: str, name: str) -> Row:
+def score(engine, questions: list[dict], ks: list[int], name: str) -> Row:
     top = max(ks)
     answer_hits = {k: 0.0 for k in ks}
     distractor_hits = {k: 0.0 for k in ks}
     no_answer, times = 0, []
     for q in questions:
         asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
-        answer = engine.ask(q["question"], k=top, asked_on=asked_on, mode=mode)  # as the bot and `newsbot ask` do
+        answer = engine.ask(q["question"], k=top, asked_on=asked_on)  # as the bot and `newsbot ask` do
         times.append(answer.took_ms)
         no_answer += answer.no_answer
         for k in ks:
@@ -87,9 +90,9 @@ def score(engine, questions: list[dict], ks: list[int], mode: str, name: str) ->
 
 
 def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=print) -> list[Row]:
-    from retrieval.engine import Engine
-    from retrieval.ingest import ingest
-    from retrieval.settings import EngineSettings
+    from ..engine import Engine
+    from ..ingest import ingest
+    from ..settings import EngineSettings
 
     questions = load_questions(pack)
     settings = settings or EngineSettings()
@@ -98,8 +101,11 @@ def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=p
         report = ingest(engine, [str(pack / "articles.jsonl.gz")])
         notice(f"index: {report.summary()}")
         engine.warm_up()
-        modes = MODES if baselines else {"newsbot (hybrid)": "hybrid"}
-        return [score(engine, questions, ks, mode, name) for name, mode in modes.items()]
+        variants = VARIANTS if baselines else {"newsbot (hybrid)": None}
+        return [
+            score(engine if alone is None else engine.answering_with(engine.searcher.alone(alone)), questions, ks, name)
+            for name, alone in variants.items()
+        ]
 
 
 def unanswerable(pack: Path, other: Path) -> list[dict]:
@@ -113,8 +119,8 @@ def unanswerable(pack: Path, other: Path) -> list[dict]:
 
 def no_answer_share(pack: Path, questions: list[dict], settings=None) -> tuple[float, int]:
     """Share of `questions`, asked without a date over `pack`'s cached index, with no citation."""
-    from retrieval.engine import Engine
-    from retrieval.settings import EngineSettings
+    from ..engine import Engine
+    from ..settings import EngineSettings
 
     settings = settings or EngineSettings()
     settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
@@ -155,7 +161,3 @@ def main(argv: list[str]) -> int:
         return 2
     return 0
 
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,6 @@
 """Who said what, measured on PolNeAR: precision, recall and F1 of `newsbot quotes <surname>`.
 
-Usage: newsbot eval-quotes PACK_DIR   (or: python bench/quotes.py PACK_DIR [--extract-only])
+Usage: newsbot eval-quotes PACK_DIR [--extract-only]
 
 For every speaker named (not a pronoun or a description) in at least two annotated
 attributions, the quotes newsbot returns for the speaker's surname are compared with the
@@ -24,7 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE = Path(__file__).resolve().parent / ".cache"
+from . import cache_dir
+
 PRONOUNS = {"he", "she", "him", "her", "his", "they", "them", "their", "it", "its", "we", "i", "you",
             "who", "which", "that", "this", "these", "those", "one", "us", "me", "our", "my"}
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", "secretary", "gen"}
@@ -173,8 +174,8 @@ def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], spe
 
 
 def returned_by_extractor(articles: dict[str, dict], speakers: list[str]) -> dict[str, list]:
-    from retrieval.articles import Article
-    from retrieval.quotes import extract, speaker_matches
+    from ..articles import Article
+    from ..attribution import extract, speaker_matches
 
     out: dict[str, list] = defaultdict(list)
     for aid, a in articles.items():
@@ -189,23 +190,23 @@ def returned_by_extractor(articles: dict[str, dict], speakers: list[str]) -> dic
 
 
 def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str], notice=print) -> dict[str, list]:
-    from retrieval.engine import Engine
-    from retrieval.ingest import ingest_items
-    from retrieval.quotes import extract
-    from retrieval.settings import EngineSettings
-    from retrieval.sources import Item, article_from_record
+    from ..engine import Engine
+    from ..ingest import ingest_items
+    from ..settings import EngineSettings
+    from ..sources import Item, article_from_record
+    from ..upkeep import refresh_attributions
 
     settings = EngineSettings()
     stat = (pack / "articles.jsonl").stat()
     key = hashlib.sha1(json.dumps([str(pack.resolve()), stat.st_size, settings.model, settings.passage_words]).encode()).hexdigest()[:10]
-    settings = settings.model_copy(update={"data_dir": CACHE / f"{pack.name}-{key}", "corpus_dir": pack / "none"})
+    settings = settings.model_copy(update={"data_dir": cache_dir() / f"{pack.name}-{key}", "corpus_dir": pack / "none"})
     out: dict[str, list] = defaultdict(list)
     with Engine(settings, notice=notice) as engine:
         items = [Item(aid, article_from_record({**a, "url": f"polnear:{aid}", "id": aid, "title": a["title"] or aid}, settings))
                  for aid, a in articles.items()]
         notice(f"index: {ingest_items(engine, items).summary()}")
         # The store may hold attributions found by older rules: measure the current ones.
-        notice(f"attributions: {engine.store.refresh_attributions(extract)}")
+        notice(f"attributions: {refresh_attributions(engine.store, force=True)}")
         for person in speakers:
             for q in engine.quotes(person):
                 out[person].append((q.article_id, q.quote, q.kind))
@@ -238,8 +239,3 @@ def main(argv: list[str]) -> int:
         returned = returned_by_engine(args.pack, articles, speakers, notice=lambda m: print(m, file=sys.stderr))
     print(table(score(returned, gold, speakers)))
     return 0
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of the real PTB Application.
+"""A fake Telegram Bot API server on 127.0.0.1: the end-to-end tests (tests/) and the load
+benchmarks (bench/load*.py) drive the real PTB Application against it.
 
 It behaves like Telegram where it matters: form-encoded requests with JSON-encoded fields,
 getUpdates long polling and webhook delivery with the secret header, privacy mode in groups, the
@@ -10,7 +11,6 @@ forum-topic quirk (every topic message replies to the topic's root), HTML parse 
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
 import re
@@ -22,63 +22,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from .telegram_rules import ApiError, check_against_spec, check_message, utf16_len
+
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api.json"
 BOT_ID = 7000001
 BOT_USERNAME = "NewsQABot"
 JSON_FIELDS = {"reply_markup", "entities", "reply_parameters", "link_preview_options", "commands",
                "scope", "results", "allowed_updates", "caption_entities", "media"}
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-                "a", "code", "pre", "blockquote", "tg-emoji"}
-
-
 def load_spec() -> dict | None:
     return json.loads(SPEC_PATH.read_text()) if SPEC_PATH.exists() else None
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None, chat_id: int | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.retry_after, self.chat_id = code, description, retry_after, chat_id
-
-
-def parse_html(text: str) -> str:
-    """Validate Telegram HTML as Telegram does and return the visible text."""
-    out, stack, pos = [], [], 0
-    for match in re.finditer(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>|<|&(#\d+|#x[0-9a-fA-F]+|\w+);|&", text):
-        out.append(text[pos : match.start()])
-        pos = match.end()
-        token = match.group(0)
-        if token == "<":
-            raise ApiError(400, f"Bad Request: can't parse entities: Unexpected character at byte offset {match.start()}")
-        if token == "&":
-            raise ApiError(400, "Bad Request: can't parse entities: Unexpected end of name token")
-        if token.startswith("&"):
-            name = match.group(4)
-            if name.startswith("#"):
-                out.append(html.unescape(token))
-            elif name in ("lt", "gt", "amp", "quot"):
-                out.append(html.unescape(token))
-            else:
-                raise ApiError(400, f"Bad Request: can't parse entities: Unsupported entity {name}")
-            continue
-        closing, tag = match.group(1), match.group(2).lower()
-        if tag not in ALLOWED_TAGS:
-            raise ApiError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
-        if closing:
-            if not stack or stack.pop() != tag:
-                raise ApiError(400, f'Bad Request: can\'t parse entities: Unexpected end tag "{tag}"')
-        else:
-            if tag == "blockquote" and "blockquote" in stack:
-                raise ApiError(400, "Bad Request: can't parse entities: nested blockquote")
-            stack.append(tag)
-    if stack:
-        raise ApiError(400, f'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1]}"')
-    out.append(text[pos:])
-    return "".join(out)
 
 
 @dataclass
@@ -210,25 +162,9 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 500, "description": "internal"}, status=500)
 
     def _check_spec(self, method: str, params: dict) -> None:
-        if self.spec is None:
-            return
-        spec = self.spec["methods"].get(method)
-        if spec is None:
-            raise ApiError(404, "Not Found")
-        for f in spec.get("fields", []):
-            if f["required"] and f["name"] not in params:
-                raise ApiError(400, f"Bad Request: parameter {f['name']} is required")
-            if f["name"] in params and f["types"] == ["Integer"]:
-                try:
-                    int(params[f["name"]])
-                except (TypeError, ValueError):
-                    raise ApiError(400, f"Bad Request: {f['name']} must be an Integer") from None
-        known = {f["name"] for f in spec.get("fields", [])}
-        unknown = set(params) - known
-        if unknown:
-            self.internal_errors.append(f"{method}: parameters not in the spec: {sorted(unknown)}")
+        if self.spec is not None:
+            self.internal_errors += check_against_spec(self.spec, method, params)
 
-    # --- test driver ---------------------------------------------------------------------
     def add_chat(self, chat_id: int, type_: str = "private", title: str | None = None, forum: bool = False,
                  username: str | None = None) -> Chat:
         chat = Chat(chat_id, type_, title, forum, username)
@@ -396,21 +332,6 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: text is too long")
         return True
 
-    def _check_text(self, p: dict, key: str = "text") -> str:
-        text = p.get(key, "")
-        visible = parse_html(text) if p.get("parse_mode") == "HTML" else text
-        if not visible.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if utf16_len(visible) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        markup = p.get("reply_markup") or {}
-        for row in markup.get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data")
-                if data is not None and not 1 <= len(data.encode()) <= 64:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        return visible
-
     async def m_sendMessage(self, p: dict) -> dict:
         chat = self.chats.get(int(p["chat_id"]))
         if chat is None:
@@ -422,7 +343,7 @@ class FakeTelegram:
                 wait = max(1, int(60.0 - (now - recent[0])) + 1)
                 raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
             self.group_sends.setdefault(chat.id, []).append(now)
-        visible = self._check_text(p)
+        visible = check_message(p)
         fields: dict[str, Any] = {"text": visible}
         reply = p.get("reply_parameters")
         if reply:
@@ -445,7 +366,7 @@ class FakeTelegram:
         message = self.messages.get((int(p["chat_id"]), int(p["message_id"])))
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        visible = self._check_text(p)
+        visible = check_message(p)
         if visible == message.get("text") and p.get("reply_markup") == message.get("reply_markup"):
             raise ApiError(400, "Bad Request: message is not modified")
         message["text"] = visible

@@ -1,0 +1,255 @@
+"""Names in an article: which phrase names a person, how a name is matched, and whom a
+surname or "he"/"she" stands for at a point of the article (`Resolver`)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..text import paragraph_spans, split_sentences
+from .quotemarks import quote_spans
+from .rules import (
+    COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TIME_WORDS,
+    TITLES,
+)
+
+# --- names ---------------------------------------------------------------------------------
+def clean_token(token: str) -> str:
+    return token.strip(",.;:!?()[]\"“”‘’'").removesuffix("’s").removesuffix("'s")
+
+
+def name_runs(phrase: str) -> list[list[str]]:
+    """Runs of capitalized words: candidate names ("Political analyst Alexei Mukhin" gives
+    ["Political"], ["Alexei", "Mukhin"])."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for raw in phrase.split():
+        token = clean_token(raw)
+        if token and NAME_TOKEN.match(token) and not token.isdigit():
+            current.append(token)
+            if raw.endswith((",", ";", ":")):
+                runs.append(current)
+                current = []
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def strip_titles(tokens: list[str]) -> list[str]:
+    """'French Prime Minister Manuel Valls' -> ['Manuel', 'Valls']; 'Mr. Obama' -> ['Obama']."""
+    last_title = -1
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower().rstrip(".") in TITLES:
+            last_title = i
+    rest = tokens[last_title + 1 :]
+    return [t for t in rest if t.lower().rstrip(".") not in ("jr", "sr", "iii", "ii")] or rest
+
+
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}
+
+#: Words that may follow a name in a subject without making it a description.
+TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone", "jr", "sr", "again", "later", "then"}
+
+
+def person_name(subject: str) -> str | None:
+    """The person a subject phrase names, or None for a description ("a senior official")."""
+    first_segment = re.split(r",|\bwho\b|\bwhich\b", subject, maxsplit=1)[0]
+    # "Sen. Bernie Sanders of Vermont": the person comes before "of", not the place after it;
+    # but "Secretary of State John Kerry" has only a title before it.
+    before_place = re.split(r"\s(?:of|from|at|for)\s", first_segment, maxsplit=1)[0]
+    head = [w for w in before_place.split() if w.lower().strip(".") not in TRAILING]
+    if head and head[-1][:1].islower():
+        return None  # "The Vermont senator", "One California delegate", "the Obama administration"
+    for segment in dict.fromkeys((before_place, first_segment)):
+        runs = name_runs(segment)
+        words = segment.split()
+        if runs and words and clean_token(words[0]) == runs[0][0] and runs[0][0].lower() in COMMON_START:
+            runs[0] = runs[0][1:]
+        runs = [r for r in runs if r]
+        if not runs:
+            continue
+        tokens = strip_titles(runs[-1])
+        if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
+            return " ".join(tokens)
+        if len(runs[-1]) >= 2 and runs[-1][-2].lower().rstrip(".") in HONORIFICS:
+            return runs[-1][-1]  # "Mr. King", "Ms. Chief": a surname that is also a title word
+    return None
+
+
+def name_key(name: str) -> list[str]:
+    """Tokens a name is matched by: lower-case, titles and possessives dropped."""
+    tokens = [t for t in (clean_token(t).lower() for t in name.split()) if t]
+    # The last word is the surname even when it is also a title word ("Larry King").
+    return [t for t in tokens[:-1] if t.rstrip(".") not in TITLES] + tokens[-1:]
+
+
+def speaker_matches(query: str, speaker: str) -> bool:
+    """'Lukyanova', 'Yelena Lukyanova' and 'Mrs. Lukyanova' all match 'Yelena Lukyanova'."""
+    wanted, have = name_key(query), set(name_key(speaker))
+    return bool(wanted) and all(w in have for w in wanted)
+
+
+CONNECTIVE = re.compile(r"\b(?:as|when|while|because|though|although|after|before|since|if|which|who|that|and|but)\s+", re.I)
+
+
+class Resolver:
+    """Resolves speakers within one article: surnames to the full name met before, pronouns to
+    the person named as the subject just before (else the last person quoted). It splits the
+    article into paragraphs and sentences once, for itself and for `extract`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
+        for match in re.finditer(r"(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+", text):
+            raw = match.group().split()
+            # A run cut by a sentence end ("Mironov. But Mukhin") or led by a common word is
+            # not one name: keep what follows the last such break.
+            cut = 0
+            for i, token in enumerate(raw[:-1]):
+                bare = token.rstrip(".").lower()
+                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in COMMON_START:
+                    cut = i + 1
+            tokens = strip_titles([clean_token(t) for t in raw[cut:]])
+            if len(tokens) >= 2:
+                self.mentions.append((match.start(), tokens))
+        self.last_person: str | None = None
+        self.paragraphs = paragraphs = paragraph_spans(text)
+        self.sentences = [s for p in paragraphs for s in split_sentences(text[p.start : p.end], p.start)]
+        self.sentence_starts = [s.start for s in self.sentences]
+        self.quoted = [(p.start + qs, p.start + qe) for p in paragraphs for qs, qe, _ in quote_spans(text[p.start : p.end])]
+
+    def antecedent(self, at: int) -> str | None:
+        """The person "he" or "she" at offset `at` most likely stands for: the subject of its
+        own sentence when the pronoun comes later in it, else the person who is the subject of
+        one of the sentences just before (skipping quoted ones and following a chain of
+        pronoun subjects back to a name). News style names the speaker, then quotes them."""
+        i = bisect.bisect_right(self.sentence_starts, at) - 1
+        if i < 0:
+            return None
+        current = self.sentences[i]
+        own = acting_subject(self.text[current.start : at]) if at > current.start else None
+        if own and own.lower() not in PRONOUNS:
+            return self._named(own, current.start)
+        for j in range(i - 1, max(i - 4, -1), -1):
+            sentence = self.sentences[j]
+            if any(qs <= sentence.start < qe for qs, qe in self.quoted):
+                continue
+            subject = acting_subject(self.text[sentence.start : sentence.end])
+            if subject is None or subject.lower() in PRONOUNS:
+                continue
+            return self._named(subject, sentence.start)
+        return None
+
+    def _named(self, subject: str, at: int) -> str | None:
+        name = person_name(subject)
+        return self.full_name(name, at) if name else None
+
+    def full_name(self, name: str, at: int) -> str:
+        tokens = name.split()
+        if len(tokens) != 1:
+            return name
+        surname = tokens[0]
+        best = None
+        for offset, full in self.mentions:
+            if full[-1] == surname and full != tokens:
+                if offset <= at or best is None:
+                    best = full
+        return " ".join(best) if best else name
+
+    def resolve(self, subject: str, at: int) -> tuple[str, bool]:
+        """(speaker, is_person) for a subject phrase found at offset `at`."""
+        # "… as he discussed", "Though she called": the subject is what follows the connective.
+        tail = CONNECTIVE.split(subject)[-1]
+        if tail != subject:
+            at += len(subject) - len(tail)
+            subject = tail
+        if not subject.strip():
+            return "", False
+        word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
+        if word in PRONOUNS:
+            if (person := self.antecedent(at)):
+                self.last_person = person
+                return person, True
+            if self.last_person:
+                return self.last_person, True
+            return word, False
+        if word in PLURAL_PRONOUNS:
+            return word, False
+        name = person_name(subject)
+        if name is None:
+            return " ".join(subject.split()).lower(), False
+        full = self.full_name(name, at)
+        self.last_person = full
+        return full, True
+
+
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The name or pronoun a sentence opens with ("Silverman, herself a supporter, said…")."""
+    sentence = sentence.strip()
+    # "During a speech Friday, Trump …"; "Speaking at a rally in Novi, Michigan, Trump …" (a place
+    # with its state is tried first, then the plain clause).
+    for intro in (INTRO_WITH_PLACE, INTRO_CLAUSE):
+        cut = intro.match(sentence).end()
+        if intro is INTRO_WITH_PLACE and not cut:
+            continue
+        m = SENTENCE_SUBJECT.match(sentence[cut:])
+        if not m:
+            continue
+        subject = m["subject"]
+        if subject.lower() in ("he", "she") or person_name(subject):
+            return subject
+    return None
+
+
+VERBISH = {
+    "has", "have", "had", "is", "was", "will", "would", "can", "could", "did", "does", "didn't",
+    "doesn't", "isn't", "wasn't", "made", "makes", "took", "takes", "went", "goes", "gave", "gives",
+    "wrote", "writes", "thinks", "thought", "knows", "knew", "wants", "also", "then", "later",
+    "never", "still", "said", "says", "told", "tells", "spoke", "speaks", "sees", "saw", "got",
+}
+
+
+def acting_subject(sentence: str) -> str | None:
+    """A sentence's subject when it is followed by what looks like its verb ("Ivanka Trump
+    acknowledged", "Anderson largely agreed"), not a modifier ("Clinton communication director")."""
+    subject = sentence_subject(sentence)
+    if subject is None:
+        return None
+    rest = sentence.strip()
+    rest = rest[INTRO_CLAUSE.match(rest).end() :]
+    rest = re.sub(r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)", "", rest)
+    after = rest[rest.find(subject) + len(subject) :].split()
+    if not after:
+        return None
+    word = after[0].strip(",").lower()
+    if after[0].startswith(",") or rest[rest.find(subject) + len(subject) :].startswith(","):
+        return subject  # "Silverman, herself a supporter, said"
+    return subject if word in VERBISH or word.endswith(("ed", "ly")) else None
+
+
+def subject_ok(subject: str) -> bool:
+    words = subject.split()
+    if not 1 <= len(words) <= 7:
+        return False
+    lower = subject.lower()
+    if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an") for w in words[-1:]):
+        return False
+    if words[-1].lower().strip(".,") in TIME_WORDS:
+        return False
+    return not re.search(r"[“”\"]", lower)
+
+
+
+def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
+    """A label is a person when it is a full name, or a surname the article gives in full."""
+    if label.isupper():  # a transcript's "PENCE:" is a person named in the article's own text
+        return len(label) >= 3 and re.search(rf"\b{re.escape(label.title())}\b", resolver.text) is not None
+    name = person_name(label)
+    return bool(name) and len(resolver.full_name(name, at).split()) >= 2
+

@@ -1,0 +1,65 @@
+"""Answering from attributions: the statements of a person, as `ask --json` and
+`newsbot quotes --json` show them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from .names import name_key, speaker_matches
+
+
+@dataclass
+class Quote:
+    speaker: str
+    quote: str
+    cue: str
+    kind: str
+    url: str
+    title: str
+    published: str | None
+    article_id: str
+    passage_id: int | None = None
+
+
+def _about(text: str, topic_terms: list[str]) -> bool:
+    words = set(re.findall(r"\w+", text.lower()))
+    return any(t in words or any(w.startswith(t[:5]) for w in words if len(t) > 5) for t in topic_terms)
+
+
+def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None) -> list[Quote]:
+    """Quotes of the person `name` stands for (any of the names they go by), newest first;
+    only those about the topic when its content words are given."""
+    keys = name_key(name)
+    if not keys:
+        return []
+    out = []
+    for row in store.attributions_of([max(keys, key=len)]):
+        if not speaker_matches(name, row["speaker"]):
+            continue
+        if topic_terms and not _about(row["quote"], topic_terms):
+            continue
+        out.append(Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
+                         row["published"], row["article_key"], row["passage_id"]))
+    return out
+
+
+@dataclass
+class Profile:
+    """What /who shows about a person: statements, articles mentioning them, people quoted beside them."""
+
+    name: str
+    articles: int
+    quotes: list[Quote]
+    beside: list[str]
+
+
+def profile_of(store: Any, name: str) -> Profile:
+    found = find_quotes(store, name)
+    display = found[0].speaker if found else name
+    surname = max(name_key(name) or [name.lower()], key=len)
+    articles = store.articles_mentioning(surname)
+    beside = Counter(s for s in store.speakers_in(articles) if not speaker_matches(name, s))
+    return Profile(display, len(articles), found, [s for s, _ in beside.most_common(5)])

@@ -1,0 +1,146 @@
+"""Reported speech: a sentence that says what someone said without quoting them (Lukyanova told
+The Moscow Times that …; …, said a senior official; according to Mukhin, …), found by the first
+of `REPORTED_RULES` that matches the sentence."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .names import Resolver, acting_subject, labelled_person, person_name, sentence_subject, subject_ok
+from .rules import (
+    ACCORDING, COORDINATED, OPEN, PARENTHETICAL, PARTICIPLE_REPORTED, PRONOUNS, REPORTED_BACK, REPORTED_FRONT,
+    REPORTED_INNER, SPEAKER_LABEL, Attribution,
+)
+
+#: (subject, its offset in the sentence, cue, content start, content end)
+Found = tuple[str, int, str, int, int]
+#: A rule's answer that the sentence holds no attribution, whatever later rules would say.
+STOP = ("", 0, "", 0, 0)
+
+
+@dataclass
+class Sentence:
+    text: str  # the sentence, up to any direct quote found later in it
+    at: int  # its offset in the article
+    opens_paragraph: bool
+    resolver: Resolver
+
+    @property
+    def to_end(self) -> int:
+        return len(self.text.rstrip(" ."))
+
+
+def _back_form(m) -> Found | None:
+    subject = m["subject1"] or m["subject2"]
+    if not subject_ok(subject):
+        return None
+    return subject, m.start("subject1" if m["subject1"] else "subject2"), m["cue1"] or m["cue2"], 0, m.end("content")
+
+
+def _opened_by_a_quote(s: Sentence) -> Found | None:
+    """'"Boots on the ground" would be appropriate, Carson said': only the trailing form."""
+    if not s.text.lstrip().startswith(tuple(OPEN)):
+        return None
+    m = REPORTED_BACK.match(s.text)
+    return (_back_form(m) if m else None) or STOP
+
+
+def _speaker_label(s: Sentence) -> Found | None:
+    """A headline's claim or a transcript's turn: 'Pence: Flowers Won't Be at Debate'."""
+    m = SPEAKER_LABEL.match(s.text) if s.opens_paragraph else None
+    if not (m and labelled_person(m["name"], s.resolver, s.at)):
+        return None
+    name = m["name"].title() if m["name"].isupper() else m["name"]
+    return name, m.start("name"), ":", m.start("content"), s.to_end
+
+
+def _subject_cue_content(s: Sentence) -> Found | None:
+    """'Lukyanova told The Moscow Times that …', 'In an interview, Sanders said …'"""
+    m = REPORTED_FRONT.match(s.text)
+    if not (m and subject_ok(m["subject"]) and not m["subject"].lower().startswith(("if ", "when "))):
+        return None
+    return m["subject"], m.start("subject"), m["tell"] or m["cue"], m.start("content"), s.to_end
+
+
+def _according_to(s: Sentence) -> Found | None:
+    m = ACCORDING.match(s.text)
+    if not m:
+        return None
+    content = "content1" if m["content1"] else "content2"
+    subject = m["subject1"] or m["subject2"]
+    return subject, m.start("subject1" if m["subject1"] else "subject2"), "according to", m.start(content), m.end(content)
+
+
+def _parenthetical(s: Sentence) -> Found | None:
+    """'And that, Mr. Manafort said, was in the works.'"""
+    m = PARENTHETICAL.match(s.text)
+    return (m["subject"], m.start("subject"), m["cue"], 0, s.to_end) if m and subject_ok(m["subject"]) else None
+
+
+def _participle(s: Sentence) -> Found | None:
+    """'…, saying that …': the speaker is the sentence's subject."""
+    m = PARTICIPLE_REPORTED.search(s.text)
+    subject = sentence_subject(s.text) if m else None
+    return (subject, 0, m["cue"], m.start("content"), s.to_end) if subject else None
+
+
+def _second_verb(s: Sentence) -> Found | None:
+    """'McConnell embraced the mogul and said this week that …'"""
+    m = COORDINATED.search(s.text)
+    subject = acting_subject(s.text) if m else None
+    return (subject, s.text.find(subject), m["cue"].split()[0], m.start("content"), s.to_end) if subject else None
+
+
+def _content_then_speaker(s: Sentence) -> Found | None:
+    """'The plan will fail, said a senior official.'"""
+    m = REPORTED_BACK.match(s.text)
+    return (_back_form(m) or STOP) if m else None
+
+
+def _inner_clause(s: Sentence) -> Found | None:
+    """'When he bought the mine, Mr. Clarke said he expected …': only a person or he/she."""
+    m = REPORTED_INNER.search(s.text)
+    if not (m and (m["subject"].lower() in PRONOUNS or person_name(m["subject"]))):
+        return None
+    return m["subject"], m.start("subject"), m["cue"].split()[0], m.start("content"), s.to_end
+
+
+#: Tried in order; the first that answers (or says STOP) decides.
+REPORTED_RULES: list[Callable[[Sentence], Found | None]] = [
+    _opened_by_a_quote,
+    _speaker_label,
+    _subject_cue_content,
+    _according_to,
+    _parenthetical,
+    _participle,
+    _second_verb,
+    _content_then_speaker,
+    _inner_clause,
+]
+
+
+def reported_in(text: str, base: int, ptext: str, resolver: Resolver, covered: list[tuple[int, int]]) -> list[Attribution]:
+    """The reported speech of the paragraph at `base`, outside the direct quotes `covered`."""
+    out = []
+    first = bisect.bisect_left(resolver.sentence_starts, base)
+    last = bisect.bisect_left(resolver.sentence_starts, base + len(ptext))
+    for sentence in resolver.sentences[first:last]:  # this paragraph's, split once by the resolver
+        if any(cs <= sentence.start < ce for cs, ce in covered):
+            continue
+        # A direct quote later in the sentence is already found: read only what comes before it
+        # ("She said fathers would not be eligible, and when pressed, replied, “…”").
+        end = min([cs for cs, ce in covered if sentence.start < cs < sentence.end] + [sentence.end])
+        s = Sentence(text[sentence.start : end], sentence.start, not text[base : sentence.start].strip(" “\""), resolver)
+        found = next((f for rule in REPORTED_RULES if (f := rule(s)) is not None), None)
+        if found is None or found is STOP:
+            continue
+        subject, subject_at, cue, c_start, c_end = found
+        content = s.text[c_start:c_end].strip(" ,.")
+        if len(content.split()) < 4:
+            continue
+        speaker, is_person = resolver.resolve(subject, sentence.start + subject_at)
+        c_start = sentence.start + c_start + (len(s.text[c_start:c_end]) - len(s.text[c_start:c_end].lstrip(" ,")))
+        out.append(Attribution(speaker, is_person, content, cue.lower(), "reported", c_start, c_start + len(content)))
+    return out

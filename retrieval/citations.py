@@ -1,0 +1,86 @@
+"""Citations: for each chosen passage, the excerpt around its best sentence (answers.py cuts
+it), without repeating what an earlier citation of the same article showed; and, when nothing
+answers, the closest headlines as suggestions."""
+
+from __future__ import annotations
+
+from .answers import Citation, Suggestion, excerpt_with_spots
+from .rerank import Candidate, Scored
+from .store import ArticleRow
+from .text import Span, paragraph_spans, split_sentences
+
+
+def suggestions(articles: dict[int, ArticleRow], chosen: list[Candidate]) -> list[Suggestion]:
+    """The closest headlines: three articles, each once (two of its passages may be close)."""
+    out: list[Suggestion] = []
+    for article_id in dict.fromkeys(c.article_id for c in chosen):
+        a = articles[article_id]
+        out.append(Suggestion(a.title, a.url, a.published.isoformat() if a.published else None, a.key))
+        if len(out) == 3:
+            break
+    return out
+
+
+def sentences_near(text: str, span: Span, reach: int) -> list[Span]:
+    """The article's sentences in the paragraphs within `reach` characters of `span`: all an
+    excerpt around it can use. Only the text between the blank lines around that reach is
+    split, not the whole article (no paragraph runs across a blank line)."""
+    low, high = span.start - reach, span.end + reach
+    cut = text.rfind("\n\n", 0, max(low, 0))
+    begin = cut + 2 if cut >= 0 else 0
+    cut = text.find("\n\n", high)
+    finish = cut if cut >= 0 else len(text)
+    window = text[begin:finish]
+    return [
+        s
+        for para in paragraph_spans(window)
+        if begin + para.end >= low and begin + para.start <= high
+        for s in split_sentences(window[para.start : para.end], begin + para.start)
+    ]
+
+
+def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_chars: int) -> list[Citation]:
+    """Each passage cited by the excerpt around its best sentence (the one it was ranked by),
+    with its next best sentences beside it when the window does not reach them. (Scoring
+    sentences by embedding as well chose no better ones at ten times the latency: bench/README.md.)"""
+    citations: list[Citation] = []
+    shown: dict[int, list[str]] = {}  # article id -> the excerpts of it already cited
+    for r in chosen:
+        article = r.article
+        sentences = sentences_near(article.text, r.best, excerpt_chars)
+        best = next((i for i, s in enumerate(sentences) if s.start >= r.best.start), 0)
+        spots = r.spots
+        earlier = shown.setdefault(article.id, [])
+        if earlier:
+            # A second passage of an article shows only what the first did not: its answering
+            # sentence already shown, it is left out; else its window stops where that excerpt began.
+            def seen(span: Span) -> bool:
+                return any(" ".join(article.text[span.start : span.end].split()) in e for e in earlier)
+
+            if seen(sentences[best]):
+                continue
+            lo = best
+            while lo > 0 and not seen(sentences[lo - 1]):
+                lo -= 1
+            hi = best + 1
+            while hi < len(sentences) and not seen(sentences[hi]):
+                hi += 1
+            sentences, best = sentences[lo:hi], best - lo
+            spots = [span for span in spots if not seen(span)]
+        excerpt, highlight = excerpt_with_spots(article.text, sentences, best, spots, excerpt_chars)
+        earlier.append(excerpt.rstrip("…"))
+        citations.append(
+            Citation(
+                rank=len(citations) + 1,
+                url=article.url,
+                title=article.title,
+                outlet=article.outlet,
+                published=article.published.isoformat() if article.published else None,
+                excerpt=excerpt,
+                highlights=[highlight],
+                score=round(relevance[r.candidate.passage_id], 4),
+                article_id=article.key,
+                passage_id=r.candidate.passage_id,
+            )
+        )
+    return citations

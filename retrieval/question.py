@@ -1,0 +1,123 @@
+"""A question, read once: its content words, the names it asks about, the kind of answer it
+wants, whose words it asks for, and whether it leans on the conversation before it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .answer_types import AnswerType, answer_type
+from .attribution.names import PRONOUNS
+
+# Words that carry no meaning for retrieval; the question's content words are what we search.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves say said tell told week this""".split()
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+#: Words that point back at the conversation: a person's pronouns (attribution/names.py), and
+#: the rest that stand for someone or something named before.
+BACK_REFERENCES = sorted(set(PRONOUNS) | {"they", "them", "his", "hers", "their", "it", "its", "that", "this", "these", "those"})
+_LEANS_ON_CONTEXT = re.compile(
+    r"^\s*(and|but|so|what about|how about|also)\b|\b(" + "|".join(BACK_REFERENCES) + r")\b", re.I
+)
+
+_SPEAKER_QUESTION = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what|which\s+\w+)\s+(?:else\s+)?(?:did|does|has|have|had|do)\s+(?P<who>.+?)\s+"
+    r"(?:(?:ever|also|really|actually)\s+)?(?:say|said|tell|told|claim|claimed|write|wrote|think|thought|argue|argued)"
+    r"(?:\s+(?:about|on|regarding|of)\s+(?P<topic>.+?))?\s*\??\s*$",
+    re.I,
+)
+_COMMENTS = re.compile(
+    r"^\s*(?:what\s+(?:are|were)\s+)?(?P<who>[\w .'’-]+?)['’]s?\s+(?:comments?|remarks?|statements?|quotes?|views?)"
+    r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*\??\s*$",
+    re.I,
+)
+
+
+def query_terms(text: str) -> list[str]:
+    """The content words of a text, lower-cased, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for token in _TOKEN.findall(text.lower()):
+        if token not in STOPWORDS and (len(token) > 1 or token.isdigit()):
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+def question_names(text: str) -> set[str]:
+    """Capitalized words after the first: the names a question asks about."""
+    words = re.findall(r"\w+", text)
+    return {w.lower() for w in words[1:] if w[0].isupper() and w.lower() not in STOPWORDS}
+
+
+def speaker_question(text: str) -> tuple[str, str | None] | None:
+    """(who, topic) when the question asks what someone said; None otherwise."""
+    for pattern in (_SPEAKER_QUESTION, _COMMENTS):
+        m = pattern.match(text)
+        if m:
+            who = m["who"].strip(" ,")
+            topic = (m["topic"] or "").strip(" ?") or None
+            if len(who.split()) <= 5:
+                return who, topic
+    return None
+
+
+def leans_on_context(text: str) -> bool:
+    """A question that leans on what came before: it opens with a connective or points back."""
+    return bool(_LEANS_ON_CONTEXT.search(text)) or len(query_terms(text)) <= 1
+
+
+@dataclass(frozen=True)
+class Question:
+    #: The question as asked (cleaned as a title is).
+    text: str
+    #: The text searched: a follow-up carries the conversation's last question before it.
+    search_text: str
+    #: Content words of the question as asked, and of the text searched.
+    terms: list[str]
+    search_terms: list[str]
+    #: Names asked about (in the text searched).
+    names: set[str]
+    #: The kind of answer asked for (a place, a number, ...), when the question says.
+    wants: AnswerType | None
+    #: (who, topic) when it asks what someone said.
+    speaker: tuple[str, str | None] | None
+    #: Earlier questions of the conversation, newest last (to resolve "she" in "what did she say?").
+    earlier: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str, earlier: list[str] | None = None) -> "Question":
+        earlier = list(earlier or [])
+        search_text = f"{earlier[-1]} {text}" if earlier and leans_on_context(text) else text
+        terms = query_terms(text)
+        return cls(
+            text=text,
+            search_text=search_text,
+            terms=terms,
+            search_terms=terms if search_text == text else query_terms(search_text),
+            names=question_names(search_text),
+            wants=answer_type(text),
+            speaker=speaker_question(text),
+            earlier=earlier,
+        )
+
+    def speaker_named(self) -> tuple[str, str | None] | None:
+        """(who, topic) with "he"/"she" replaced by the person the conversation last asked about."""
+        if self.speaker is None:
+            return None
+        who, topic = self.speaker
+        if who.lower() not in PRONOUNS:
+            return who, topic
+        if not self.earlier:
+            return None  # (no conversation: nobody to stand for)
+        for q in reversed(self.earlier):
+            asked = speaker_question(q)
+            if asked and asked[0].lower() not in PRONOUNS:
+                return asked[0], topic
+        return None

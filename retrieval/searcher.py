@@ -1,0 +1,171 @@
+"""Search: dense and keyword hits fused by reciprocal rank, with a preference for coverage near
+the asking date and for articles the conversation already cited; the best of them reranked by
+how well their best sentence answers (rerank.py) and, asked for a place, by whether they name the
+place the best candidates agree on; at most `per_article` passages per article; then the
+citations (citations.py), or suggestions when nothing relevant is found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .answers import Answer
+from .citations import build_citations, suggestions
+from .embeddings import Encoder
+from .indexes import Indexes
+from .question import Question
+from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, read_closely
+from .settings import EngineSettings
+from .store import Store
+
+CANDIDATES = 100  # from each retriever, before fusion
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+KEYWORD_WEIGHT = 1.0
+FOLLOW_UP_BOOST = 0.5  # share of a first-rank fused score given to already-cited articles
+# News is asked about at a moment: coverage near the asking date is preferred, by up to this
+# share of a first-rank fused score, halving every RECENCY_HALF_LIFE_DAYS before the date.
+RECENCY_WEIGHT = 2.0
+RECENCY_HALF_LIFE_DAYS = 7.0
+# Reranking of the first RERANK_DEPTH fused candidates: each adds, in shares of a first-rank
+# fused score, its best sentence's match with the question (content words and answer-type cues),
+# the whole passage's match, and its cosine with the question. Fusion ranks passages by their
+# topic; the reader needs the one whose sentence answers.
+RERANK_DEPTH = 40
+SENTENCE_WEIGHT = 2.0
+PASSAGE_WEIGHT = 1.0
+COSINE_WEIGHT = 1.0
+# Below the relevance floor, a keyword find is cited when it holds at least this share of the
+# names the question asks about.
+NAMES_SHARE = 2 / 3
+
+RETRIEVERS = ("dense", "keyword")
+
+
+def recency(asked_on: date, published: str) -> float:
+    """1 for an article published on the asking date, 0.5 a half-life earlier, and so on."""
+    try:
+        days = (asked_on - date.fromisoformat(published)).days
+    except ValueError:
+        return 0.0
+    return 0.5 ** (max(days, 0) / RECENCY_HALF_LIFE_DAYS)
+
+
+def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]]) -> dict[int, float]:
+    """Reciprocal rank fusion: robust to the two retrievers' incomparable score scales."""
+    scores: dict[int, float] = {}
+    for weight, hits in ((DENSE_WEIGHT, dense), (KEYWORD_WEIGHT, keyword)):
+        for rank, (pid, _score) in enumerate(hits):
+            scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank + 1)
+    return scores
+
+
+@dataclass
+class Searcher:
+    store: Store
+    indexes: Indexes
+    encoder: Encoder
+    settings: EngineSettings
+    #: Both for newsbot; one alone is a benchmark's baseline (no date preference, no reranking).
+    retrievers: tuple[str, ...] = RETRIEVERS
+
+    def alone(self, retriever: str) -> "Searcher":
+        """This searcher with one retriever, in its own order: a baseline."""
+        return Searcher(self.store, self.indexes, self.encoder, self.settings, (retriever,))
+
+    @property
+    def hybrid(self) -> bool:
+        return len(self.retrievers) > 1
+
+    def search(self, question: Question, k: int, asked_on: date | None = None,
+               cited: Iterable[str] = (), more_pages: int = 2) -> Answer:
+        """Cited excerpts answering `question`, none published after `asked_on`; `cited` are
+        the keys of articles the conversation cited (preferred for a follow-up)."""
+        if not question.terms and len(question.text) < 3:
+            return Answer(question=question.text, no_answer=True)
+        qvec = self.encoder.encode_one(question.search_text)
+        dense_hits = self.indexes.search_dense(qvec, CANDIDATES) if "dense" in self.retrievers else []
+        keyword_hits = self.indexes.search_keyword(question.search_terms, CANDIDATES) if "keyword" in self.retrievers else []
+        candidates = self._candidates(fuse(dense_hits, keyword_hits), asked_on, cited)
+        if not candidates:
+            return Answer(question=question.text, no_answer=True)
+
+        # Relevance is the question's cosine with the passage: the dense index gave it for its
+        # hits; the keyword index's other finds are scored from the stored vectors.
+        per_article = self.settings.per_article
+        head = candidates[: max(RERANK_DEPTH, k * (1 + more_pages) * per_article)]
+        dense_score = dict(dense_hits)
+        stored = self.store.vectors_of(self.settings.embedding_id, [c.passage_id for c in head if c.passage_id not in dense_score])
+        relevance = {
+            c.passage_id: dense_score[c.passage_id] if c.passage_id in dense_score
+            else float(np.dot(qvec, stored[c.passage_id])) if c.passage_id in stored else 0.0
+            for c in head
+        }
+        passages = self.store.passages_by_ids(c.passage_id for c in head)
+        articles = self.store.articles_by_ids(c.article_id for c in head)
+        cues = Cues.of(question)  # the question as asked; a follow-up's context chose the candidates
+        scored = [read_closely(c, passages[c.passage_id], articles[c.article_id], cues) for c in head]
+        if self.hybrid:
+            place = consensus_place(scored, cues)
+            scored.sort(key=lambda r: r.candidate.fused + (
+                SENTENCE_WEIGHT * r.best_score + PASSAGE_WEIGHT * r.passage_score + COSINE_WEIGHT * relevance[r.candidate.passage_id]
+                + (CONSENSUS_WEIGHT if place and place in r.article.text[r.passage.start : r.passage.end] else 0.0)
+            ) / (RRF_K + 1), reverse=True)
+
+        chosen = self._at_most_per_article(scored, k * (1 + more_pages))
+        keyword_found = {pid for pid, _ in keyword_hits}
+        relevant = [r for r in chosen if self._citable(r, relevance, question.names, keyword_found)]
+        if not relevant:
+            return Answer(question=question.text, no_answer=True, suggestions=suggestions(articles, [r.candidate for r in chosen]))
+        citations = build_citations(relevant, relevance, self.settings.excerpt_chars)
+        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
+
+    def _candidates(self, fused: dict[int, float], asked_on: date | None, cited: Iterable[str]) -> list[Candidate]:
+        """Fused hits published by the asking date, with their date and follow-up preferences."""
+        meta = self.store.article_of_passages(fused)
+        boosted = {a.id for ref in cited if (a := self.store.find_article(ref)) is not None}
+        cutoff = asked_on.isoformat() if asked_on else None
+        candidates = []
+        for pid, score in fused.items():
+            if pid not in meta:
+                continue
+            article_id, published = meta[pid]
+            if cutoff and published and published > cutoff:
+                continue
+            if asked_on and published and RECENCY_WEIGHT and self.hybrid:
+                score += RECENCY_WEIGHT * recency(asked_on, published) / (RRF_K + 1)
+            if article_id in boosted:
+                score += FOLLOW_UP_BOOST * 2 / (RRF_K + 1)
+            candidates.append(Candidate(pid, score, article_id, published))
+        candidates.sort(key=lambda c: c.fused, reverse=True)
+        return candidates
+
+    def _at_most_per_article(self, scored: list[Scored], wanted: int) -> list[Scored]:
+        chosen: list[Scored] = []
+        per_article: dict[int, int] = {}
+        for r in scored:
+            article_id = r.candidate.article_id
+            if per_article.get(article_id, 0) >= self.settings.per_article:
+                continue
+            per_article[article_id] = per_article.get(article_id, 0) + 1
+            chosen.append(r)
+            if len(chosen) >= wanted:
+                break
+        return chosen
+
+    def _citable(self, r: Scored, relevance: dict[int, float], names: set[str], keyword_found: set[int]) -> bool:
+        """Relevant on its own: close in meaning, or naming the people and places asked about
+        (the embedding often misses rare names; the keyword index does not). Most of the
+        question's names, not one of them: "the 2018 FIFA World Cup final in Moscow" is not
+        answered by a passage that only mentions Moscow."""
+        if relevance[r.candidate.passage_id] >= self.settings.min_relevance:
+            return True
+        if not names or r.candidate.passage_id not in keyword_found:
+            return False
+        p, a = r.passage, r.article
+        words = set(re.findall(r"\w+", (a.title + " " + a.text[p.start : p.end]).lower()))
+        return sum(n in words for n in names) >= NAMES_SHARE * len(names)

@@ -1,0 +1,81 @@
+"""The store's attributions (who said what): written with each article, read by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..attribution.rules import Attribution
+
+
+def insert_attributions(db: Any, article_id: int, found: list, passages: list) -> None:
+    """Store an article's attributions, each with the passage it sits in."""
+    for a in found:
+        passage_id = next((pid for pid, start, end in passages if start <= a.start < end), None)
+        db.execute(
+            "INSERT INTO attributions (article_id, passage_id, speaker, is_person, quote, cue, kind, start, \"end\") "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, passage_id, a.speaker, int(a.is_person), a.quote, a.cue, a.kind, a.start, a.end),
+        )
+
+
+class AttributionQueries:
+    """Part of `Store` (see base.py): the queries on attributions."""
+
+    query: Callable[..., list[Any]]
+    transaction: Callable[[], Any]
+    all_article_ids: Callable[[], list[int]]
+    set_meta: Callable[[str, str], None]
+
+    def attributions_in(self, article_id: int) -> list[Attribution]:
+        """An article's attributions as stored (copied as they are by `newsbot migrate`)."""
+        return [
+            Attribution(r["speaker"], bool(r["is_person"]), r["quote"], r["cue"], r["kind"], r["start"], r["end"])
+            for r in self.query("SELECT * FROM attributions WHERE article_id = ? ORDER BY id", (article_id,))
+        ]
+
+    def attributions_of(self, candidates: Iterable[str]) -> list[Any]:
+        """Attributions to people whose name contains any of these words (the caller checks the
+        whole name), with their article, newest coverage first."""
+        words = [w for w in candidates if w]
+        if not words:
+            return []
+        where = " OR ".join("t.speaker LIKE ?" for _ in words)
+        return self.query(
+            "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
+            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND ({where}) "
+            "ORDER BY COALESCE(a.published, '') DESC, a.id DESC, t.start",
+            [f"%{w}%" for w in words],
+        )
+
+    def refresh_attributions(self, extract, rules: str | None = None) -> int:
+        """Find every article's attributions again (after the rules changed) and record which
+        `rules` found them; returns how many. Articles are read a few hundred at a time and each
+        is rewritten in its own short transaction, with the finding done outside it, so a bot
+        answering meanwhile waits at most one article's write."""
+        total = 0
+        ids = self.all_article_ids()
+        for i in range(0, len(ids), 200):
+            chunk = ids[i : i + 200]
+            rows = self.query(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for article_id, text in rows:
+                found = extract(text)
+                with self.transaction() as db:
+                    spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
+                    db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
+                    insert_attributions(db, article_id, found, spans)
+                total += len(found)
+        if rules is not None:
+            self.set_meta("attribution_rules", rules)
+        return total
+
+    def articles_mentioning(self, word: str) -> list[int]:
+        return [r[0] for r in self.query("SELECT id FROM articles WHERE text LIKE ?", (f"%{word}%",))]
+
+    def speakers_in(self, article_ids: list[int]) -> list[str]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        return [r[0] for r in self.query(
+            f"SELECT speaker FROM attributions WHERE is_person = 1 AND article_id IN ({marks})", article_ids
+        )]

@@ -1,0 +1,400 @@
+"""What the SQLite and PostgreSQL stores share: the one source of truth for articles, passages,
+sentence offsets, the embedding cache and attributions, written in the store's SQL (the schema's
+dialect translates it where PostgreSQL spells it otherwise).
+
+Every article is written in one transaction with its passages and their vectors, so it is in the
+store entirely or not at all. Each write also advances `seq`; where the indexes are files beside
+the store (retrieval/indexes/files.py), it appends to a log that they replay.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+
+from ..errors import NewsbotError
+from .attributions import AttributionQueries, insert_attributions
+from .checks import StoreChecks
+from ..text import Passage, Span
+from .rows import ArticleRow, LogEntry, PassageRow, PreparedArticle, WriteResult, keyword_text, row_to_article
+from .schema import Dialect, pending, statements, unknown
+
+#: Called inside an article's write transaction, after its passages are inserted: (connection,
+#: article id, title, text, model). Indexes kept in the database itself register one.
+IndexHook = Callable[[Any, int, str, str, str], None]
+
+
+class Store(AttributionQueries, StoreChecks):
+    """The operations on a store; `SqliteStore` and `PostgresStore` supply the connection.
+
+    `transaction()` yields a connection whose `execute` takes the store's SQL; `query()` reads
+    outside a transaction. Both are safe to call from several threads of one process."""
+
+    dialect: Dialect
+    #: Whether writes are logged for indexes that replay them (not when the indexes live in the
+    #: database and are written in the same transaction).
+    keeps_log: bool = True
+    #: Where the data lives, for messages (a path, or a database URL without its password).
+    where: str
+    index_hook: IndexHook | None = None
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Iterable = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """One process at a time, for work that must not run twice (indexing the default corpus)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def lock_schema(self, db: Any) -> None:
+        """Keep other processes from migrating at the same time (SQLite's write lock does)."""
+
+    def legacy_migrations(self, db: Any) -> list[str]:
+        """The migrations a store that counted them instead of naming them had applied."""
+        return []
+
+    def after_copy(self, table: str) -> None:
+        """After rows were copied in with their ids: make the table's next id follow them."""
+
+    def mark_schema(self, db: Any) -> None:
+        """Leave a mark that makes older newsbots, which counted migrations, refuse this store."""
+
+    def migrate(self) -> None:
+        """Apply the schema's migrations this store lacks, each once, in order."""
+        with self.transaction() as db:
+            self.lock_schema(db)
+            db.execute(f"CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at {self.dialect.types['real']} NOT NULL)")
+            applied = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY applied_at, name").fetchall()]
+            if not applied:
+                applied = self.legacy_migrations(db)
+                for name in applied:
+                    db.execute("INSERT INTO migrations VALUES (?, ?)", (name, 0.0))
+            newer = unknown(applied)
+            if newer:
+                raise NewsbotError(
+                    f"{self.where} was written by a newer newsbot (it has the migration {newer[0]!r}, which this "
+                    "one does not know): upgrade newsbot to use it"
+                )
+            todo = pending(self.dialect, applied)
+            for migration in todo:
+                for statement in statements(self.dialect, migration):
+                    db.execute(statement)
+                if migration.then is not None:
+                    migration.then(db)
+                db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.name, time.time()))
+            if todo:
+                self.mark_schema(db)
+
+    # --- settings kept with the data ------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    #: What stores written before the passage size was recorded were split at.
+    LEGACY_PASSAGE_WORDS = 120
+
+    def passage_words(self) -> int:
+        """The size, in words, the stored articles were split into passages at."""
+        value = self.get_meta("passage_words")
+        return int(value) if value else self.LEGACY_PASSAGE_WORDS
+
+    def set_passage_words(self, words: int) -> None:
+        self.set_meta("passage_words", str(words))
+
+    # --- the log -------------------------------------------------------------------------
+    def seq(self) -> int:
+        return int(self.query("SELECT value FROM meta WHERE key='seq'")[0][0])
+
+    def _log(self, db: Any, op: str, article_id: int, first: int | None, last: int | None) -> int:
+        """Advance `seq` and, where indexes replay writes, log this one."""
+        seq = int(db.execute(  # one statement: replicas writing at once each get their own
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key='seq' RETURNING value"
+        ).fetchone()[0])
+        if self.keeps_log:
+            db.execute("INSERT INTO index_log VALUES (?, ?, ?, ?, ?)", (seq, op, article_id, first, last))
+        return seq
+
+    def log_since(self, seq: int) -> list[LogEntry]:
+        rows = self.query("SELECT * FROM index_log WHERE seq > ? ORDER BY seq", (seq,))
+        return [LogEntry(*tuple(r)) for r in rows]
+
+    def log_start(self) -> int:
+        """The oldest seq the log still holds (entries before it were trimmed)."""
+        row = self.query("SELECT MIN(seq) FROM index_log")[0][0]
+        return int(row) if row is not None else self.seq() + 1
+
+    def trim_log(self, upto: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM index_log WHERE seq <= ?", (upto,))
+
+    # --- articles ------------------------------------------------------------------------
+    def find_article(self, ref: str) -> ArticleRow | None:
+        """An article by public id, URL or row id."""
+        rows = self.query(
+            "SELECT * FROM articles WHERE key = ? OR (url = ? AND url != '') LIMIT 1", (ref, ref)
+        )
+        if not rows and ref.isdigit():
+            rows = self.query("SELECT * FROM articles WHERE id = ?", (int(ref),))
+        return row_to_article(rows[0]) if rows else None
+
+    def articles_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
+        return {r["id"]: row_to_article(r) for r in rows}
+
+    def list_articles(self, limit: int = 50, offset: int = 0) -> list[ArticleRow]:
+        rows = self.query(
+            "SELECT a.*, (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) AS n "
+            "FROM articles a ORDER BY COALESCE(a.published, '') DESC, a.id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [row_to_article(r) for r in rows]
+
+    def write_article(self, prepared: PreparedArticle, model: str, resplit: bool = False) -> WriteResult:
+        """Insert or update one article with its passages and vectors, in one transaction;
+        `resplit` replaces the passages of an article stored exactly so (split at another size),
+        and leaves alone one changed or removed since it was read."""
+        article, passages, embed_hashes = prepared.article, prepared.passages, prepared.hashes
+        new_vectors, attributions = prepared.vectors, prepared.attributions
+        with self.transaction() as db:
+            existing = None
+            if article.url:
+                existing = db.execute("SELECT * FROM articles WHERE url = ? AND url != ''", (article.url,)).fetchone()  # the partial index
+            if existing is None:
+                existing = db.execute("SELECT * FROM articles WHERE key = ?", (article.key,)).fetchone()
+            same_text = db.execute(
+                "SELECT id, url, title FROM articles WHERE content_hash = ? LIMIT 1",
+                (article.content_hash,),
+            ).fetchone()
+            published = article.published.isoformat() if article.published else None
+            if existing is not None:
+                unchanged = (
+                    existing["content_hash"] == article.content_hash
+                    and existing["title"] == article.title
+                    and existing["published"] == published
+                    and existing["outlet"] == article.outlet
+                    and existing["author"] == article.author
+                )
+                # Nothing to do; or, splitting again, the article was written meanwhile and that
+                # write split it.
+                if unchanged != resplit:
+                    return WriteResult("unchanged", existing["id"], 0)
+            elif resplit:  # removed meanwhile: not to be brought back
+                return WriteResult("unchanged", 0, 0)
+            elif same_text is not None:
+                where = same_text["url"] or same_text["title"]
+                return WriteResult("duplicate", same_text["id"], 0, f"same text as {where}")
+
+            for h, vec in new_vectors.items():
+                db.execute(
+                    "INSERT INTO vectors VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (model, h, np.asarray(vec, dtype=np.float32).tobytes()),
+                )
+            now = time.time()
+            if existing is not None:
+                article_id = existing["id"]
+                old = db.execute(
+                    "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
+                ).fetchone()
+                db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+                self._log(db, "del", article_id, old[0], old[1])
+                db.execute(
+                    "UPDATE articles SET title=?, outlet=?, author=?, published=?, text=?, "
+                    "content_hash=?, url=? WHERE id=?",
+                    (article.title, article.outlet, article.author, published, article.text,
+                     article.content_hash, article.url, article_id),
+                )
+                status = "updated"
+            else:
+                article_id = int(db.execute(
+                    "INSERT INTO articles (key, url, title, outlet, author, published, text, "
+                    "content_hash, added_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+                    (article.key, article.url, article.title, article.outlet, article.author,
+                     published, article.text, article.content_hash, now),
+                ).fetchone()[0])
+                status = "added"
+            first = last = None
+            for ord_, (passage, h) in enumerate(zip(passages, embed_hashes)):
+                sentences = json.dumps([[s.start, s.end] for s in passage.sentences])
+                passage_id = db.execute(
+                    'INSERT INTO passages (article_id, ord, start, "end", sentences, embed_hash) '
+                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                    (article_id, ord_, passage.start, passage.end, sentences, h),
+                ).fetchone()[0]
+                first = first if first is not None else passage_id
+                last = passage_id
+            if self.index_hook is not None:
+                self.index_hook(db, article_id, article.title, article.text, model)
+            db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
+            spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
+            insert_attributions(db, article_id, attributions or [], spans)
+            seq = self._log(db, "add", article_id, first, last)
+            db.execute("UPDATE articles SET seq = ? WHERE id = ?", (seq, article_id))
+            return WriteResult(status, article_id, len(passages))
+
+    def delete_article(self, article_id: int) -> None:
+        with self.transaction() as db:
+            old = db.execute(
+                "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._log(db, "del", article_id, old[0], old[1])
+
+    # --- passages and vectors ------------------------------------------------------------
+    def cached_vectors(self, model: str, hashes: list[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        unique = list(set(hashes))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(
+                f"SELECT hash, vec FROM vectors WHERE model = ? AND hash IN ({marks})", [model, *chunk]
+            ):
+                found[bytes(row[0])] = np.frombuffer(row[1], dtype=np.float32)
+        return found
+
+    def passage_vectors(
+        self, model: str, article_ids: Iterable[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """(passage ids, vectors) of the given articles (all when None), and the ids whose
+        vectors are not cached for `model`."""
+        sql = (
+            "SELECT p.id, v.vec FROM passages p LEFT JOIN vectors v "
+            "ON v.model = ? AND v.hash = p.embed_hash"
+        )
+        params: list = [model]
+        if article_ids is not None:
+            ids = list(article_ids)
+            if not ids:
+                return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), []
+            sql += f" WHERE p.article_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        rows = self.query(sql + " ORDER BY p.id", params)
+        missing = [r[0] for r in rows if r[1] is None]
+        have = [r for r in rows if r[1] is not None]
+        ids_arr = np.fromiter((r[0] for r in have), dtype=np.int64, count=len(have))
+        vecs = (
+            np.frombuffer(b"".join(r[1] for r in have), dtype=np.float32).reshape(len(have), -1)
+            if have
+            else np.zeros((0, 0), dtype=np.float32)
+        )
+        return ids_arr, vecs, missing
+
+    def vectors_of(self, model: str, passage_ids: list[int]) -> dict[int, np.ndarray]:
+        """Stored vectors of these passages."""
+        if not passage_ids:
+            return {}
+        rows = self.query(
+            "SELECT p.id, v.vec FROM passages p JOIN vectors v ON v.model = ? AND v.hash = p.embed_hash "
+            f"WHERE p.id IN ({','.join('?' * len(passage_ids))})",
+            [model, *passage_ids],
+        )
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
+
+    #: Articles whose texts are read together when passages are handed to the keyword index:
+    #: with NEWSBOT_MAX_ARTICLE_CHARS at 200,000, at most about 13 MB of text at a time.
+    TEXT_CHUNK = 64
+
+    def passages_of(self, article_ids: Iterable[int]) -> Iterator[tuple[int, int, str]]:
+        """(passage id, article id, title + passage text) for the keyword index, a few articles
+        at a time: each article's text is read once, not once per passage."""
+        ids = list(article_ids)
+        for i in range(0, len(ids), self.TEXT_CHUNK):
+            chunk = ids[i : i + self.TEXT_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            texts = {r[0]: (r[1], r[2]) for r in self.query(f"SELECT id, title, text FROM articles WHERE id IN ({marks})", chunk)}
+            rows = self.query(
+                f'SELECT id, article_id, start, "end" FROM passages WHERE article_id IN ({marks}) ORDER BY id', chunk
+            )
+            for pid, aid, start, end in rows:
+                title, text = texts[aid]
+                yield pid, aid, keyword_text(title, text, start, end)
+
+    def all_article_ids(self) -> list[int]:
+        return [r[0] for r in self.query("SELECT id FROM articles")]
+
+    def passages_by_ids(self, ids: Iterable[int]) -> dict[int, PassageRow]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self.query(
+            f'SELECT id, article_id, start, "end", sentences FROM passages WHERE id IN ({",".join("?" * len(ids))})',
+            ids,
+        )
+        return {
+            r[0]: PassageRow(r[0], r[1], r[2], r[3], tuple(tuple(s) for s in json.loads(r[4])))
+            for r in rows
+        }
+
+    def article_of_passages(self, ids: Iterable[int]) -> dict[int, tuple[int, str | None]]:
+        """passage id -> (article id, published) without loading texts: for filtering."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self.query(
+            "SELECT p.id, p.article_id, a.published FROM passages p JOIN articles a "
+            f"ON a.id = p.article_id WHERE p.id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        row = self.query(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM passages), "
+            "(SELECT COUNT(DISTINCT outlet) FROM articles WHERE outlet != ''), "
+            "(SELECT MIN(published) FROM articles), (SELECT MAX(published) FROM articles)"
+        )[0]
+        return {"articles": row[0], "passages": row[1], "outlets": row[2], "first": row[3], "last": row[4]}
+
+    def outlets(self) -> list[str]:
+        return [r[0] for r in self.query(
+            "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
+        )]
+
+    # --- copying and re-embedding (newsbot migrate, the indexes' catch-up) ----------------
+    def stored_passages(self, article_id: int) -> tuple[list[Passage], list[bytes]]:
+        """An article's passages as they were split, with their embedded-text hashes."""
+        rows = self.query(
+            'SELECT start, "end", sentences, embed_hash FROM passages WHERE article_id = ? ORDER BY ord', (article_id,)
+        )
+        passages = [Passage(r[0], r[1], tuple(Span(a, b) for a, b in json.loads(r[2]))) for r in rows]
+        return passages, [bytes(r[3]) for r in rows]
+
+    def vectors_by_hash(self, hashes: list[bytes]) -> list[tuple[str, bytes, np.ndarray]]:
+        """(model, hash, vector) of every model's cached vectors of these texts."""
+        if not hashes:
+            return []
+        rows = self.query(f"SELECT model, hash, vec FROM vectors WHERE hash IN ({','.join('?' * len(hashes))})", hashes)
+        return [(r[0], bytes(r[1]), np.frombuffer(r[2], dtype=np.float32)) for r in rows]
+
+    def put_vectors(self, model: str, vectors: dict[bytes, np.ndarray], passages: dict[int, bytes] | None = None) -> None:
+        """Cache vectors (kept when already cached) and point these passages at their texts' hashes."""
+        with self.transaction() as db:
+            for pid, h in (passages or {}).items():
+                db.execute("UPDATE passages SET embed_hash = ? WHERE id = ?", (h, pid))
+            for h, vec in vectors.items():
+                db.execute(
+                    "INSERT INTO vectors VALUES (?, ?, ?) ON CONFLICT (model, hash) DO UPDATE SET vec = excluded.vec",
+                    (model, h, np.asarray(vec, dtype=np.float32).tobytes()),
+                )

@@ -1,0 +1,84 @@
+"""Keeping a store current with the settings and the rules: the passage size it was split at,
+and the attribution rules that found its "who said what"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .attribution import RULES_VERSION, extract as extract_attributions
+from .indexes import Indexes
+from .prepare import Preparer
+from .settings import EngineSettings
+from .store import Store
+
+#: Stores up to this many articles find their attributions again on open (about 17 ms an
+#: article); larger ones do it in the background of a running bot, or on `newsbot reindex`.
+INLINE_REFRESH_ARTICLES = 500
+#: Articles split again, and embedded, at a time.
+SPLIT_BATCH = 32
+
+
+def attributions_stale(store: Store) -> bool:
+    """Whether the stored attributions were found by other rules than this version's."""
+    return store.get_meta("attribution_rules") != RULES_VERSION
+
+
+def refresh_attributions(store: Store, force: bool = False) -> int:
+    """Find every stored article's attributions again with the current rules."""
+    with store.exclusive():
+        if not force and not attributions_stale(store):
+            return 0
+        return store.refresh_attributions(extract_attributions, RULES_VERSION)
+
+
+def check_attribution_rules(store: Store, notice: Callable[[str], None]) -> None:
+    """Attributions found by older rules are found again, so an upgrade's better "who said
+    what" reaches the articles already stored."""
+    if not attributions_stale(store):
+        return
+    articles = store.counts()["articles"]
+    if articles > INLINE_REFRESH_ARTICLES:
+        notice(
+            f"Who said what in the {articles} stored articles was found by older rules: `newsbot run` "
+            "finds it again in the background, or run `newsbot reindex`."
+        )
+        return
+    refresh_attributions(store)
+
+
+def check_passage_size(store: Store, settings: EngineSettings, notice: Callable[[str], None]) -> None:
+    """An empty store takes the configured passage size; one split at another size is told
+    how to split again (new articles are split at the configured size meanwhile)."""
+    stored = store.passage_words()
+    if stored == settings.passage_words:
+        return
+    if store.counts()["articles"] == 0:
+        store.set_passage_words(settings.passage_words)
+    else:
+        notice(
+            f"The stored articles were split into passages of about {stored} words and the "
+            f"settings ask for {settings.passage_words}: run `newsbot reindex` to split them again."
+        )
+
+
+def split_again(store: Store, preparer: Preparer, indexes: Indexes, settings: EngineSettings,
+                notice: Callable[[str], None], ids: list[int] | None = None) -> int:
+    """Split stored articles (all when `ids` is None) at the configured passage size, one
+    article per transaction, reusing the cached vectors of passage texts already embedded. A run
+    killed midway loses nothing: the store and the indexes agree after each article, and the
+    next reindex finishes the work."""
+    every = ids is None
+    ids = store.all_article_ids() if ids is None else ids
+    if every:
+        notice(f"Splitting {len(ids)} articles into passages of about {settings.passage_words} words.")
+    for start in range(0, len(ids), SPLIT_BATCH):
+        rows = store.articles_by_ids(ids[start : start + SPLIT_BATCH])
+        for prepared in preparer.prepare([r.as_article() for r in rows.values()]):
+            store.write_article(prepared, settings.embedding_id, resplit=True)
+        indexes.catch_up()
+        done = start + len(rows)
+        if every and done % 1024 < SPLIT_BATCH and done < len(ids):
+            notice(f"{done} of {len(ids)} articles split again")
+    if every:
+        store.set_passage_words(settings.passage_words)
+    return len(ids)
