@@ -21,12 +21,12 @@ def chat_key(chat_id: int, thread_id: int | None) -> str:
 
 
 class Conversations:
-    def __init__(self, store: ChatState, ttl_s: float) -> None:
-        self.store = store
+    def __init__(self, chats: ChatState, ttl_s: float) -> None:
+        self.chats = chats
         self.ttl_s = ttl_s
 
     def _load(self, key: str) -> dict:
-        return self.store.load_conversation(key, self.ttl_s) or {"answers": {}, "last": None}
+        return self.chats.load_conversation(key, self.ttl_s) or {"answers": {}, "last": None}
 
     def follow_up_latest(self, key: str) -> FollowUp | None:
         """The most recent answer in this chat, for a private chat's follow-ups."""
@@ -68,7 +68,7 @@ class Conversations:
         for old in sorted(state["answers"], key=int)[:-KEEP_ANSWERS]:
             del state["answers"][old]
         state["last"] = message_id
-        self.store.save_conversation(key, state)
+        self.chats.save_conversation(key, state)
 
     def answer_entry(self, key: str, message_id: int) -> dict | None:
         return self._load(key)["answers"].get(str(message_id))
@@ -82,8 +82,8 @@ class Conversations:
             return None
         more = [Citation(**c) for c in entry["more"]]
         entry["more"] = []
-        self.store.save_conversation(key, state)
+        self.chats.save_conversation(key, state)
         return entry, more
 
     def forget(self, key: str) -> None:
-        self.store.save_conversation(key, None)
+        self.chats.save_conversation(key, None)

@@ -80,8 +80,8 @@ class ChatPace:
 class Outbox:
     """Queue messages with `put`; `run` sends them (start it once per process)."""
 
-    def __init__(self, store: ChatState, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
-        self.store = store
+    def __init__(self, chats: ChatState, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
+        self.chats = chats
         self.deadline_s = deadline_s
         self.per_second = per_second
         self.owner = f"{uuid.uuid4().hex[:12]}"
@@ -111,7 +111,7 @@ class Outbox:
             "text": text, "reply_to": reply_to, "thread_id": thread_id,
             "markup": markup.to_dict() if markup else None, "question": question, "remember": remember,
         }
-        await self._db(self.store.outbox_put, chat_id, is_group, payload)
+        await self._db(self.chats.outbox_put, chat_id, is_group, payload)
         self._wake.set()
 
     # --- the sender ------------------------------------------------------------------------
@@ -125,14 +125,14 @@ class Outbox:
                 await asyncio.gather(*self._sending, return_exceptions=True)
             now = time.monotonic()
             if now - recovered_at > LEASE_S / 4:
-                await self._db(self.store.outbox_recover, LEASE_S)
+                await self._db(self.chats.outbox_recover, LEASE_S)
                 recovered_at = now
             if self._done:  # what was sent since the last pass, in one transaction
                 done, self._done = self._done, []
                 await self._db(self._settle, done)
             if self._stopping:
                 break
-            waiting = await self._db(self.store.outbox_waiting)
+            waiting = await self._db(self.chats.outbox_waiting)
             next_at = now + 1.0  # look again at least every second (other replicas' messages)
             busy = {t.get_name() for t in self._sending}
             wanted: list[tuple[int, int]] = []
@@ -147,7 +147,7 @@ class Outbox:
                 pace.record(now)
                 self._overall.append(now)
                 wanted.append((chat_id, MERGE_MAX if is_group else 1))
-            claimed = await self._db(self.store.outbox_claim_many, wanted, self.owner) if wanted else {}
+            claimed = await self._db(self.chats.outbox_claim_many, wanted, self.owner) if wanted else {}
             for chat_id, rows in claimed.items():
                 task = asyncio.create_task(self._send(bot, chat_id, rows), name=str(chat_id))
                 self._sending.add(task)
@@ -160,7 +160,7 @@ class Outbox:
 
     def _settle(self, done: list[tuple[list[int], str, int | None, dict | None]]) -> None:
         """Record how each send ended; then remember the answers sent (for follow-ups)."""
-        self.store.outbox_finish_many([(ids, state, message_id) for ids, state, message_id, _ in done])
+        self.chats.outbox_finish_many([(ids, state, message_id) for ids, state, message_id, _ in done])
         for _ids, state, message_id, payload in done:
             if state == "sent" and payload and payload.get("remember") and self.on_sent is not None:
                 try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .attribution import Quote
 from .text import Span
 
 
@@ -47,7 +48,7 @@ class Answer:
     #: Citations beyond the first page, for "More sources".
     more: list[Citation] = field(default_factory=list)
     #: Statements of the person asked about ("what did X say?"), newest first; else empty.
-    quotes: list = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     #: Why the question was not searched, for the reader (asked in another language); else "".
     notice: str = ""
 
@@ -74,8 +75,7 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
     Why the fill: without it a long next sentence leaves the room empty, and it is where the answer
     most often follows the sentence that matches the question ("Tuna ... is being recalled ...
     federal officials announced." then "Tri-Union Seafoods issued a voluntary recall ... of
-    canned tuna ..."). On RealTime QA (bench/README.md) it raised answer-hit@1/3/5 from
-    0.309 / 0.438 / 0.472 to 0.318 / 0.446 / 0.479, on either half of the questions.
+    canned tuna ...").
 
     Returns the excerpt and the [start, end] of the best sentence inside it.
     """
@@ -128,12 +128,10 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
     does not reach them.
 
     Why: the sentence that shares most words with the question is often not the one holding
-    the answer; the next best ones often are. On RealTime QA (bench/README.md), at the same 400
-    characters, two spots raised answer-hit@1/3/5 from 0.274 / 0.407 / 0.449 to
-    0.290 / 0.413 / 0.457 while distractor-hit@3 fell from 0.068 to 0.062: they show the answer
-    more often, not merely more text. A spot is at most half the limit and leaves the window
-    MIN_WINDOW characters (a longer best sentence is then cut, with "…"); leaving the best
-    sentence whole lost the whole gain (0.399 at 3).
+    the answer; the next best ones often are. At the same length, spots show the answer more
+    often while the distractor rate falls: they add answers, not merely text. A spot is at most
+    half the limit and leaves the window MIN_WINDOW characters (a longer best sentence is then
+    cut, with "…"): a best sentence left whole crowds the spots out.
     """
     window, highlight = cut_excerpt(text, sentences, best, limit)
     room = limit

@@ -22,8 +22,8 @@ MANIFEST = "dense.json"
 
 
 #: Exact search while it is fast enough (about 6 ms at 100k vectors on one thread); beyond,
-#: an inverted file with 8-bit scalar quantization (measured: 0.3 ms at 1M, a quarter of the
-#: memory; see bench/scale.py).
+#: an inverted file with 8-bit scalar quantization (under a millisecond at 1M, a quarter of
+#: the memory: bench/scale.py).
 FLAT_LIMIT = 200_000
 #: Recall@10 against exact search that nprobe is tuned to reach on the corpus's own vectors.
 TARGET_RECALL = 0.97

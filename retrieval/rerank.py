@@ -18,8 +18,6 @@ from .text import Span
 #: Sentences of a cited passage, after its best, that may stand beside the best one's window in
 #: the excerpt (answers.excerpt_with_spots).
 SPOTS = 2
-_HAS_QUOTE = re.compile(r"[“\"][^”\"]{10,}[”\"]")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -43,6 +41,10 @@ PLACE_MIN_OVERLAP = 0.2
 # a place named in passing rarely recurs).
 CONSENSUS_DEPTH = 10
 CONSENSUS_WEIGHT = 1.0
+
+
+_HAS_QUOTE = re.compile(r"[“\"][^”\"]{10,}[”\"]")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
-#: by other rules finds them again on open (see Engine._check_attribution_rules).
+#: by other rules finds them again on open (upkeep.check_attribution_rules).
 RULES_VERSION = "2026-11-25.2"
 
 CUES = (

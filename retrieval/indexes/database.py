@@ -18,7 +18,7 @@ from .vectors import Vectors
 
 #: Text search configuration for the keyword side (stemming and stop words of English news).
 TS_CONFIG = "english"
-#: HNSW search breadth: recall@10 0.996 at 100k passages (bench/scale.py).
+#: HNSW search breadth: past recall@10 0.95 at a million passages (bench/scale.py).
 EF_SEARCH = 100
 #: Memory for building the HNSW index over an existing corpus (about 2 KB per passage).
 INDEX_BUILD_MEMORY = "1GB"
