@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from retrieval.errors import NewsbotError
 from retrieval.text import plural
 
 from .console import err, out, print_answer, print_quotes, progress_for
+from .measure import COMMANDS
 
 
 def _settings(ctx: click.Context):
@@ -40,7 +40,7 @@ def open_engine(ctx: click.Context):
 SECTIONS = {
     "Use": ["chat", "ask", "quotes", "start", "run"],
     "Administer": ["add", "list", "remove", "reindex", "stats", "doctor", "migrate"],
-    "Measure": ["eval", "eval-quotes"],
+    "Measure": ["eval", "eval-quotes", "train-selector"],
 }
 
 
@@ -211,7 +211,7 @@ def knows_line(engine) -> str:
     stats = engine.stats()
     line = f"newsbot knows {plural(stats['articles'], 'article')}."
     if stats["articles"] < SMALL_CORPUS:
-        line += (f" (A small corpus: add your newsroom's articles with `newsbot add FOLDER`, "
+        line += (" (A small corpus: add your newsroom's articles with `newsbot add FOLDER`, "
                  "`newsbot add articles.jsonl` or `newsbot add https://...`; see `newsbot add --help`.)")
     return line
 
@@ -241,15 +241,6 @@ def quotes(ctx: click.Context, name: str, about: str | None, as_json: bool) -> N
     elif not found:
         click.echo(f"No statements attributed to {name} in the covered news.")
     print_quotes(found)
-
-
-@cli.command("eval-quotes", context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def eval_quotes(args: tuple[str, ...]) -> None:
-    """Who-said-what quality on a PolNeAR pack: eval-quotes PACK_DIR [--extract-only]."""
-    from retrieval.evaluation import attribution
-
-    sys.exit(attribution.main(list(args)))
 
 
 @cli.command("list")
@@ -329,15 +320,6 @@ def doctor(ctx: click.Context, check_only: bool) -> None:
         ctx.exit(1)
 
 
-@cli.command("eval", context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def eval_(args: tuple[str, ...]) -> None:
-    """Answer quality on a QA pack: eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]."""
-    from retrieval.evaluation import answers
-
-    sys.exit(answers.main(list(args)))
-
-
 @cli.command()
 @click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True), help="The data directory to copy.")
 @click.option("--to", "url", required=True, help="postgresql://... (the database must have pgvector available).")
@@ -390,6 +372,10 @@ def start(ctx: click.Context) -> None:
         return
     err.print(BOTFATHER_HELP)
     ctx.invoke(chat)
+
+
+for command in COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:

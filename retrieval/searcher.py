@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -19,6 +19,7 @@ from .embeddings import Encoder
 from .indexes import Indexes
 from .question import Question
 from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, read_closely
+from .selector import Selector, choose, shipped
 from .settings import EngineSettings
 from .store import Store
 
@@ -72,10 +73,13 @@ class Searcher:
     settings: EngineSettings
     #: Both for newsbot; one alone is a benchmark's baseline (no date preference, no reranking).
     retrievers: tuple[str, ...] = RETRIEVERS
+    #: Chooses each cited article's answering sentence over the whole article; None: the best
+    #: sentence of the passage search ranked.
+    selector: Selector | None = field(default_factory=shipped)
 
     def alone(self, retriever: str) -> "Searcher":
         """This searcher with one retriever, in its own order: a baseline."""
-        return Searcher(self.store, self.indexes, self.encoder, self.settings, (retriever,))
+        return replace(self, retrievers=(retriever,))
 
     @property
     def hybrid(self) -> bool:
@@ -121,8 +125,28 @@ class Searcher:
         relevant = [r for r in chosen if self._citable(r, relevance, question.names, keyword_found)]
         if not relevant:
             return Answer(question=question.text, no_answer=True, suggestions=suggestions(articles, [r.candidate for r in chosen]))
+        if self.selector is not None:
+            relevant = self._answering_sentences(relevant, question, cues, qvec)
         citations = build_citations(relevant, relevance, self.settings.excerpt_chars)
         return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
+
+    def _answering_sentences(self, chosen: list[Scored], question: Question, cues: Cues, qvec: np.ndarray) -> list[Scored]:
+        """The first citation of each article shows the sentence the selector picks from the
+        whole article, with the next best beside it; a second citation of it keeps its own."""
+        first: dict[int, Scored] = {}
+        for r in chosen:
+            first.setdefault(r.article.id, r)
+        spans = self.store.passage_spans(first)
+        vectors = self.store.vectors_of(self.settings.embedding_id, [pid for v in spans.values() for pid, _, _ in v])
+        cosines = {pid: float(np.dot(qvec, vec)) for pid, vec in vectors.items()}
+        out = []
+        for r in chosen:
+            if first[r.article.id] is r:
+                picked = choose(self.selector, question, cues, r.article.text, spans[r.article.id], cosines, r.candidate.passage_id)
+                if picked is not None:
+                    r = replace(r, best=picked.best, spots=picked.spots)
+            out.append(r)
+        return out
 
     def _candidates(self, fused: dict[int, float], asked_on: date | None, cited: Iterable[str]) -> list[Candidate]:
         """Fused hits published by the asking date, with their date and follow-up preferences."""

@@ -37,8 +37,11 @@ def test_tiny_pack_scores_and_caches(tmp_path, settings, monkeypatch):
     monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
     make_pack(tmp_path / "pack")
     rows = quality.evaluate(tmp_path / "pack", [1, 2], baselines=True, settings=settings, notice=lambda m: None)
-    assert [r.name for r in rows] == list(quality.VARIANTS)
-    hybrid = rows[0]
+    assert [r.name for r in rows] == ["newsbot (hybrid)", *quality.LEVELS, *list(quality.VARIANTS)[1:]]
+    hybrid, article, passage = rows[:3]
+    for k in (1, 2):  # the excerpt is cut from the passage, the passage from the article
+        assert hybrid.answer_hit[k] <= passage.answer_hit[k] <= article.answer_hit[k]
+        assert hybrid.distractor_hit[k] <= passage.distractor_hit[k] <= article.distractor_hit[k]
     assert hybrid.answer_hit[1] == 1.0 and hybrid.answer_hit[2] == 1.0
     # distractors: "record" shows up only if the cider article is cited among the top 2
     assert 0.0 <= hybrid.distractor_hit[1] <= hybrid.distractor_hit[2] <= 1 / 3

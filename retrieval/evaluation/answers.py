@@ -20,14 +20,20 @@ import hashlib
 import json
 import statistics
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from . import cache_dir
 
-#: Each row of the table, and the retriever it answers with alone (None: newsbot as it runs).
-VARIANTS = {"newsbot (hybrid)": None, "baseline: keyword only (BM25)": "keyword", "baseline: dense only (FAISS)": "dense"}
+#: Each row of the table: newsbot as it runs, newsbot with the excerpt cut from the passage
+#: search ranked (around its best sentence, no selector), and one retriever alone.
+VARIANTS = {
+    "newsbot (hybrid)": lambda engine: engine,
+    "newsbot, sentence from the cited passage only": lambda engine: engine.answering_with(replace(engine.searcher, selector=None)),
+    "baseline: keyword only (BM25)": lambda engine: engine.answering_with(engine.searcher.alone("keyword")),
+    "baseline: dense only (FAISS)": lambda engine: engine.answering_with(engine.searcher.alone("dense")),
+}
 
 
 class PackMissing(Exception):
@@ -63,30 +69,49 @@ def hit(strings: list[str], shown: str) -> float:
     return sum(1 for s in strings if s.lower() in shown) / len(strings) if strings else 0.0
 
 
-def score(engine, questions: list[dict], ks: list[int], name: str) -> Row:
+#: What the hybrid's citations are measured on, beside the excerpts a reader sees: the text
+#: the excerpt was chosen from (the whole cited article, the cited passage), an upper bound.
+LEVELS = {"cited article (whole)": "article", "cited passage": "passage"}
+
+
+def shown_text(engine, citations: list, level: str) -> str:
+    """The text of `level` ("excerpt", "passage", "article") behind these citations."""
+    if level == "excerpt":
+        return "\n".join(c.excerpt for c in citations)
+    if level == "passage":
+        rows = engine.store.passages_by_ids(c.passage_id for c in citations)
+        articles = engine.store.articles_by_ids(r.article_id for r in rows.values())
+        return "\n".join(articles[r.article_id].text[r.start : r.end] for r in rows.values())
+    found = (engine.store.find_article(c.article_id) for c in citations)
+    return "\n".join(dict.fromkeys(a.text for a in found if a is not None))
+
+
+def score(engine, questions: list[dict], ks: list[int], name: str, levels: dict[str, str] | None = None) -> list[Row]:
+    """The row `name` for the excerpts shown, then one row per level of `levels`."""
     top = max(ks)
-    answer_hits = {k: 0.0 for k in ks}
-    distractor_hits = {k: 0.0 for k in ks}
+    names = {name: "excerpt", **(levels or {})}
+    answer_hits = {n: {k: 0.0 for k in ks} for n in names}
+    distractor_hits = {n: {k: 0.0 for k in ks} for n in names}
     no_answer, times = 0, []
     for q in questions:
         asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
         answer = engine.ask(q["question"], k=top, asked_on=asked_on)  # as the bot and `newsbot ask` do
         times.append(answer.took_ms)
         no_answer += answer.no_answer
-        for k in ks:
-            shown = "\n".join(c.excerpt for c in answer.citations[:k])
-            answer_hits[k] += 1.0 if hit(q["answers"], shown) > 0 else 0.0
-            distractor_hits[k] += hit(q.get("distractors", []), shown)
+        for row_name, level in names.items():
+            for k in ks:
+                shown = shown_text(engine, answer.citations[:k], level)
+                answer_hits[row_name][k] += 1.0 if hit(q["answers"], shown) > 0 else 0.0
+                distractor_hits[row_name][k] += hit(q.get("distractors", []), shown)
     n = max(1, len(questions))
     times.sort()
-    return Row(
-        name,
-        {k: v / n for k, v in answer_hits.items()},
-        {k: v / n for k, v in distractor_hits.items()},
-        no_answer / n,
-        statistics.median(times) if times else 0.0,
-        times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0.0,
-    )
+    p50 = statistics.median(times) if times else 0.0
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0.0
+    return [
+        Row(row_name, {k: v / n for k, v in answer_hits[row_name].items()},
+            {k: v / n for k, v in distractor_hits[row_name].items()}, no_answer / n, p50, p95)
+        for row_name in names
+    ]
 
 
 def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=print) -> list[Row]:
@@ -101,11 +126,10 @@ def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=p
         report = ingest(engine, [str(pack / "articles.jsonl.gz")])
         notice(f"index: {report.summary()}")
         engine.warm_up()
-        variants = VARIANTS if baselines else {"newsbot (hybrid)": None}
-        return [
-            score(engine if alone is None else engine.answering_with(engine.searcher.alone(alone)), questions, ks, name)
-            for name, alone in variants.items()
-        ]
+        rows = score(engine, questions, ks, "newsbot (hybrid)", LEVELS)
+        for name, view in list(VARIANTS.items())[1:] if baselines else []:
+            rows += score(view(engine), questions, ks, name)
+        return rows
 
 
 def unanswerable(pack: Path, other: Path) -> list[dict]:

@@ -1,0 +1,78 @@
+"""The answer-sentence selector: which sentence of a cited article answers the question.
+
+Search finds the article; the sentence a reader needs may sit anywhere in it, not only in the
+passage search ranked. Every sentence of the article is read (features.py) and scored by a
+logistic regression trained on other years of RealTime QA (train.py; MODEL.md says on what, how,
+and what it measured). The excerpt is cut around the best sentence, with the next best beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from ..question import Question
+from ..rerank import Cues
+from ..text import Span
+from .features import FEATURES, ArticleSentences, features
+
+MODEL = Path(__file__).with_name("model.json")
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A logistic regression over standardized FEATURES."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    #: Another sentence stands beside the best one when its probability is at least this.
+    spot_min: float = 0.1
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        return ((rows - self.mean) / self.scale) @ self.weights + self.bias
+
+    def to_json(self) -> dict:
+        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "weights": self.weights.tolist(), "bias": self.bias, "spot_min": self.spot_min}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Selector":
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"the model reads {data['features']}, this code computes {list(FEATURES)}")
+        return cls(*(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "weights")),
+                   float(data["bias"]), float(data.get("spot_min", 0.1)))
+
+
+@cache
+def shipped() -> Selector | None:
+    """The model that ships with newsbot (None before one is trained: excerpts then come from
+    the passage search ranked, around its best sentence)."""
+    return Selector.from_json(json.loads(MODEL.read_text())) if MODEL.is_file() else None
+
+
+@dataclass
+class Choice:
+    best: Span
+    spots: list[Span]
+    probability: float
+
+
+def choose(selector: Selector, question: Question, cues: Cues, text: str, passages: list[tuple[int, int, int]],
+           cosines: dict[int, float], cited_passage: int, spots: int = 2) -> Choice | None:
+    """The best sentence of the article, and up to `spots` next best ones (None: no sentences)."""
+    article = ArticleSentences.of(text, passages)
+    rows = features(question, cues, article, cosines, cited_passage)
+    if not len(rows):
+        return None
+    logits = selector.logits(rows)
+    order = np.argsort(-logits, kind="stable")
+    probability = 1 / (1 + np.exp(-logits))
+    best = int(order[0])
+    others = [article.spans[int(i)] for i in order[1 : 1 + spots] if probability[int(i)] >= selector.spot_min]
+    return Choice(article.spans[best], others, float(probability[best]))

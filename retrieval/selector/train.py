@@ -1,0 +1,130 @@
+"""Training the answer-sentence selector: `python -m retrieval.selector.train PACK...`.
+
+For every question of the training packs, asked as `newsbot eval` asks it (its date the asking
+date, the top five citations), each cited article that holds an answer string gives one group:
+its sentences that hold it are the positives, its other sentences the negatives. The features
+are computed by the code that answers (features.py). A logistic regression with an L2 penalty is
+fitted by Newton's method (deterministic: no sampling, so no seed to set) on standardized
+features. Each pack is held out in turn to report how often the top sentence holds the answer;
+then the model is fitted on all packs and written to model.json.
+
+Never pass realtimeqa-2025: it is the pack results are reported on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from ..question import Question
+from ..rerank import Cues
+from . import MODEL, Selector
+from .features import FEATURES, ArticleSentences, features
+
+#: The packs the selector is reported on; training refuses them.
+REPORTED = ("realtimeqa-2025",)
+TOP = 5
+L2 = 1.0
+
+
+def collect(pack: Path, notice=print) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(features, labels) of each cited article holding an answer, over the pack's questions."""
+    from ..engine import Engine
+    from ..evaluation.answers import data_dir_for, load_questions
+    from ..ingest import ingest
+    from ..settings import EngineSettings
+
+    settings = EngineSettings()
+    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
+    groups = []
+    with Engine(settings, notice=notice) as engine:
+        notice(f"{pack.name}: {ingest(engine, [str(pack / 'articles.jsonl.gz')]).summary()}")
+        for q in load_questions(pack):
+            asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
+            answer = engine.ask(q["question"], k=TOP, asked_on=asked_on)
+            question = Question.parse(answer.question)
+            cues = Cues.of(question)
+            qvec = engine.encoder.encode_one(question.search_text)
+            seen = set()
+            for c in answer.citations:
+                if c.article_id in seen:
+                    continue
+                seen.add(c.article_id)
+                article = engine.store.find_article(c.article_id)
+                spans = engine.store.passage_spans([article.id])[article.id]
+                vectors = engine.store.vectors_of(settings.embedding_id, [pid for pid, _, _ in spans])
+                cosines = {pid: float(np.dot(qvec, v)) for pid, v in vectors.items()}
+                sentences = ArticleSentences.of(article.text, spans)
+                labels = np.array([
+                    any(a.lower() in " ".join(article.text[s.start : s.end].split()).lower() for a in q["answers"])
+                    for s in sentences.spans
+                ], dtype=np.float64)
+                if labels.any():
+                    groups.append((features(question, cues, sentences, cosines, c.passage_id).astype(np.float64), labels))
+    return groups
+
+
+def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, steps: int = 50) -> Selector:
+    """Logistic regression by Newton's method on standardized features."""
+    x = np.concatenate([g[0] for g in groups])
+    y = np.concatenate([g[1] for g in groups])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0  # the bias is not penalized
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) + penalty * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Selector(mean, scale, w[:-1], float(w[-1]))
+
+
+def top_hit(selector: Selector | None, groups: list[tuple[np.ndarray, np.ndarray]], column: str | None = None) -> float:
+    """Share of groups whose top sentence holds the answer (by the model, or by one feature)."""
+    hits = 0
+    for x, y in groups:
+        scores = selector.logits(x) if selector is not None else x[:, FEATURES.index(column)]
+        hits += y[int(np.argmax(scores))] > 0
+    return hits / max(1, len(groups))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("packs", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=MODEL)
+    args = parser.parse_args(argv)
+    if any(p.resolve().name in REPORTED for p in args.packs):
+        print(f"error: {', '.join(REPORTED)} is the pack results are reported on: never train on it", file=sys.stderr)
+        return 2
+    data = {p.name: collect(p, notice=lambda m: print(m, file=sys.stderr)) for p in args.packs}
+    print("| held out | articles | top sentence holds the answer: model | in the cited passage, by overlap | by overlap alone |")
+    print("|---|---|---|---|---|")
+    for name, held in data.items():
+        rest = [g for other, gs in data.items() if other != name for g in gs]
+        if not rest:
+            continue
+        model = fit(rest)
+        local = [(x[x[:, FEATURES.index("in_cited_passage")] > 0], y[x[:, FEATURES.index("in_cited_passage")] > 0]) for x, y in held]
+        local = [(x, y) for x, y in local if len(x)]
+        print(f"| {name} | {len(held)} | {top_hit(model, held):.3f} | {top_hit(None, local, 'overlap'):.3f} | {top_hit(None, held, 'overlap'):.3f} |")
+    model = fit([g for gs in data.values() for g in gs])
+    args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+    print("\nweights (standardized features):")
+    for name, weight in sorted(zip(FEATURES, model.weights), key=lambda p: -abs(p[1])):
+        print(f"  {name:>18} {weight:+.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
