@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -19,7 +19,7 @@ from .embeddings import Encoder
 from .indexes import Indexes
 from .question import Question
 from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, read_closely
-from .selector import Selector, choose, shipped
+from .selector import Selector, choose
 from .settings import EngineSettings
 from .store import Store
 
@@ -73,9 +73,9 @@ class Searcher:
     settings: EngineSettings
     #: Both for newsbot; one alone is a benchmark's baseline (no date preference, no reranking).
     retrievers: tuple[str, ...] = RETRIEVERS
-    #: Chooses each cited article's answering sentence over the whole article; None: the best
-    #: sentence of the passage search ranked.
-    selector: Selector | None = field(default_factory=shipped)
+    #: Chooses each cited article's answering sentence over the whole article (a candidate
+    #: model under evaluation); None: the best sentence of the passage search ranked.
+    selector: Selector | None = None
 
     def alone(self, retriever: str) -> "Searcher":
         """This searcher with one retriever, in its own order: a baseline."""

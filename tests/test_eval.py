@@ -73,3 +73,26 @@ def test_unanswerable_questions_are_those_whose_answer_no_article_holds(tmp_path
     quality.evaluate(tmp_path / "pack", [1], baselines=False, settings=settings, notice=lambda m: None)
     share, n = quality.no_answer_share(tmp_path / "pack", found, settings=settings)
     assert (share, n) == (1.0, 1)  # nothing in the pack is about it: no citation
+
+
+def test_a_candidate_selector_is_trained_and_measured_beside_newsbot(tmp_path, settings, monkeypatch):
+    import json as json_
+
+    from retrieval.selector.train import collect, fit
+
+    monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
+    make_pack(tmp_path / "pack")
+    groups = collect(tmp_path / "pack", notice=lambda m: None, settings=settings)
+    assert groups and all(len(x) == len(y) and y.any() for x, y in groups)  # articles holding the answer
+    path = tmp_path / "selector.json"
+    path.write_text(json_.dumps(fit(groups).to_json()))
+    rows = quality.evaluate(tmp_path / "pack", [1], baselines=False, settings=settings, notice=lambda m: None, selector=path)
+    assert rows[-1].name == "newsbot, sentence chosen over the whole article (selector.json)"
+    assert rows[-1].answer_hit[1] == 1.0  # the one-sentence answers are found over the whole article too
+
+
+def test_training_refuses_the_reported_pack(tmp_path, capsys):
+    from retrieval.selector.train import main
+
+    assert main([str(tmp_path / "realtimeqa-2025")]) == 2
+    assert "never train on it" in capsys.readouterr().err

@@ -1,7 +1,12 @@
 """Answer quality on a news QA pack: answer-hit@k and distractor-hit@k over the text a user sees
 (the excerpts of the top k citations), the share of no_answer, and latency per question.
 
-Usage: newsbot eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]
+Usage: newsbot eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK] [--selector FILE]
+
+Beside the excerpts, the hybrid's citations are measured on the text they were cut from (the
+whole cited article, the cited passage): what a better choice within them could reach.
+`--selector FILE` adds a row for excerpts chosen over the whole cited article by a candidate
+answer-sentence selector (`newsbot train-selector`).
 
 `--unanswerable OTHER_PACK` also asks OTHER_PACK's questions whose answer occurs in none of
 PACK's articles, without a date, and reports the share of them that got no citation (the
@@ -26,11 +31,9 @@ from pathlib import Path
 
 from . import cache_dir
 
-#: Each row of the table: newsbot as it runs, newsbot with the excerpt cut from the passage
-#: search ranked (around its best sentence, no selector), and one retriever alone.
+#: Each row of the table: newsbot as it runs, and one retriever alone.
 VARIANTS = {
     "newsbot (hybrid)": lambda engine: engine,
-    "newsbot, sentence from the cited passage only": lambda engine: engine.answering_with(replace(engine.searcher, selector=None)),
     "baseline: keyword only (BM25)": lambda engine: engine.answering_with(engine.searcher.alone("keyword")),
     "baseline: dense only (FAISS)": lambda engine: engine.answering_with(engine.searcher.alone("dense")),
 }
@@ -114,7 +117,7 @@ def score(engine, questions: list[dict], ks: list[int], name: str, levels: dict[
     ]
 
 
-def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=print) -> list[Row]:
+def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=print, selector: Path | None = None) -> list[Row]:
     from ..engine import Engine
     from ..ingest import ingest
     from ..settings import EngineSettings
@@ -129,6 +132,11 @@ def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=p
         rows = score(engine, questions, ks, "newsbot (hybrid)", LEVELS)
         for name, view in list(VARIANTS.items())[1:] if baselines else []:
             rows += score(view(engine), questions, ks, name)
+        if selector is not None:
+            from ..selector import load
+
+            chosen = engine.answering_with(replace(engine.searcher, selector=load(selector)))
+            rows += score(chosen, questions, ks, f"newsbot, sentence chosen over the whole article ({selector.name})")
         return rows
 
 
@@ -171,10 +179,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("-k", default="1,3,5")
     parser.add_argument("--baselines", action="store_true")
     parser.add_argument("--unanswerable", type=Path, help="Another pack whose questions this one cannot answer.")
+    parser.add_argument("--selector", type=Path, help="A candidate answer-sentence selector to measure (newsbot train-selector).")
     args = parser.parse_args(argv)
     ks = sorted({int(x) for x in args.k.split(",")})
     try:
-        rows = evaluate(args.pack, ks, args.baselines, notice=lambda m: print(m, file=sys.stderr))
+        rows = evaluate(args.pack, ks, args.baselines, notice=lambda m: print(m, file=sys.stderr), selector=args.selector)
         print(table(rows, ks))
         if args.unanswerable:
             share, n = no_answer_share(args.pack, unanswerable(args.pack, args.unanswerable))

@@ -2,15 +2,18 @@
 
 Search finds the article; the sentence a reader needs may sit anywhere in it, not only in the
 passage search ranked. Every sentence of the article is read (features.py) and scored by a
-logistic regression trained on other years of RealTime QA (train.py; MODEL.md says on what, how,
-and what it measured). The excerpt is cut around the best sentence, with the next best beside it.
+logistic regression trained on other years of RealTime QA (train.py); the excerpt is cut around
+the best sentence, with the next best beside it.
+
+No model ships: none trained so far beats the passage's own best sentence once the distractor
+control and the latency budget are counted (bench/README.md). `newsbot train-selector` trains a
+candidate and `newsbot eval --selector FILE` measures it beside newsbot as it runs.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +22,6 @@ from ..question import Question
 from ..rerank import Cues
 from ..text import Span
 from .features import FEATURES, ArticleSentences, features
-
-MODEL = Path(__file__).with_name("model.json")
-
 
 @dataclass(frozen=True)
 class Selector:
@@ -49,11 +49,9 @@ class Selector:
                    float(data["bias"]), float(data.get("spot_min", 0.1)))
 
 
-@cache
-def shipped() -> Selector | None:
-    """The model that ships with newsbot (None before one is trained: excerpts then come from
-    the passage search ranked, around its best sentence)."""
-    return Selector.from_json(json.loads(MODEL.read_text())) if MODEL.is_file() else None
+def load(path: Path) -> Selector:
+    """A model `newsbot train-selector` wrote."""
+    return Selector.from_json(json.loads(path.read_text()))
 
 
 @dataclass

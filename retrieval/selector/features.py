@@ -3,6 +3,7 @@ training time (train.py) and when answering (choose.py)."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -27,9 +28,13 @@ FEATURES = (
     "lead",  # one of the article's first three sentences
     "length",  # log of the sentence's length in characters
     "number",  # holds a digit
+    "new_names",  # capitalized words the question does not have (answers are often names)
+    "typed_overlap",  # answer_type and overlap together: the kind asked for, about the question
+    "pair_overlap",  # overlap of the sentence with the next one (an excerpt shows both)
 )
 _HAS_QUOTE = re.compile(r"[“\"][^”\"]{10,}[”\"]")
 _DIGIT = re.compile(r"\d")
+_CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w'’-]+")
 #: Sentences of an article read at most (a very long article: the first ones).
 MAX_SENTENCES = 400
 
@@ -54,14 +59,27 @@ class ArticleSentences:
         return cls(text, spans, owner)
 
 
+def _by_sentence(spans: list[Span], starts: list[int], matches) -> list[list]:
+    """Matches (offset, value) of the whole text, bucketed by the sentence they fall in."""
+    out: list[list] = [[] for _ in spans]
+    for at, value in matches:
+        i = bisect.bisect_right(starts, at) - 1
+        if i >= 0 and at < spans[i].end:
+            out[i].append(value)
+    return out
+
+
 def features(question: Question, cues: Cues, article: ArticleSentences, cosines: dict[int, float],
              cited_passage: int) -> np.ndarray:
-    """One row of FEATURES per sentence of the article."""
+    """One row of FEATURES per sentence of the article. The text is scanned once per signal,
+    not once per sentence: an answer reads every sentence of several articles."""
     text, spans = article.text, article.spans
     n = len(spans)
     if n == 0:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    found = [{t for _, t in cues.hits(text, s.start, s.end)} for s in spans]
+    starts = [s.start for s in spans]
+    end = spans[-1].end
+    found = [set(words) for words in _by_sentence(spans, starts, cues.hits(text, 0, end))]
     df: dict[str, int] = {}
     for words in found:
         for t in words:
@@ -70,15 +88,27 @@ def features(question: Question, cues: Cues, article: ArticleSentences, cosines:
     rare_total = sum(rarity.values()) or 1.0
     overlap = [cues.overlap(words) for words in found]
     names = question.names
-    lower = [text[s.start : s.end].lower() for s in spans]
+    named: list[list] = [[] for _ in spans]
+    if names:
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in sorted(names, key=len, reverse=True)) + r")\b", re.I)
+        named = _by_sentence(spans, starts, ((m.start(), m.group().lower()) for m in pattern.finditer(text, 0, end)))
+    asked = {w.lower() for w in re.findall(r"\w+", question.text)}
+    new_names = _by_sentence(spans, starts, (
+        (m.start(), 1) for m in _CAPITALIZED.finditer(text, 0, end) if m.group().lower() not in asked
+    ))
+    digits = _by_sentence(spans, starts, ((m.start(), 1) for m in _DIGIT.finditer(text, 0, end)))
+    wants = cues.wants
     rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
     for i, s in enumerate(spans):
-        wants = cues.wants
+        # The kind asked for counts in a sentence about the question (a place elsewhere is as
+        # often a wrong one), as the reranking's cues have it.
+        typed = 1.0 if wants and overlap[i] > 0 and wants.held_by(text, s.start, s.end, cues.question) else 0.0
+        pair = cues.overlap(found[i] | found[i + 1]) if i + 1 < n else overlap[i]
         rows[i] = (
             overlap[i],
             sum(rarity.get(t, 0.0) for t in found[i]) / rare_total,
-            sum(1 for m in names if re.search(rf"\b{re.escape(m)}\b", lower[i])) / len(names) if names else 0.0,
-            1.0 if wants and wants.held_by(text, s.start, s.end, cues.question) else 0.0,
+            len(set(named[i])) / len(names) if names else 0.0,
+            typed,
             1.0 if cues.wants_words and _HAS_QUOTE.search(text, s.start, s.end) else 0.0,
             max(overlap[i - 1] if i > 0 else 0.0, overlap[i + 1] if i + 1 < n else 0.0),
             cosines.get(article.passage_of[i], 0.0),
@@ -86,6 +116,9 @@ def features(question: Question, cues: Cues, article: ArticleSentences, cosines:
             i / max(1, n - 1),
             1.0 if i < 3 else 0.0,
             math.log(1 + s.end - s.start),
-            1.0 if _DIGIT.search(text, s.start, s.end) else 0.0,
+            1.0 if digits[i] else 0.0,
+            math.log(1 + len(new_names[i])),
+            typed * overlap[i],
+            pair,
         )
     return rows

@@ -6,7 +6,8 @@ its sentences that hold it are the positives, its other sentences the negatives.
 are computed by the code that answers (features.py). A logistic regression with an L2 penalty is
 fitted by Newton's method (deterministic: no sampling, so no seed to set) on standardized
 features. Each pack is held out in turn to report how often the top sentence holds the answer;
-then the model is fitted on all packs and written to model.json.
+then the model is fitted on all packs and written to --out (selector.json), for
+`newsbot eval --selector selector.json` to measure.
 
 Never pass realtimeqa-2025: it is the pack results are reported on.
 """
@@ -23,7 +24,7 @@ import numpy as np
 
 from ..question import Question
 from ..rerank import Cues
-from . import MODEL, Selector
+from . import Selector
 from .features import FEATURES, ArticleSentences, features
 
 #: The packs the selector is reported on; training refuses them.
@@ -32,14 +33,14 @@ TOP = 5
 L2 = 1.0
 
 
-def collect(pack: Path, notice=print) -> list[tuple[np.ndarray, np.ndarray]]:
+def collect(pack: Path, notice=print, settings=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """(features, labels) of each cited article holding an answer, over the pack's questions."""
     from ..engine import Engine
     from ..evaluation.answers import data_dir_for, load_questions
     from ..ingest import ingest
     from ..settings import EngineSettings
 
-    settings = EngineSettings()
+    settings = settings or EngineSettings()
     settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
     groups = []
     with Engine(settings, notice=notice) as engine:
@@ -102,7 +103,7 @@ def top_hit(selector: Selector | None, groups: list[tuple[np.ndarray, np.ndarray
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packs", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--out", type=Path, default=Path("selector.json"))
     args = parser.parse_args(argv)
     if any(p.resolve().name in REPORTED for p in args.packs):
         print(f"error: {', '.join(REPORTED)} is the pack results are reported on: never train on it", file=sys.stderr)
