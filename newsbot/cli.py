@@ -40,7 +40,7 @@ def open_engine(ctx: click.Context):
 SECTIONS = {
     "Use": ["chat", "ask", "quotes", "start", "run"],
     "Administer": ["add", "list", "remove", "reindex", "stats", "doctor", "migrate"],
-    "Measure": ["eval", "eval-quotes", "train-selector"],
+    "Measure": ["eval", "eval-quotes", "train-selector", "train-gate"],
 }
 
 

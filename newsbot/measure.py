@@ -1,9 +1,10 @@
-"""The command line's measuring commands: `newsbot eval`, `eval-quotes` and `train-selector`.
-They pass their arguments on to the modules that measure (retrieval/evaluation) and train
-(retrieval/selector/train.py), each with its own --help."""
+"""The command line's measuring commands: `newsbot eval`, `eval-quotes`, `train-selector` and
+`train-gate`. Each passes its arguments on to the module that measures (retrieval/evaluation) or
+trains (retrieval/selector/train.py, retrieval/answerability/train.py): `--help` is theirs."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -11,31 +12,22 @@ import click
 UNPROCESSED = {"ignore_unknown_options": True}
 
 
-@click.command("eval", context_settings=UNPROCESSED)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def eval_(args: tuple[str, ...]) -> None:
-    """Answer quality on a QA pack: eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]."""
-    from retrieval.evaluation import answers
+def _passthrough(name: str, module: str, summary: str) -> click.Command:
+    @click.command(name, context_settings=UNPROCESSED, help=summary)
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args: tuple[str, ...]) -> None:
+        sys.exit(importlib.import_module(module).main(list(args)))
 
-    sys.exit(answers.main(list(args)))
-
-
-@click.command("eval-quotes", context_settings=UNPROCESSED)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def eval_quotes(args: tuple[str, ...]) -> None:
-    """Who-said-what quality on a PolNeAR pack: eval-quotes PACK_DIR [--extract-only]."""
-    from retrieval.evaluation import attribution
-
-    sys.exit(attribution.main(list(args)))
+    return command
 
 
-@click.command("train-selector", context_settings=UNPROCESSED)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def train_selector(args: tuple[str, ...]) -> None:
-    """Train the answer-sentence selector on QA packs (never the reported one): train-selector PACK_DIR..."""
-    from retrieval.selector import train
-
-    sys.exit(train.main(list(args)))
-
-
-COMMANDS = [eval_, eval_quotes, train_selector]
+COMMANDS = [
+    _passthrough("eval", "retrieval.evaluation.answers",
+                 "Answer quality on a QA pack: eval PACK_DIR [-k 1,3,5] [--baselines] [--unanswerable OTHER_PACK]."),
+    _passthrough("eval-quotes", "retrieval.evaluation.attribution",
+                 "Who-said-what quality on a PolNeAR pack: eval-quotes PACK_DIR [--extract-only]."),
+    _passthrough("train-selector", "retrieval.selector.train",
+                 "Train a candidate answer-sentence selector (never on the reported pack): train-selector PACK_DIR..."),
+    _passthrough("train-gate", "retrieval.answerability.train",
+                 "Train the answerability gate: train-gate CORPUS_PACK --unanswerable OTHER_PACK..."),
+]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 
-from .answers import Answer
+from .answerability import Gate, shipped as shipped_gate
+from .answerability.features import features as answerability_features
+from .answers import Answer, Suggestion
 from .citations import build_citations, suggestions
 from .embeddings import Encoder
 from .indexes import Indexes
@@ -66,6 +68,19 @@ def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]]) -> di
 
 
 @dataclass
+class Found:
+    """What search found for a question with something to cite."""
+
+    relevant: list[Scored]
+    relevance: dict[int, float]
+    cues: Cues
+    qvec: np.ndarray
+    dense_found: set[int]
+    keyword_found: dict[int, float]  # passage id -> BM25 score
+    suggestions: list[Suggestion]
+
+
+@dataclass
 class Searcher:
     store: Store
     indexes: Indexes
@@ -76,10 +91,12 @@ class Searcher:
     #: Chooses each cited article's answering sentence over the whole article (a candidate
     #: model under evaluation); None: the best sentence of the passage search ranked.
     selector: Selector | None = None
+    #: Declines to cite what only shares the question's topic (None: the relevance floor alone).
+    gate: Gate | None = field(default_factory=shipped_gate)
 
     def alone(self, retriever: str) -> "Searcher":
-        """This searcher with one retriever, in its own order: a baseline."""
-        return replace(self, retrievers=(retriever,))
+        """This searcher with one retriever, in its own order, and no gate: a baseline."""
+        return replace(self, retrievers=(retriever,), gate=None)
 
     @property
     def hybrid(self) -> bool:
@@ -89,6 +106,36 @@ class Searcher:
                cited: Iterable[str] = (), more_pages: int = 2) -> Answer:
         """Cited excerpts answering `question`, none published after `asked_on`; `cited` are
         the keys of articles the conversation cited (preferred for a follow-up)."""
+        found = self._find(question, k, asked_on, cited, more_pages)
+        if isinstance(found, Answer):
+            return found
+        if self._declined(question, found):
+            return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
+        relevant = found.relevant
+        if self.selector is not None:
+            relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
+        citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars)
+        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
+
+    def _declined(self, question: Question, found: "Found") -> bool:
+        """Whether the gate judges the citations to share only the question's topic. It was
+        trained on questions that ask for a fact; one asking for someone's words is answered by
+        what they said (the attributions), and is not gated."""
+        if self.gate is None or question.speaker is not None:
+            return False
+        return self.gate.probability(self._evidence(question, found)) < self.gate.threshold
+
+    def evidence(self, question: Question, k: int, asked_on: date | None = None) -> np.ndarray | None:
+        """What the answerability gate reads for this question (None when nothing is cited)."""
+        found = self._find(question, k, asked_on, (), 2)
+        return None if isinstance(found, Answer) else self._evidence(question, found)
+
+    def _evidence(self, question: Question, found: "Found") -> np.ndarray:
+        return answerability_features(question, found.cues, found.relevant, found.relevance, found.dense_found, found.keyword_found)
+
+    def _find(self, question: Question, k: int, asked_on: date | None, cited: Iterable[str], more_pages: int) -> "Found | Answer":
+        """The relevant passages, best first, and what was read to choose them; or the answer
+        when there is nothing to cite."""
         if not question.terms and len(question.text) < 3:
             return Answer(question=question.text, no_answer=True)
         qvec = self.encoder.encode_one(question.search_text)
@@ -121,14 +168,12 @@ class Searcher:
             ) / (RRF_K + 1), reverse=True)
 
         chosen = self._at_most_per_article(scored, k * (1 + more_pages))
-        keyword_found = {pid for pid, _ in keyword_hits}
-        relevant = [r for r in chosen if self._citable(r, relevance, question.names, keyword_found)]
+        keyword_found = dict(keyword_hits)
+        relevant = [r for r in chosen if self._citable(r, relevance, question.names, set(keyword_found))]
+        offered = suggestions(articles, [r.candidate for r in chosen])
         if not relevant:
-            return Answer(question=question.text, no_answer=True, suggestions=suggestions(articles, [r.candidate for r in chosen]))
-        if self.selector is not None:
-            relevant = self._answering_sentences(relevant, question, cues, qvec)
-        citations = build_citations(relevant, relevance, self.settings.excerpt_chars)
-        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
+            return Answer(question=question.text, no_answer=True, suggestions=offered)
+        return Found(relevant, relevance, cues, qvec, set(dense_score), keyword_found, offered)
 
     def _answering_sentences(self, chosen: list[Scored], question: Question, cues: Cues, qvec: np.ndarray) -> list[Scored]:
         """The first citation of each article shows the sentence the selector picks from the

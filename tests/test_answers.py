@@ -322,3 +322,24 @@ def test_the_place_most_reports_name_is_preferred(engine):
     # One report names Lagos in passing; two name Nairobi: Nairobi's reports come first.
     assert {c.url for c in answer.citations[:2]} == {"https://example.org/summit-4", "https://example.org/summit-5"}
     assert all("Nairobi" in c.excerpt for c in answer.citations[:2])
+
+
+def test_the_shipped_gate_loads_offline_and_declines_below_its_threshold(engine):
+    """The answerability gate ships with newsbot; with a threshold no answer reaches, a fact
+    question is declined with the closest headlines offered, while someone's words are not gated."""
+    from dataclasses import replace
+
+    from retrieval.answerability import Gate, shipped
+    from retrieval.answerability.features import FEATURES
+
+    gate = shipped()
+    assert gate is not None and gate.model.weights.shape == (len(FEATURES),) and 0 < gate.threshold < 1
+    again = Gate.from_json(gate.to_json())
+    assert again.threshold == gate.threshold and list(again.model.weights) == list(gate.model.weights)
+    engine.add([HARBOUR, ORCHARD])
+    question = "How many fishing boats were moved inland in Valmora?"
+    assert not engine.ask(question).no_answer
+    strict = engine.answering_with(replace(engine.searcher, gate=replace(gate, threshold=1.01)))
+    declined = strict.ask(question)
+    assert declined.no_answer and not declined.citations and declined.suggestions[0].url == HARBOUR.url
+    assert strict.ask("What did Quarterman say?").citations  # statements are answered by the attributions

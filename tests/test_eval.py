@@ -96,3 +96,10 @@ def test_training_refuses_the_reported_pack(tmp_path, capsys):
 
     assert main([str(tmp_path / "realtimeqa-2025")]) == 2
     assert "never train on it" in capsys.readouterr().err
+
+
+def test_the_gate_is_never_trained_on_the_reported_packs(tmp_path, capsys):
+    from retrieval.answerability.train import main
+
+    assert main([str(tmp_path / "realtimeqa-2026"), "--unanswerable", str(tmp_path / "realtimeqa-2022")]) == 2
+    assert "never train on them" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from retrieval.logistic import Logistic
 from retrieval.question import Question
 from retrieval.rerank import Cues
 from retrieval.selector import Selector, choose
@@ -41,13 +42,13 @@ def test_fit_learns_the_signal_and_choose_follows_it():
         x[answer, FEATURES.index("overlap")] += 4.0  # the answering sentence shares the question's words
         groups.append((x, y))
     model = fit(groups)
-    assert model.weights[FEATURES.index("overlap")] == max(model.weights)
+    assert model.model.weights[FEATURES.index("overlap")] == max(model.model.weights)
     assert top_hit(model, groups) > 0.9 and top_hit(None, groups, "overlap") > 0.9
     again = Selector.from_json(model.to_json())
     assert np.allclose(again.logits(groups[0][0]), model.logits(groups[0][0]))
 
     question = Question.parse("Where will the new library open?")
-    only_overlap = Selector(np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
-                            np.array([1.0 if f == "overlap" else 0.0 for f in FEATURES]), 0.0)
+    only_overlap = Selector(Logistic(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
+                                     np.array([1.0 if f == "overlap" else 0.0 for f in FEATURES]), 0.0))
     picked = choose(only_overlap, question, Cues.of(question), TEXT, [(10, 0, len(TEXT))], {}, 10)
     assert TEXT[picked.best.start : picked.best.end].startswith("The new library")

@@ -149,6 +149,30 @@ def unanswerable(pack: Path, other: Path) -> list[dict]:
     return [q for q in load_questions(other) if not any(a.lower() in corpus for a in q["answers"])]
 
 
+#: Questions no news corpus answers, asked over the sample corpus that ships with newsbot.
+GENERAL_KNOWLEDGE = [
+    "What is the capital of Australia?", "Who wrote Pride and Prejudice?", "How tall is Mount Everest?",
+    "What is the boiling point of water?", "Who painted the Mona Lisa?", "How many planets are in the solar system?",
+    "What is the largest ocean on Earth?", "Who discovered penicillin?", "What language is spoken in Brazil?",
+    "When did the Second World War end?", "What is the chemical symbol for gold?",
+    "Who won the 2018 FIFA World Cup final in Moscow?",
+]
+
+
+def general_knowledge_share(settings=None) -> float:
+    """Share of GENERAL_KNOWLEDGE with no citation over the sample corpus."""
+    import tempfile
+
+    from ..engine import Engine
+    from ..settings import EngineSettings
+
+    settings = settings or EngineSettings()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = settings.model_copy(update={"data_dir": Path(folder), "encoder_cache": settings.encoder_cache or settings.data_dir / "encoders"})
+        with Engine(settings, notice=lambda m: None) as engine:
+            return sum(engine.ask(q).no_answer for q in GENERAL_KNOWLEDGE) / len(GENERAL_KNOWLEDGE)
+
+
 def no_answer_share(pack: Path, questions: list[dict], settings=None) -> tuple[float, int]:
     """Share of `questions`, asked without a date over `pack`'s cached index, with no citation."""
     from ..engine import Engine
@@ -189,6 +213,8 @@ def main(argv: list[str]) -> int:
             share, n = no_answer_share(args.pack, unanswerable(args.pack, args.unanswerable))
             print(f"\nunanswerable: {n} questions of {args.unanswerable.name} whose answer is in none of "
                   f"{args.pack.name}'s articles, asked without a date: no_answer {share:.3f}")
+            print(f"general knowledge: {len(GENERAL_KNOWLEDGE)} questions over the sample corpus: "
+                  f"no_answer {general_knowledge_share():.3f}")
     except PackMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..logistic import Logistic
 from ..question import Question
 from ..rerank import Cues
 from ..text import Span
@@ -25,28 +26,21 @@ from .features import FEATURES, ArticleSentences, features
 
 @dataclass(frozen=True)
 class Selector:
-    """A logistic regression over standardized FEATURES."""
+    """A logistic regression over FEATURES, and how sure a next-best sentence must be to stand beside."""
 
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    bias: float
+    model: Logistic
     #: Another sentence stands beside the best one when its probability is at least this.
     spot_min: float = 0.1
 
     def logits(self, rows: np.ndarray) -> np.ndarray:
-        return ((rows - self.mean) / self.scale) @ self.weights + self.bias
+        return self.model.logits(rows)
 
     def to_json(self) -> dict:
-        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "weights": self.weights.tolist(), "bias": self.bias, "spot_min": self.spot_min}
+        return {**self.model.to_json(), "spot_min": self.spot_min}
 
     @classmethod
     def from_json(cls, data: dict) -> "Selector":
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError(f"the model reads {data['features']}, this code computes {list(FEATURES)}")
-        return cls(*(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "weights")),
-                   float(data["bias"]), float(data.get("spot_min", 0.1)))
+        return cls(Logistic.from_json(data, FEATURES), float(data.get("spot_min", 0.1)))
 
 
 def load(path: Path) -> Selector:

@@ -4,7 +4,7 @@ For every question of the training packs, asked as `newsbot eval` asks it (its d
 date, the top five citations), each cited article that holds an answer string gives one group:
 its sentences that hold it are the positives, its other sentences the negatives. The features
 are computed by the code that answers (features.py). A logistic regression with an L2 penalty is
-fitted by Newton's method (deterministic: no sampling, so no seed to set) on standardized
+fitted by Newton's method (retrieval/logistic.py; deterministic: no sampling, no seed) on standardized
 features. Each pack is held out in turn to report how often the top sentence holds the answer;
 then the model is fitted on all packs and written to --out (selector.json), for
 `newsbot eval --selector selector.json` to measure.
@@ -24,6 +24,7 @@ import numpy as np
 
 from ..question import Question
 from ..rerank import Cues
+from ..logistic import fit as logistic_fit
 from . import Selector
 from .features import FEATURES, ArticleSentences, features
 
@@ -70,25 +71,9 @@ def collect(pack: Path, notice=print, settings=None) -> list[tuple[np.ndarray, n
     return groups
 
 
-def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, steps: int = 50) -> Selector:
-    """Logistic regression by Newton's method on standardized features."""
-    x = np.concatenate([g[0] for g in groups])
-    y = np.concatenate([g[1] for g in groups])
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = np.full(z.shape[1], l2)
-    penalty[-1] = 0.0  # the bias is not penalized
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(z @ w)))
-        gradient = z.T @ (p - y) + penalty * w
-        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return Selector(mean, scale, w[:-1], float(w[-1]))
+def fit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2) -> Selector:
+    """The selector fitted on every sentence of the groups (retrieval/logistic.py)."""
+    return Selector(logistic_fit(np.concatenate([g[0] for g in groups]), np.concatenate([g[1] for g in groups]), FEATURES, l2))
 
 
 def top_hit(selector: Selector | None, groups: list[tuple[np.ndarray, np.ndarray]], column: str | None = None) -> float:
@@ -122,7 +107,7 @@ def main(argv: list[str]) -> int:
     model = fit([g for gs in data.values() for g in gs])
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n")
     print("\nweights (standardized features):")
-    for name, weight in sorted(zip(FEATURES, model.weights), key=lambda p: -abs(p[1])):
+    for name, weight in sorted(zip(FEATURES, model.model.weights), key=lambda p: -abs(p[1])):
         print(f"  {name:>18} {weight:+.3f}")
     return 0
 
