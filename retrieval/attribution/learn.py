@@ -1,0 +1,180 @@
+"""A learned attribution tagger, measured beside the rules: `python -m retrieval.attribution.learn`.
+
+The packaged MiniLM encoder with a token-classification head (BIO tags for an attribution's
+source and content) is fine-tuned on PolNeAR's training articles, over windows of the article
+with paragraph context, and compared with the rules on polnear-dev by content spans found: a
+predicted content matches an annotated one when they overlap by at least half of the shorter.
+Seeded; the number of articles and epochs are options, so that a brief run measures first.
+This is the experiment issue 22 asks for before anything is built on it: nothing here runs at
+ingest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+LABELS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
+WINDOW, STRIDE = 254, 127
+
+
+def load(pack: Path, limit: int | None = None) -> list[tuple[str, list[dict]]]:
+    articles = {a["id"]: a["text"] for a in map(json.loads, (pack / "articles.jsonl").read_text().splitlines())}
+    gold: dict[str, list[dict]] = {}
+    for line in (pack / "attributions.jsonl").read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            gold.setdefault(row["article"], []).append(row)
+    ids = sorted(articles)[:limit] if limit else sorted(articles)
+    return [(articles[i], gold.get(i, [])) for i in ids]
+
+
+def char_labels(text: str, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Per character: the label kind (0 none, 1 source, 2 content) and which span it belongs to."""
+    kind = np.zeros(len(text), dtype=np.int8)
+    span = np.full(len(text), -1, dtype=np.int32)
+    n = 0
+    for row in rows:
+        for key, k in (("content_spans", 2), ("source_spans", 1)):  # a source inside a content wins
+            for a, b in row.get(key) or []:
+                kind[a:b], span[a:b] = k, n
+                n += 1
+    return kind, span
+
+
+def windows(tokenizer, text: str, rows: list[dict]):
+    """(input ids, labels, token offsets) of each window of the article."""
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    kind, span = char_labels(text, rows)
+    labels, prev = [], (-1, -1)
+    for start, end in enc.offsets:
+        k, s = (int(kind[start]), int(span[start])) if start < len(text) else (0, -1)
+        if k == 0:
+            labels.append(0)
+        else:
+            labels.append((1 if k == 1 else 3) + (1 if (k, s) == prev else 0))
+        prev = (k, s)
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    for first in range(0, max(1, len(enc.ids)), STRIDE):
+        ids = enc.ids[first : first + WINDOW]
+        yield [cls, *ids, sep], [-100, *labels[first : first + WINDOW], -100], enc.offsets[first : first + WINDOW], first
+        if first + WINDOW >= len(enc.ids):
+            break
+
+
+def content_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans, current = [], None
+    for label, (a, b) in zip(pred, offsets):
+        if label == 3 or (label == 4 and current is None):
+            if current:
+                spans.append(current)
+            current = [a, b]
+        elif label == 4 and current is not None:
+            current[1] = b
+        else:
+            if current:
+                spans.append(current)
+            current = None
+    if current:
+        spans.append(current)
+    return [tuple(s) for s in spans if s[1] - s[0] > 10]
+
+
+def matched(found: list[tuple[int, int]], gold: list[tuple[int, int]]) -> int:
+    def overlaps(x, y):
+        return min(x[1], y[1]) - max(x[0], y[0]) >= 0.5 * min(x[1] - x[0], y[1] - y[0])
+    return sum(any(overlaps(f, g) for g in gold) for f in found)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, default=Path("../shared/eval/polnear-train"))
+    parser.add_argument("--dev", type=Path, default=Path("../shared/eval/polnear-dev"))
+    parser.add_argument("--articles", type=int, default=None, help="train on the first N articles only")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    import torch
+    from tokenizers import Tokenizer
+    from tqdm import tqdm
+    from transformers import AutoModel
+
+    from ..embeddings import offline, resolve_model_path
+    from ..settings import DEFAULT_MODEL
+    from . import extract
+
+    offline()
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(2)
+    model_dir = resolve_model_path(DEFAULT_MODEL)
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    encoder = AutoModel.from_pretrained(str(model_dir))
+    head = torch.nn.Linear(encoder.config.hidden_size, len(LABELS))
+    params = list(encoder.parameters()) + list(head.parameters())
+    optimizer = torch.optim.AdamW(params, lr=5e-5, weight_decay=0.01)
+
+    train = [w for text, rows in load(args.train, args.articles) for w in windows(tokenizer, text, rows)]
+    random.shuffle(train)
+    steps = int(len(train) * args.epochs / args.batch)
+    print(f"{len(train)} windows, {steps} steps of {args.batch}", file=sys.stderr)
+    encoder.train()
+    started = time.perf_counter()
+    for step in tqdm(range(steps), file=sys.stderr):
+        batch = [train[(step * args.batch + i) % len(train)] for i in range(args.batch)]
+        width = max(len(b[0]) for b in batch)
+        ids = torch.tensor([b[0] + [0] * (width - len(b[0])) for b in batch])
+        mask = torch.tensor([[1] * len(b[0]) + [0] * (width - len(b[0])) for b in batch])
+        labels = torch.tensor([b[1] + [-100] * (width - len(b[1])) for b in batch])
+        logits = head(encoder(input_ids=ids, attention_mask=mask).last_hidden_state)
+        loss = torch.nn.functional.cross_entropy(logits.view(-1, len(LABELS)), labels.view(-1), ignore_index=-100)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+    trained_s = time.perf_counter() - started
+
+    encoder.eval()
+    totals = {"model": [0, 0, 0], "rules": [0, 0, 0], "union": [0, 0, 0]}  # found and matched, gold matched... see below
+    with torch.no_grad():
+        for text, rows in load(args.dev):
+            gold = [tuple(s) for r in rows for s in r.get("content_spans") or []]
+            votes: dict[int, tuple[float, int, tuple[int, int]]] = {}
+            for ids, _, offsets, first in windows(tokenizer, text, rows):
+                logits = head(encoder(input_ids=torch.tensor([ids])).last_hidden_state)[0, 1:-1]
+                pred = logits.argmax(-1).tolist()
+                for i, (label, off) in enumerate(zip(pred, offsets)):
+                    centre = -abs(i - len(offsets) / 2)  # the window where a token is most central decides
+                    if first + i not in votes or centre > votes[first + i][0]:
+                        votes[first + i] = (centre, label, off)
+            order = sorted(votes)
+            model_spans = content_spans([votes[i][1] for i in order], [votes[i][2] for i in order])
+            rule_spans = [(a.start, a.end) for a in extract(text)]
+            union = model_spans + [r for r in rule_spans if not matched([r], model_spans)]
+            for name, spans in (("model", model_spans), ("rules", rule_spans), ("union", union)):
+                totals[name][0] += len(spans)
+                totals[name][1] += matched(spans, gold)
+                totals[name][2] += matched(gold, spans)
+            gold_total = totals.setdefault("gold", [0])
+            gold_total[0] += len(gold)
+    gold_n = totals.pop("gold")[0]
+    print(f"trained on {len(train)} windows in {trained_s:.0f} s")
+    print("| content spans on polnear-dev | found | precision | recall |\n|---|---|---|---|")
+    for name, (found, right, recalled) in totals.items():
+        print(f"| {name} | {found} | {right / max(1, found):.3f} | {recalled / max(1, gold_n):.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
