@@ -24,3 +24,23 @@ def test_spans_become_tags_and_tags_become_spans_again():
     found = content_spans(labels[1:-1], offsets)
     assert found == [(24, content[1])]
     assert matched(found, [content]) == 1 and matched([(0, 5)], [content]) == 0
+
+
+def test_learned_attributions_join_the_rules_only_where_the_rules_found_nothing():
+    from retrieval.attribution import extract
+    from retrieval.attribution.rules import Attribution
+    from retrieval.attribution.tagger import _source_spans, combined
+
+    assert _source_spans([0, 1, 2, 0, 3, 4, 1], [(0, 1), (2, 5), (6, 9), (10, 11), (12, 15), (16, 20), (21, 25)]) == [(2, 9), (21, 25)]
+    text = ('“We will not leave the party,” Gudkov said.\n\n'
+            "The council, officials believe, will approve the budget of the northern district next week.")
+    rules = extract(text)
+    assert [a.speaker for a in rules] == ["Gudkov"]
+
+    class Learned:  # what a trained tagger would return: one the rules found, one they missed
+        def attributions(self, text):
+            return [Attribution("Gudkov", True, "We will not leave the party", "said", "direct", 1, 28),
+                    Attribution("officials", False, "will approve the budget", "believe", "reported", 63, 87)]
+
+    both = combined(text, rules, Learned())
+    assert [a.speaker for a in both] == ["Gudkov", "officials"] and both[0] is rules[0]

@@ -100,6 +100,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, help="save the trained tagger here (for `newsbot eval-quotes --tagger`)")
     args = parser.parse_args(argv)
 
     import torch
@@ -144,6 +145,13 @@ def main(argv: list[str]) -> int:
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
     trained_s = time.perf_counter() - started
+    if args.out:
+        import shutil
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        encoder.save_pretrained(str(args.out))
+        torch.save(head.state_dict(), args.out / "head.pt")
+        shutil.copy(model_dir / "tokenizer.json", args.out / "tokenizer.json")
 
     encoder.eval()
     totals = {"model": [0, 0, 0], "rules": [0, 0, 0], "union": [0, 0, 0]}  # found and matched, gold matched... see below

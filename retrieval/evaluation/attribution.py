@@ -173,14 +173,22 @@ def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], spe
     return out
 
 
-def returned_by_extractor(articles: dict[str, dict], speakers: list[str]) -> dict[str, list]:
+def returned_by_extractor(articles: dict[str, dict], speakers: list[str], tagger: str | None = None,
+                          alone: bool = False) -> dict[str, list]:
+    """What the rules (with `tagger`, the learned tagger beside them, or alone) attribute."""
     from ..articles import Article
     from ..attribution import extract, speaker_matches
 
+    learned = None
+    if tagger:
+        from ..attribution.tagger import Tagger, combined
+
+        learned = Tagger(Path(tagger))
     out: dict[str, list] = defaultdict(list)
     for aid, a in articles.items():
         text = Article(title=a["title"] or "untitled", text=a["text"]).text
-        for q in extract(text):
+        found = extract(text) if learned is None else learned.attributions(text) if alone else combined(text, extract(text), learned)
+        for q in found:
             if not q.is_person:
                 continue
             for person in speakers:
@@ -227,6 +235,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pack", type=Path)
     parser.add_argument("--extract-only", action="store_true")
+    parser.add_argument("--tagger", help="with --extract-only: a learned tagger (python -m retrieval.attribution.learn --out DIR) beside the rules")
+    parser.add_argument("--tagger-alone", action="store_true", help="the tagger without the rules")
     args = parser.parse_args(argv)
     try:
         articles, gold, speakers = load(args.pack)
@@ -234,7 +244,7 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.extract_only:
-        returned = returned_by_extractor(articles, speakers)
+        returned = returned_by_extractor(articles, speakers, args.tagger, args.tagger_alone)
     else:
         returned = returned_by_engine(args.pack, articles, speakers, notice=lambda m: print(m, file=sys.stderr))
     print(table(score(returned, gold, speakers)))

@@ -1,0 +1,102 @@
+"""The learned attribution tagger at work (learn.py trains it): source and content spans tagged in
+an article's text, assembled into attributions whose speakers the article's own resolver names,
+beside the rules' attributions."""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+from .learn import LABELS, WINDOW, content_spans
+from .names import Resolver
+from .rules import Attribution
+
+#: Characters a source may stand from its content (a source further away is another sentence's).
+REACH = 250
+
+
+def _source_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans, current = [], None
+    for label, (a, b) in zip(pred, offsets):
+        if label == 1 or (label == 2 and current is None):
+            if current:
+                spans.append(tuple(current))
+            current = [a, b]
+        elif label == 2 and current is not None:
+            current[1] = b
+        else:
+            if current:
+                spans.append(tuple(current))
+            current = None
+    if current:
+        spans.append(tuple(current))
+    return spans
+
+
+class Tagger:
+    """A trained tagger on disk: the encoder, its head (head.pt) and the tokenizer."""
+
+    def __init__(self, directory: Path) -> None:
+        import torch
+        from tokenizers import Tokenizer
+        from transformers import AutoModel
+
+        from ..embeddings import offline
+
+        offline()
+        self.torch = torch
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.encoder = AutoModel.from_pretrained(str(directory)).eval()
+        self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+        self.head.load_state_dict(torch.load(directory / "head.pt"))
+
+    def tags(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """A tag per token of the text, each from the window where the token is most central."""
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        cls, sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")
+        best: dict[int, tuple[float, int]] = {}
+        stride = WINDOW // 2
+        with self.torch.no_grad():
+            for first in range(0, max(1, len(enc.ids)), stride):
+                ids = enc.ids[first : first + WINDOW]
+                logits = self.head(self.encoder(input_ids=self.torch.tensor([[cls, *ids, sep]])).last_hidden_state)[0, 1:-1]
+                for i, label in enumerate(logits.argmax(-1).tolist()):
+                    centre = -abs(i - len(ids) / 2)
+                    if first + i not in best or centre > best[first + i][0]:
+                        best[first + i] = (centre, label)
+                if first + WINDOW >= len(enc.ids):
+                    break
+        order = sorted(best)
+        return [best[i][1] for i in order], [enc.offsets[i] for i in order]
+
+    def attributions(self, text: str, resolver: Resolver | None = None) -> list[Attribution]:
+        """Each tagged content with the nearest tagged source (within REACH), the speaker resolved."""
+        resolver = resolver or Resolver(text)
+        pred, offsets = self.tags(text)
+        sources = _source_spans(pred, offsets)
+        starts = [s[0] for s in sources]
+        out = []
+        for start, end in content_spans(pred, offsets):
+            i = bisect.bisect_left(starts, start)
+            near = [s for s in sources[max(0, i - 1) : i + 1] if min(abs(s[0] - end), abs(start - s[1])) <= REACH]
+            if not near:
+                continue
+            source = min(near, key=lambda s: min(abs(s[0] - end), abs(start - s[1])))
+            speaker, is_person = resolver.resolve(text[source[0] : source[1]], source[0])
+            if not speaker:
+                continue
+            quoted = text[max(0, start - 1) : start] in "“\"" or text[start : start + 1] in "“\""
+            out.append(Attribution(speaker, is_person, text[start:end].strip(" “”\""), "said",
+                                   "direct" if quoted else "reported", start, end))
+        return out
+
+
+def combined(text: str, rules: list[Attribution], tagger: Tagger) -> list[Attribution]:
+    """The rules' attributions, and the tagger's where no rule found one over the same text."""
+    def overlaps(a: Attribution, b: Attribution) -> bool:
+        return min(a.end, b.end) - max(a.start, b.start) >= 0.5 * min(a.end - a.start, b.end - b.start)
+
+    learned = [a for a in tagger.attributions(text) if not any(overlaps(a, r) for r in rules)]
+    return sorted(rules + learned, key=lambda a: a.start)
