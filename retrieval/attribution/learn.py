@@ -24,7 +24,9 @@ LABELS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
 WINDOW, STRIDE = 254, 127
 
 
-def load(pack: Path, limit: int | None = None) -> list[tuple[str, list[dict]]]:
+def load(pack: Path, limit: int | None = None, holdout: int = 0) -> list[tuple[str, list[dict]]]:
+    """(text, annotations) of the pack's articles in id order: the first `limit`, or all but the
+    last `holdout` (kept out of training, to tune the decoding on without touching dev)."""
     articles = {a["id"]: a["text"] for a in map(json.loads, (pack / "articles.jsonl").read_text().splitlines())}
     gold: dict[str, list[dict]] = {}
     for line in (pack / "attributions.jsonl").read_text().splitlines():
@@ -32,6 +34,7 @@ def load(pack: Path, limit: int | None = None) -> list[tuple[str, list[dict]]]:
             row = json.loads(line)
             gold.setdefault(row["article"], []).append(row)
     ids = sorted(articles)[:limit] if limit else sorted(articles)
+    ids = ids[: len(ids) - holdout] if holdout else ids
     return [(articles[i], gold.get(i, [])) for i in ids]
 
 
@@ -97,6 +100,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--train", type=Path, default=Path("../shared/eval/polnear-train"))
     parser.add_argument("--dev", type=Path, default=Path("../shared/eval/polnear-dev"))
     parser.add_argument("--articles", type=int, default=None, help="train on the first N articles only")
+    parser.add_argument("--holdout", type=int, default=0, help="leave the last N training articles out")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
@@ -126,7 +130,7 @@ def main(argv: list[str]) -> int:
     params = list(encoder.parameters()) + list(head.parameters())
     optimizer = torch.optim.AdamW(params, lr=5e-5, weight_decay=0.01)
 
-    train = [w for text, rows in load(args.train, args.articles) for w in windows(tokenizer, text, rows)]
+    train = [w for text, rows in load(args.train, args.articles, args.holdout) for w in windows(tokenizer, text, rows)]
     random.shuffle(train)
     steps = int(len(train) * args.epochs / args.batch)
     print(f"{len(train)} windows, {steps} steps of {args.batch}", file=sys.stderr)

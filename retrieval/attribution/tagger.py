@@ -11,8 +11,10 @@ from .learn import LABELS, WINDOW, content_spans
 from .names import Resolver
 from .rules import Attribution
 
-#: Characters a source may stand from its content (a source further away is another sentence's).
-REACH = 250
+#: Characters a source may stand from its content, within its paragraph (chosen on the last 84
+#: articles of polnear-train, held out of training: precision 0.843 -> 0.876 at recall 0.79).
+REACH = 120
+SAME_PARAGRAPH = True
 
 
 def _source_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -80,7 +82,8 @@ class Tagger:
         out = []
         for start, end in content_spans(pred, offsets):
             i = bisect.bisect_left(starts, start)
-            near = [s for s in sources[max(0, i - 1) : i + 1] if min(abs(s[0] - end), abs(start - s[1])) <= REACH]
+            near = [s for s in sources[max(0, i - 1) : i + 1] if min(abs(s[0] - end), abs(start - s[1])) <= REACH
+                    and not (SAME_PARAGRAPH and "\n\n" in text[min(s[0], start) : max(s[1], end)])]
             if not near:
                 continue
             source = min(near, key=lambda s: min(abs(s[0] - end), abs(start - s[1])))
