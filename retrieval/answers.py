@@ -120,9 +120,6 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
 GAP = " … "
 #: The least room a spot leaves to the window around the best sentence.
 MIN_WINDOW = 100
-#: A spot never cuts the best sentence short when it fits whole: the answer is often at its end
-#: ("… at Moscow's Museum of Contemporary History of Russia").
-KEEP_BEST_WHOLE = False
 
 
 def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[Span], limit: int) -> tuple[str, list[int]]:
@@ -138,13 +135,10 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
     """
     window, highlight = cut_excerpt(text, sentences, best, limit)
     room = limit
-    # The best sentence is cut for a spot only when it could not be shown whole anyway.
-    best_len = len(" ".join(text[sentences[best].start : sentences[best].end].split()))
-    keep = max(MIN_WINDOW, best_len if KEEP_BEST_WHOLE and best_len <= limit else 0)
     extras: list[tuple[int, str]] = []
     for span in spots:
         piece = " ".join(text[span.start : span.end].split())
-        if piece in window or len(piece) + len(GAP) > min(limit // 2, room - keep):
+        if piece in window or len(piece) + len(GAP) > min(limit // 2, room - MIN_WINDOW):
             continue
         extras.append((span.start, piece))
         room -= len(piece) + len(GAP)

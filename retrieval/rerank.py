@@ -43,7 +43,7 @@ CONSENSUS_DEPTH = 10
 CONSENSUS_WEIGHT = 1.0
 
 
-_HAS_QUOTE = re.compile(r"[“\"][^”\"]{10,}[”\"]")
+HAS_QUOTE = re.compile(r"[“\"][^”\"]{10,}[”\"]")
 _WORD = re.compile(r"\w+")
 
 
@@ -112,7 +112,7 @@ class Cues:
         wants = self.wants
         if wants and (not wants.is_place or score >= PLACE_MIN_OVERLAP) and wants.held_by(text, start, end, self.question):
             score += TYPE_BONUS
-        if self.wants_words and _HAS_QUOTE.search(text, start, end):
+        if self.wants_words and HAS_QUOTE.search(text, start, end):
             score += TYPE_BONUS
         return score
 

@@ -264,3 +264,24 @@ def test_both_kinds_of_indexes_keep_one_contract(backend_settings):
         engine.remove(TRAM.url)
         assert indexes.counts() == (passages - len(ours), passages - len(ours))
         assert not {pid for pid, _ in indexes.search_keyword(["northbridge"], 5)} & ours
+
+
+def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
+    """A PostgreSQL store from before migrations were named (meta 'schema' = 2) gets its
+    migrations recorded by name once, and is marked so that older newsbots refuse it."""
+    import psycopg
+
+    from retrieval.store.postgres import NAMED_MIGRATIONS_MARK, PostgresStore
+    from retrieval.store.schema import LEGACY
+
+    PostgresStore(database_url).close()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE migrations")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    store = PostgresStore(database_url)
+    try:
+        applied = sorted(r[0] for r in store.query("SELECT name FROM migrations"))
+        assert applied == sorted(LEGACY["postgres"][2])
+        assert store.get_meta("schema") == NAMED_MIGRATIONS_MARK
+    finally:
+        store.close()

@@ -71,14 +71,17 @@ def windows(tokenizer, text: str, rows: list[dict]):
             break
 
 
-def content_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans, current = [], None
+def tagged_spans(pred: list[int], offsets: list[tuple[int, int]], begin: int) -> list[tuple[int, int]]:
+    """Character spans of the BIO runs that open with tag `begin` (its I tag is begin + 1; a run
+    that opens with I counts as begun)."""
+    spans: list[list[int]] = []
+    current: list[int] | None = None
     for label, (a, b) in zip(pred, offsets):
-        if label == 3 or (label == 4 and current is None):
+        if label == begin or (label == begin + 1 and current is None):
             if current:
                 spans.append(current)
             current = [a, b]
-        elif label == 4 and current is not None:
+        elif label == begin + 1 and current is not None:
             current[1] = b
         else:
             if current:
@@ -86,12 +89,20 @@ def content_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple
             current = None
     if current:
         spans.append(current)
-    return [tuple(s) for s in spans if s[1] - s[0] > 10]
+    return [(a, b) for a, b in spans]
+
+
+def content_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tagged contents longer than ten characters."""
+    return [s for s in tagged_spans(pred, offsets, LABELS.index("B-CON")) if s[1] - s[0] > 10]
+
+
+def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """Two spans are the same statement when they overlap by at least half of the shorter."""
+    return min(x[1], y[1]) - max(x[0], y[0]) >= 0.5 * min(x[1] - x[0], y[1] - y[0])
 
 
 def matched(found: list[tuple[int, int]], gold: list[tuple[int, int]]) -> int:
-    def overlaps(x, y):
-        return min(x[1], y[1]) - max(x[0], y[0]) >= 0.5 * min(x[1] - x[0], y[1] - y[0])
     return sum(any(overlaps(f, g) for g in gold) for f in found)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from .learn import LABELS, WINDOW, content_spans
+from .learn import LABELS, WINDOW, content_spans, overlaps, tagged_spans
 from .names import Resolver
 from .rules import Attribution
 
@@ -22,21 +22,7 @@ MIN_CONFIDENCE = 0.6
 
 
 def _source_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans, current = [], None
-    for label, (a, b) in zip(pred, offsets):
-        if label == 1 or (label == 2 and current is None):
-            if current:
-                spans.append(tuple(current))
-            current = [a, b]
-        elif label == 2 and current is not None:
-            current[1] = b
-        else:
-            if current:
-                spans.append(tuple(current))
-            current = None
-    if current:
-        spans.append(tuple(current))
-    return spans
+    return tagged_spans(pred, offsets, LABELS.index("B-SRC"))
 
 
 class Tagger:
@@ -108,8 +94,5 @@ class Tagger:
 
 def combined(text: str, rules: list[Attribution], tagger: Tagger) -> list[Attribution]:
     """The rules' attributions, and the tagger's where no rule found one over the same text."""
-    def overlaps(a: Attribution, b: Attribution) -> bool:
-        return min(a.end, b.end) - max(a.start, b.start) >= 0.5 * min(a.end - a.start, b.end - b.start)
-
-    learned = [a for a in tagger.attributions(text) if not any(overlaps(a, r) for r in rules)]
+    learned = [a for a in tagger.attributions(text) if not any(overlaps((a.start, a.end), (r.start, r.end)) for r in rules)]
     return sorted(rules + learned, key=lambda a: a.start)

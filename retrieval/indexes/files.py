@@ -200,9 +200,6 @@ class FileIndexes:
             if upto > 0:
                 self.store.trim_log(upto)
 
-    def clear(self) -> None:
-        """Nothing to clear ahead of a rebuild: `rebuild` replaces both files."""
-
     def close(self) -> None:
         with self.lock:
             self.persist()

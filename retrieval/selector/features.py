@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..question import Question
-from ..rerank import Cues
+from ..rerank import HAS_QUOTE, Cues
 from ..text import Span, article_sentences
 
 #: The signals, in the order of a feature row (model.json names them too).
@@ -32,7 +32,6 @@ FEATURES = (
     "typed_overlap",  # answer_type and overlap together: the kind asked for, about the question
     "pair_overlap",  # overlap of the sentence with the next one (an excerpt shows both)
 )
-_HAS_QUOTE = re.compile(r"[“\"][^”\"]{10,}[”\"]")
 _DIGIT = re.compile(r"\d")
 _CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w'’-]+")
 #: Sentences of an article read at most (a very long article: the first ones).
@@ -109,7 +108,7 @@ def features(question: Question, cues: Cues, article: ArticleSentences, cosines:
             sum(rarity.get(t, 0.0) for t in found[i]) / rare_total,
             len(set(named[i])) / len(names) if names else 0.0,
             typed,
-            1.0 if cues.wants_words and _HAS_QUOTE.search(text, s.start, s.end) else 0.0,
+            1.0 if cues.wants_words and HAS_QUOTE.search(text, s.start, s.end) else 0.0,
             max(overlap[i - 1] if i > 0 else 0.0, overlap[i + 1] if i + 1 < n else 0.0),
             cosines.get(article.passage_of[i], 0.0),
             1.0 if article.passage_of[i] == cited_passage else 0.0,

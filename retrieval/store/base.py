@@ -75,7 +75,8 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
             self.lock_schema(db)
             db.execute(f"CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at {self.dialect.types['real']} NOT NULL)")
             applied = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY applied_at, name").fetchall()]
-            if not applied:
+            from_legacy = not applied
+            if from_legacy:
                 applied = self.legacy_migrations(db)
                 for name in applied:
                     db.execute("INSERT INTO migrations VALUES (?, ?)", (name, 0.0))
@@ -92,7 +93,7 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                 if migration.then is not None:
                     migration.then(db)
                 db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.name, time.time()))
-            if todo:
+            if todo or from_legacy:  # a store read by count is marked too, once
                 self.mark_schema(db)
 
     # --- settings kept with the data ------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -81,12 +81,12 @@ class PostgresStore(Store):
         self.where = re.sub(r"//[^@/]*@", "//***@", url)  # for messages: never the password
         self._url = url
         self._lock = threading.RLock()
-        self._on_connect: list = []
+        self._on_connect: list[Callable[[psycopg.Connection], object]] = []
         self._connect()
         self.migrate()
         register_vector(self.conn)  # the vector type exists once the schema is there
 
-    def on_connect(self, setup) -> None:
+    def on_connect(self, setup: Callable[[psycopg.Connection], object]) -> None:
         """Run `setup(connection)` now and on every new connection (session settings)."""
         self._on_connect.append(setup)
         setup(self.conn)
