@@ -18,6 +18,7 @@ from retrieval.text import plural
 
 from .console import err, out, print_answer, print_quotes, progress_for
 from .measure import COMMANDS
+from .sources import sources, sync
 
 
 def _settings(ctx: click.Context):
@@ -39,7 +40,7 @@ def open_engine(ctx: click.Context):
 #: `newsbot --help` lists the commands in these groups, in this order.
 SECTIONS = {
     "Use": ["chat", "ask", "quotes", "start", "run"],
-    "Administer": ["add", "list", "remove", "reindex", "stats", "doctor", "migrate"],
+    "Administer": ["add", "list", "remove", "sources", "sync", "reindex", "stats", "doctor", "migrate"],
     "Measure": ["eval", "eval-quotes", "train-selector", "train-gate"],
 }
 
@@ -332,7 +333,8 @@ def migrate(ctx: click.Context, source: str, url: str) -> None:
     copied = copy(Path(source), url, _settings(ctx).embedding_id, notice=lambda m: err.print(f"[dim]{m}[/dim]"))
     click.echo(
         f"copied {copied['articles']} articles ({copied['unchanged']} already there), {copied['passages']} passages, "
-        f"{copied['vectors']} cached vectors, {copied['conversations']} conversations, {copied['feedback']} feedback"
+        f"{copied['vectors']} cached vectors, {copied['conversations']} conversations, {copied['feedback']} feedback, "
+        f"{copied['sources']} followed sources"
     )
 
 
@@ -374,7 +376,7 @@ def start(ctx: click.Context) -> None:
     ctx.invoke(chat)
 
 
-for command in COMMANDS:
+for command in [*COMMANDS, sources, sync]:
     cli.add_command(command)
 
 

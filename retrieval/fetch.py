@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -59,10 +60,36 @@ def pinned_request(client: httpx.Client, url: str, address: str | None) -> httpx
     )
 
 
+@dataclass
+class Fetched:
+    """What a GET brought back: the final url (after redirects), the content type and the body
+    decoded; or, for a conditional GET the server answered 304, `unchanged` and no body."""
+
+    url: str
+    content_type: str = ""
+    text: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    unchanged: bool = False
+
+
 def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | None = None) -> tuple[str, str, str]:
-    """(final url, content type, text) of a page, within the limits in `settings`. Redirects
-    are followed here, one hop at a time, so that every hop's address is checked."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9"}
+    """(final url, content type, text) of a page, within the limits in `settings`."""
+    got = fetch_document(url, settings, ALLOWED_TYPES, transport=transport)
+    return got.url, got.content_type, got.text
+
+
+def fetch_document(url: str, settings: EngineSettings, types: tuple[str, ...], etag: str = "", last_modified: str = "",
+                   transport: httpx.BaseTransport | None = None) -> Fetched:
+    """A document of one of `types`, within the limits in `settings`; `etag` and
+    `last_modified` (from an earlier fetch) make the GET conditional. Redirects are followed
+    here, one hop at a time, so that every hop's address is checked."""
+    headers = {"User-Agent": USER_AGENT, "Accept": ", ".join(types)}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    what = "page" if types == ALLOWED_TYPES else "document"
     timeout = httpx.Timeout(settings.fetch_timeout)
     with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers, transport=transport) as client:
         for _hop in range(settings.fetch_max_redirects + 1):
@@ -70,6 +97,8 @@ def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | N
             try:
                 response = client.send(pinned_request(client, url, address), stream=True)
                 with contextlib.closing(response):
+                    if response.status_code == 304 and (etag or last_modified):
+                        return Fetched(url, etag=etag, last_modified=last_modified, unchanged=True)
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -79,18 +108,19 @@ def fetch(url: str, settings: EngineSettings, transport: httpx.BaseTransport | N
                     if response.status_code >= 400:
                         raise FetchError(f"the server answered {response.status_code}")
                     ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if ctype not in ALLOWED_TYPES:
-                        raise FetchError(f"not a web page (content type {ctype or 'unknown'})")
+                    if ctype not in types:
+                        raise FetchError(f"not a web page (content type {ctype or 'unknown'})" if types == ALLOWED_TYPES
+                                         else f"unexpected content type {ctype or 'unknown'}")
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > settings.fetch_max_bytes:
-                        raise FetchError(f"page larger than {settings.fetch_max_bytes:,} bytes")
+                        raise FetchError(f"{what} larger than {settings.fetch_max_bytes:,} bytes")
                     body = bytearray()
                     for chunk in response.iter_bytes():
                         body += chunk
                         if len(body) > settings.fetch_max_bytes:
-                            raise FetchError(f"page larger than {settings.fetch_max_bytes:,} bytes")
+                            raise FetchError(f"{what} larger than {settings.fetch_max_bytes:,} bytes")
                     text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
-                    return url, ctype, text
+                    return Fetched(url, ctype, text, response.headers.get("etag", ""), response.headers.get("last-modified", ""))
             except httpx.TimeoutException:
                 raise FetchError(f"no answer from {urlsplit(url).hostname} in time") from None
             except httpx.HTTPError as exc:

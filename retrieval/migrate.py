@@ -2,7 +2,7 @@
 
 Articles are copied one transaction each, through the same `write_article` every ingest uses,
 with their passages as they were split, their cached vectors (every model's) and their
-attributions; then the bot's chat state. Articles already in the database are left as they are,
+attributions; then the bot's chat state and the followed sources. Articles already in the database are left as they are,
 so a migration that was interrupted is finished by running it again.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import NewsbotError
+from .feeds import FollowedSources
 from .indexes.database import index_passages
 from .store import ChatState, PreparedArticle, SqliteStore, Store
 from .store.postgres import PostgresStore
@@ -36,6 +37,7 @@ def migrate(data_dir: Path, url: str, model: str, notice: Callable[[str], None] 
             if n % 500 == 0:
                 notice(f"{n} of {len(ids)} articles copied")
         copied.update(ChatState(source).copy_into(ChatState(target)))
+        copied.update(FollowedSources(source).copy_into(FollowedSources(target)))
         target.set_passage_words(source.passage_words())
     finally:
         source.close()

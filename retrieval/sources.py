@@ -259,8 +259,9 @@ def parse_plain_text_body(meta: dict, text: str) -> Article:
     return _from_meta(meta, lines[0], "\n".join(lines[1:]))
 
 
-def parse_html(page: str, url: str = "") -> Article:
-    """Title, date, author and main text of a web page, with trafilatura."""
+def parse_html(page: str, url: str = "", title: str = "") -> Article:
+    """Title, date, author and main text of a web page, with trafilatura; `title` stands in
+    for a page that has none (a feed entry's)."""
     import trafilatura
 
     try:
@@ -274,7 +275,7 @@ def parse_html(page: str, url: str = "") -> Article:
     except BadInput:
         published = None
     return Article(
-        title=doc.title or "",
+        title=doc.title or title,
         text=without_headline(doc.text, doc.title or ""),
         url=url or (doc.url or ""),
         published=published,
@@ -368,10 +369,11 @@ def article_from_record(record: object, settings: EngineSettings) -> Article:
     )
 
 
-def fetch_article(url: str, settings: EngineSettings) -> Article:
-    """The article at `url`, keeping the link the user gave as its source."""
+def fetch_article(url: str, settings: EngineSettings, title: str = "") -> Article:
+    """The article at `url`, keeping the link the user gave as its source; `title` stands in for
+    a page without one."""
     _final, ctype, text = fetch(url, settings)
     if ctype == "text/plain":
         article = parse_plain_text(text)
         return Article(title=article.title, text=article.text, url=url)
-    return parse_html(text, url=url)
+    return parse_html(text, url=url, title=title)

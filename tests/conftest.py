@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -91,6 +93,10 @@ class Pages:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.base = ""
+        #: Requests served per path, 304s included.
+        self.hits: Counter = Counter()
+        #: Seconds a path waits before it answers (a server that times out).
+        self.delays: dict[str, float] = {}
 
     def add(self, path: str, body: str | bytes, status: int = 200, content_type: str = "text/html; charset=utf-8", **headers: str) -> str:
         data = body.encode() if isinstance(body, str) else body
@@ -104,7 +110,15 @@ def pages():
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
+            registry.hits[self.path] += 1
+            if self.path in registry.delays:
+                time.sleep(registry.delays[self.path])
             status, headers, body = registry.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
+            etag, modified = headers.get("ETag"), headers.get("Last_Modified") or headers.get("Last-Modified")
+            if (etag and self.headers.get("If-None-Match") == etag) or (modified and self.headers.get("If-Modified-Since") == modified):
+                self.send_response(304)
+                self.end_headers()
+                return
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key.replace("_", "-"), value)

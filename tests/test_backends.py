@@ -9,6 +9,7 @@ from datetime import date
 
 from retrieval.articles import Article
 from retrieval.engine import Engine, FollowUp
+from retrieval.feeds import FollowedSources
 from retrieval.ingest import ingest
 from retrieval.settings import DEFAULT_CORPUS_DIR, EngineSettings
 
@@ -200,6 +201,9 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         embedded.add([TRAM])
         embedded.chats.save_conversation("chat:5", {"questions": ["what did Brennan say?"], "article_keys": []})
         embedded.chats.add_feedback("chat:5", 5, "what did Brennan say?", [TRAM.key], helpful=True)
+        followed = FollowedSources(embedded.store)
+        feed, _ = followed.add("https://example.org/feed.xml", 900)
+        followed.record(feed.id, [("https://example.org/tram", "", True)])
         expected = embedded.ask("how many riders will the Northbridge tram carry?")
         counts = snapshot(embedded)
     args = ["migrate", "--from", str(settings.data_dir), "--to", database_url]
@@ -224,6 +228,10 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         assert engine.chats.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
         assert engine.chats.feedback()[0]["question"] == "what did Brennan say?"
         assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
+        followed = FollowedSources(engine.store)
+        assert [s.url for s in followed.all()] == ["https://example.org/feed.xml"]
+        assert followed.seen(feed.id, ["https://example.org/tram"])["https://example.org/tram"].done
+        assert followed.add("https://example.org/other.xml", 900)[0].id == feed.id + 1  # ids go on after the copied ones
 
 
 def test_postgres_connection_lost_under_a_replica_is_opened_again(database_url, tmp_path):
@@ -277,11 +285,13 @@ def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
     PostgresStore(database_url).close()
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("DROP TABLE migrations")
+        conn.execute("DROP TABLE source_entries")
+        conn.execute("DROP TABLE followed_sources")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     store = PostgresStore(database_url)
     try:
         applied = sorted(r[0] for r in store.query("SELECT name FROM migrations"))
-        assert applied == sorted(LEGACY["postgres"][2])
+        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources"])  # the later ones applied
         assert store.get_meta("schema") == NAMED_MIGRATIONS_MARK
     finally:
         store.close()

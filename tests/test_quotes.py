@@ -136,7 +136,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    for table in ("attributions", "handled_updates", "outbox", "migrations"):
+    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "migrations"):
         db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version=2")
     db.commit()
@@ -144,7 +144,8 @@ def test_existing_store_is_migrated_with_attributions(settings):
     with Engine(settings) as engine:
         assert engine.quotes("Lukyanova")
         applied = [r[0] for r in engine.store.query("SELECT name FROM migrations ORDER BY name")]
-        assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox"])
+        assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox",
+                                  "followed-sources"])
 
 
 
@@ -180,4 +181,4 @@ def test_a_large_store_with_older_attributions_is_told_not_held_up(settings, mon
     with Engine(settings, notice=notices.append) as engine:
         assert engine.attributions_stale()  # not found again while opening
         assert any("found by older rules" in n and "newsbot reindex" in n for n in notices)
-        assert upkeep.refresh_attributions(engine.store) > 0 and not engine.attributions_stale()
+        assert upkeep.refresh_attributions(engine.store, engine.attributor) > 0 and not engine.attributions_stale()

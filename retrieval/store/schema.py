@@ -178,6 +178,35 @@ MIGRATIONS = [
         );
         CREATE INDEX outbox_pending ON outbox(state, chat_id, id)
     """),
+    # Feeds, sitemaps and section pages the corpus follows, and what each listed (retrieval/feeds/).
+    Migration("followed-sources", """
+        CREATE TABLE followed_sources (
+            id {id},
+            url TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT '',
+            every_s {real} NOT NULL,
+            added_at {real} NOT NULL,
+            due_at {real} NOT NULL,
+            etag TEXT NOT NULL DEFAULT '',
+            last_modified TEXT NOT NULL DEFAULT '',
+            last_sync {real},
+            last_success {real},
+            articles_added INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            failures INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_until {real}
+        );
+        CREATE TABLE source_entries (
+            source_id {ref} NOT NULL REFERENCES followed_sources(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            updated TEXT NOT NULL DEFAULT '',
+            failures INTEGER NOT NULL DEFAULT 0,
+            done INTEGER NOT NULL DEFAULT 0,
+            seen_at {real} NOT NULL,
+            PRIMARY KEY (source_id, url)
+        )
+    """),
 ]
 
 #: What stores that counted their migrations instead of naming them had applied: SQLite's
