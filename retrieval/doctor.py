@@ -11,7 +11,6 @@ it found and what it did.
 from __future__ import annotations
 
 from . import upkeep
-from .attribution import RULES_VERSION
 from .findings import Finding
 from .text import plural
 
@@ -79,11 +78,11 @@ def _missing_vectors(engine, repair: bool) -> Finding:
 
 def _attributions(engine, repair: bool) -> Finding:
     if not engine.attributions_stale():
-        return Finding("who said what", "ok", f"found by rules {RULES_VERSION}")
+        return Finding("who said what", "ok", f"found by {engine.attributor.version}")
     if not repair:
         return Finding("who said what", "failed", "found by older rules")
-    found = upkeep.refresh_attributions(engine.store)
-    return Finding("who said what", "repaired", f"found again with rules {RULES_VERSION}: {plural(found, 'statement')}")
+    found = upkeep.refresh_attributions(engine.store, engine.attributor)
+    return Finding("who said what", "repaired", f"found again by {engine.attributor.version}: {plural(found, 'statement')}")
 
 
 def _unused_vectors(engine, repair: bool) -> Finding:

@@ -17,7 +17,7 @@ from datetime import date
 from . import upkeep
 from .answers import Answer
 from .articles import Article, clean_inline
-from .attribution import Profile, Quote, find_quotes, profile_of
+from .attribution import Profile, Quote, attributor, find_quotes, profile_of
 from .encoders import get_encoder
 from .errors import NotFound
 from .indexes import open_indexes
@@ -57,11 +57,12 @@ class Engine:
         self.encoder = get_encoder(self.settings)
         self.indexes = open_indexes(self.store, self.settings, self.encoder, self.notice)
         self.searcher = Searcher(self.store, self.indexes, self.encoder, self.settings)
-        self.preparer = Preparer(self.store, self.encoder, self.settings)
+        self.attributor = attributor(self.settings.attribution_tagger)
+        self.preparer = Preparer(self.store, self.encoder, self.settings, self.attributor)
         upkeep.check_passage_size(self.store, self.settings, self.notice)
         # Before the default corpus: an empty store is only marked as current, so a first start
         # does not find the seed articles' attributions twice.
-        upkeep.check_attribution_rules(self.store, self.notice)
+        upkeep.check_attribution_rules(self.store, self.attributor, self.notice)
         if index_corpus:
             with self.store.exclusive():
                 if self.store.counts()["articles"] == 0 and self.store.seq() == 0:
@@ -88,14 +89,14 @@ class Engine:
         gazetteer()
 
     def attributions_stale(self) -> bool:
-        return upkeep.attributions_stale(self.store)
+        return upkeep.attributions_stale(self.store, self.attributor)
 
     def refresh_attributions_in_background(self) -> threading.Thread | None:
         """For a long-running bot: the refresh runs beside the answering (one article per
         transaction, so readers are never blocked for long)."""
         if not self.attributions_stale():
             return None
-        thread = threading.Thread(target=upkeep.refresh_attributions, args=(self.store,), name="attributions", daemon=True)
+        thread = threading.Thread(target=upkeep.refresh_attributions, args=(self.store, self.attributor), name="attributions", daemon=True)
         thread.start()
         return thread
 
@@ -150,7 +151,7 @@ class Engine:
         if self.store.passage_words() != self.settings.passage_words:
             self.split_again()  # outside the lock: readers are answered meanwhile, as during an ingest
         with self.indexes.lock:
-            upkeep.refresh_attributions(self.store, force=True)
+            upkeep.refresh_attributions(self.store, self.attributor, force=True)
             self.indexes.rebuild()
             self.store.prune_vectors(self.settings.embedding_id)
         return self.stats()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from .articles import Article
-from .attribution import extract as extract_attributions
+from .attribution import Attributor
 from .embeddings import Encoder, embedded_text, text_hash
 from .settings import EngineSettings
 from .store import PreparedArticle, Store
@@ -15,8 +15,8 @@ from .text import split_passages
 
 
 class Preparer:
-    def __init__(self, store: Store, encoder: Encoder, settings: EngineSettings) -> None:
-        self.store, self.encoder, self.settings = store, encoder, settings
+    def __init__(self, store: Store, encoder: Encoder, settings: EngineSettings, attributor: Attributor) -> None:
+        self.store, self.encoder, self.settings, self.attributor = store, encoder, settings, attributor
         self._embedder: ThreadPoolExecutor | None = None  # started on first use
 
     def prepare(self, articles: list[Article]) -> list[PreparedArticle]:
@@ -44,7 +44,7 @@ class Preparer:
         vectors = self._embedder.submit(self.encoder.encode, [texts[h] for h in todo]) if todo else None
 
         def finish() -> list[PreparedArticle]:
-            found = [extract_attributions(article.text) for article, _, _ in split]
+            found = [self.attributor(article.text) for article, _, _ in split]
             fresh = dict(zip(todo, vectors.result())) if vectors is not None else {}
             return [
                 PreparedArticle(article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh}, attributions)

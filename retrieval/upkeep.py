@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .attribution import RULES_VERSION, extract as extract_attributions
+from .attribution import Attributor
 from .indexes import Indexes
 from .prepare import Preparer
 from .settings import EngineSettings
@@ -18,23 +18,24 @@ INLINE_REFRESH_ARTICLES = 500
 SPLIT_BATCH = 32
 
 
-def attributions_stale(store: Store) -> bool:
-    """Whether the stored attributions were found by other rules than this version's."""
-    return store.get_meta("attribution_rules") != RULES_VERSION
+def attributions_stale(store: Store, attributor: Attributor) -> bool:
+    """Whether the stored attributions were found by other rules (or another tagger, or none)
+    than `attributor`."""
+    return store.get_meta("attribution_rules") != attributor.version
 
 
-def refresh_attributions(store: Store, force: bool = False) -> int:
-    """Find every stored article's attributions again with the current rules."""
+def refresh_attributions(store: Store, attributor: Attributor, force: bool = False) -> int:
+    """Find every stored article's attributions again with `attributor`."""
     with store.exclusive():
-        if not force and not attributions_stale(store):
+        if not force and not attributions_stale(store, attributor):
             return 0
-        return store.refresh_attributions(extract_attributions, RULES_VERSION)
+        return store.refresh_attributions(attributor, attributor.version)
 
 
-def check_attribution_rules(store: Store, notice: Callable[[str], None]) -> None:
+def check_attribution_rules(store: Store, attributor: Attributor, notice: Callable[[str], None]) -> None:
     """Attributions found by older rules are found again, so an upgrade's better "who said
     what" reaches the articles already stored."""
-    if not attributions_stale(store):
+    if not attributions_stale(store, attributor):
         return
     articles = store.counts()["articles"]
     if articles > INLINE_REFRESH_ARTICLES:
@@ -43,7 +44,7 @@ def check_attribution_rules(store: Store, notice: Callable[[str], None]) -> None
             "finds it again in the background, or run `newsbot reindex`."
         )
         return
-    refresh_attributions(store)
+    refresh_attributions(store, attributor)
 
 
 def check_passage_size(store: Store, settings: EngineSettings, notice: Callable[[str], None]) -> None:

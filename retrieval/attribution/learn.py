@@ -5,8 +5,8 @@ source and content) is fine-tuned on PolNeAR's training articles, over windows o
 with paragraph context, and compared with the rules on polnear-dev by content spans found: a
 predicted content matches an annotated one when they overlap by at least half of the shorter.
 Seeded; the number of articles and epochs are options, so that a brief run measures first.
-This is the experiment issue 22 asks for before anything is built on it: nothing here runs at
-ingest.
+`--out` saves the checkpoint and exports the tagger newsbot runs (export.py); the shipped one's
+command and results are in model/MODEL.md.
 """
 
 from __future__ import annotations
@@ -115,7 +115,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, help="save the trained tagger here (for `newsbot eval-quotes --tagger`)")
+    parser.add_argument("--out", type=Path, help="save the trained tagger here: its checkpoint, and the int8 ONNX "
+                        "graph newsbot runs (copy model.onnx and tokenizer.json into retrieval/attribution/model/ to ship it)")
     args = parser.parse_args(argv)
 
     import torch
@@ -163,11 +164,14 @@ def main(argv: list[str]) -> int:
     if args.out:
         import shutil
 
-        args.out.mkdir(parents=True, exist_ok=True)
-        encoder.save_pretrained(str(args.out))
-        torch.save(head.state_dict(), args.out / "head.pt")
-        shutil.copy(model_dir / "tokenizer.json", args.out / "tokenizer.json")
+        from .export import export
 
+        checkpoint = args.out / "checkpoint"
+        checkpoint.mkdir(parents=True, exist_ok=True)
+        encoder.save_pretrained(str(checkpoint))
+        torch.save(head.state_dict(), checkpoint / "head.pt")
+        shutil.copy(model_dir / "tokenizer.json", checkpoint / "tokenizer.json")
+        export(checkpoint, args.out)  # the int8 ONNX tagger newsbot runs, beside its checkpoint
     encoder.eval()
     totals = {"model": [0, 0, 0], "rules": [0, 0, 0], "union": [0, 0, 0]}  # found and matched, gold matched... see below
     with torch.no_grad():

@@ -1,6 +1,6 @@
 """Who said what, measured on PolNeAR: precision, recall and F1 of `newsbot quotes <surname>`.
 
-Usage: newsbot eval-quotes PACK_DIR [--extract-only]
+Usage: newsbot eval-quotes PACK_DIR [--extract-only [--tagger DIR]]
 
 For every speaker named (not a pronoun or a description) in at least two annotated
 attributions, the quotes newsbot returns for the speaker's surname are compared with the
@@ -10,8 +10,9 @@ matches an annotated one from the same article when their texts overlap by at le
 shorter (word tokens). Micro-averaged over speakers; also split by direct quotes and reported
 speech (an annotated content in quotation marks is direct).
 
-`--extract-only` runs the extractor on the pack's texts without building an index (for quick
-iteration); the default ingests the pack with the real pipeline and asks the store.
+`--extract-only` runs the extractors on the pack's texts without building an index, side by side:
+the rules alone, the rules with the learned tagger (what newsbot runs) and the tagger alone. The
+default ingests the pack with the real pipeline and asks the store.
 """
 
 from __future__ import annotations
@@ -173,28 +174,37 @@ def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], spe
     return out
 
 
-def returned_by_extractor(articles: dict[str, dict], speakers: list[str], tagger: str | None = None,
-                          alone: bool = False) -> dict[str, list]:
-    """What the rules (with `tagger`, the learned tagger beside them, or alone) attribute."""
+def returned_by_extractor(articles: dict[str, dict], speakers: list[str], find) -> dict[str, list]:
+    """What `find` (text -> attributions: the rules, the tagger, or both) attributes to each speaker."""
     from ..articles import Article
-    from ..attribution import extract, speaker_matches
+    from ..attribution import speaker_matches
 
-    learned = None
-    if tagger:
-        from ..attribution.tagger import Tagger, combined
-
-        learned = Tagger(Path(tagger))
     out: dict[str, list] = defaultdict(list)
     for aid, a in articles.items():
         text = Article(title=a["title"] or "untitled", text=a["text"]).text
-        found = extract(text) if learned is None else learned.attributions(text) if alone else combined(text, extract(text), learned)
-        for q in found:
+        for q in find(text):
             if not q.is_person:
                 continue
             for person in speakers:
                 if speaker_matches(person, q.speaker):
                     out[person].append((aid, q.quote, q.kind))
     return out
+
+
+def finders(tagger_dir: Path | None) -> dict:
+    """The variants `--extract-only` measures side by side: the rules alone, the rules with the
+    tagger where they found nothing (what newsbot runs), and the tagger alone. The tagger is the
+    shipped one unless `tagger_dir` names another (export.py's folder)."""
+    from ..attribution import SHIPPED_TAGGER, Attributor, extract
+    from ..attribution.tagger import Tagger
+
+    folder = tagger_dir or SHIPPED_TAGGER
+    variants = {"rules": extract}
+    if (folder / "model.onnx").is_file():
+        tagger = Tagger(folder)
+        variants["rules + tagger"] = Attributor(tagger)
+        variants["tagger alone"] = lambda text: tagger.attributions(text)
+    return variants
 
 
 def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str], notice=print) -> dict[str, list]:
@@ -214,19 +224,24 @@ def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str
                  for aid, a in articles.items()]
         notice(f"index: {ingest_items(engine, items).summary()}")
         # The store may hold attributions found by older rules: measure the current ones.
-        notice(f"attributions: {refresh_attributions(engine.store, force=True)}")
+        notice(f"attributions: {refresh_attributions(engine.store, engine.attributor, force=True)}")
         for person in speakers:
             for q in engine.quotes(person):
                 out[person].append((q.article_id, q.quote, q.kind))
     return out
 
 
-def table(result: dict) -> str:
-    lines = ["| attributions | precision | recall | F1 | returned | annotated |", "|---|---|---|---|---|---|"]
-    for bucket in ("all", "direct", "reported"):
-        r = result[bucket]
-        lines.append(f"| {bucket} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['returned']} | {r['gold']} |")
-    return "\n".join(lines) + f"\n\n{result['speakers']} speakers named in at least two attributions."
+def table(results: dict[str, dict]) -> str:
+    """One row per variant: all attributions, then direct quotes and reported speech apart."""
+    lines = ["| who said what | precision | recall | F1 | direct P / R | reported P / R | returned | annotated |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        a, d, rep = r["all"], r["direct"], r["reported"]
+        lines.append(f"| {name} | {a['precision']:.3f} | {a['recall']:.3f} | {a['f1']:.3f} | "
+                     f"{d['precision']:.3f} / {d['recall']:.3f} | {rep['precision']:.3f} / {rep['recall']:.3f} | "
+                     f"{a['returned']} | {a['gold']} |")
+    speakers = next(iter(results.values()))["speakers"]
+    return "\n".join(lines) + f"\n\n{speakers} speakers named in at least two attributions."
 
 
 def main(argv: list[str]) -> int:
@@ -234,9 +249,9 @@ def main(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pack", type=Path)
-    parser.add_argument("--extract-only", action="store_true")
-    parser.add_argument("--tagger", help="with --extract-only: a learned tagger (python -m retrieval.attribution.learn --out DIR) beside the rules")
-    parser.add_argument("--tagger-alone", action="store_true", help="the tagger without the rules")
+    parser.add_argument("--extract-only", action="store_true",
+                        help="the rules, the rules with the tagger and the tagger alone, side by side, on the texts (no index)")
+    parser.add_argument("--tagger", type=Path, help="with --extract-only: another tagger folder (python -m retrieval.attribution.export)")
     args = parser.parse_args(argv)
     try:
         articles, gold, speakers = load(args.pack)
@@ -244,8 +259,10 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.extract_only:
-        returned = returned_by_extractor(articles, speakers, args.tagger, args.tagger_alone)
+        results = {name: score(returned_by_extractor(articles, speakers, find), gold, speakers)
+                   for name, find in finders(args.tagger).items()}
     else:
         returned = returned_by_engine(args.pack, articles, speakers, notice=lambda m: print(m, file=sys.stderr))
-    print(table(score(returned, gold, speakers)))
+        results = {"newsbot quotes": score(returned, gold, speakers)}
+    print(table(results))
     return 0
