@@ -234,6 +234,23 @@ class FakeTelegram:
             return None
         return self.push({"message": message})
 
+    def channel_posts(self, chat_id: int, text: str, edit: dict | None = None) -> dict:
+        """A post in a channel the bot administers (a channel_post update), or an edit of `edit`
+        (edited_channel_post). Links in the text carry url entities, as Telegram sends them."""
+        chat = self.chats[chat_id]
+        entities = [{"type": "url", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
+                    for m in re.finditer(r"https?://\S+", text)]
+        if edit is not None:
+            message = {**edit, "text": text, "edit_date": int(time.time())}
+            message.pop("entities", None)
+        else:
+            message = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat.to_json(),
+                       "sender_chat": chat.to_json(), "text": text}
+        if entities:
+            message["entities"] = entities
+        self.messages[(chat.id, message["message_id"])] = message
+        return self.push({"edited_channel_post" if edit is not None else "channel_post": message})
+
     def user_uploads(self, user_id: int, chat_id: int, file_name: str, content: bytes, caption: str | None = None,
                      reply_to: dict | None = None) -> dict | None:
         file_id = f"file{next(self._ids)}"

@@ -35,12 +35,12 @@ INGEST_NICENESS = 15
 log = logging.getLogger(__name__)
 
 
-async def ingest_apart(engine, sources: list[str], labels: dict[str, str] | None = None) -> Report:
-    """`newsbot add --json SOURCES` in a child process on the same store and settings; then the
-    engine catches up. `labels` renames sources in the report (a temporary file's upload name)."""
+async def newsbot_apart(engine, *args: str) -> str:
+    """The last line `newsbot ARGS` prints, run in a child process on the same store and
+    settings at a lower CPU priority; then the engine catches up with what it wrote."""
     env = {**os.environ, **engine.settings.environment()}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "newsbot", "add", "--json", *sources,
+        sys.executable, "-m", "newsbot", *args,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:  # below the bot's priority: answering readers comes first
@@ -48,15 +48,26 @@ async def ingest_apart(engine, sources: list[str], labels: dict[str, str] | None
     except (AttributeError, OSError):  # not on this platform, or the child is already gone
         pass
     out, err = await process.communicate()
+    await asyncio.to_thread(engine.catch_up)
+    lines = out.decode().strip().splitlines()
+    if not lines:
+        log.error("newsbot %s failed (%s): %s", args[0], process.returncode, err.decode()[-2000:])
+        raise NewsbotError(f"{args[0]} failed; nothing was reported back (see the bot's log)")
+    return lines[-1]
+
+
+async def ingest_apart(engine, sources: list[str], labels: dict[str, str] | None = None) -> Report:
+    """`newsbot add --json SOURCES` apart (newsbot_apart). `labels` renames sources in the
+    report (a temporary file's upload name)."""
+    last = await newsbot_apart(engine, "add", "--json", *sources)
     try:
-        report = Report.from_json(json.loads(out.decode().strip().splitlines()[-1]))
-    except (ValueError, IndexError, KeyError, TypeError):
-        log.error("ingest process failed (%s): %s", process.returncode, err.decode()[-2000:])
+        report = Report.from_json(json.loads(last))
+    except (ValueError, KeyError, TypeError):
+        log.error("ingest process printed no report: %s", last[-2000:])
         raise NewsbotError("adding failed; nothing was reported back (see the bot's log)") from None
     for outcome in report.outcomes:
         for source, label in (labels or {}).items():
             outcome.source = outcome.source.replace(source, label)
-    await asyncio.to_thread(engine.catch_up)
     return report
 
 
@@ -101,6 +112,13 @@ def render_report(report: Report) -> str:
     return fit(lines)
 
 
+def post_link(message: Message) -> str:
+    """A channel post's t.me link: by the channel's username, or (a private channel) by its id."""
+    if message.chat.username:
+        return f"https://t.me/{message.chat.username}/{message.message_id}"
+    return f"https://t.me/c/{str(message.chat.id).removeprefix('-100')}/{message.message_id}"
+
+
 def text_article(message: Message) -> Article:
     """An article from a text message or a forwarded channel post (which keeps its t.me link)."""
     text = message.text or message.caption or ""
@@ -113,8 +131,9 @@ def text_article(message: Message) -> Article:
         outlet = origin.chat.title or ""
         if origin.chat.username:
             url = f"https://t.me/{origin.chat.username}/{origin.message_id}"
-    elif message.chat.username and message.chat.type == "channel":
-        url = f"https://t.me/{message.chat.username}/{message.message_id}"
+    elif message.chat.type == "channel":
+        url = post_link(message)
+        outlet = message.chat.title or ""
     body = "\n".join(lines[1:]) if len(lines) > 1 else lines[0]
     published = (origin.date if origin else message.date)
     return Article(title=lines[0][:200], text=body, url=url, outlet=outlet,

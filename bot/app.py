@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from retrieval.engine import Engine
 
-from . import admin, handlers
+from . import admin, feeds, handlers
 from .conversation import Conversations
 from .delivery import RetryingRateLimiter, TelegramRequest, claim_update
 from .handlers import FloodGuard
@@ -45,6 +45,9 @@ ADMIN_COMMANDS = [
     BotCommand("remove", "Remove an article"),
     BotCommand("sources", "List the articles"),
     BotCommand("reindex", "Rebuild the indexes"),
+    BotCommand("follow_source", "Follow a feed, sitemap or section page"),
+    BotCommand("sources_followed", "The followed sources and how they sync"),
+    BotCommand("unfollow_source", "Stop following a source"),
 ]
 
 
@@ -118,13 +121,19 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         CommandHandler("remove", admin.remove),
         CommandHandler("sources", admin.sources),
         CommandHandler("reindex", admin.reindex),
+        CommandHandler("follow_source", feeds.follow_source),
+        CommandHandler("sources_followed", feeds.sources_followed),
+        CommandHandler("unfollow_source", feeds.unfollow_source),
         MessageHandler(add_caption, admin.upload_with_caption),
+        # The newsroom's channel: its posts and their edits become articles.
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS, feeds.channel_post),
         # Readers: any text in private; in groups only mentions and replies to the bot.
         MessageHandler(filters.ChatType.PRIVATE & text, handlers.private_text),
         MessageHandler(filters.ChatType.GROUPS & text, handlers.group_text),
         CallbackQueryHandler(handlers.button),
     ])
     application.add_error_handler(handlers.error_handler)
+    feeds.start_following(application, engine)
     return application
 
 

@@ -39,6 +39,16 @@ class BotSettings(EngineSettings):
         "group at Telegram's limit) is replaced by a short apology.",
     )
 
+    channels: str = Field(
+        "", description="The newsroom's channels whose posts become articles (ids or @usernames, comma-separated; "
+        "the bot must be an admin there).",
+    )
+
+    @property
+    def channel_refs(self) -> frozenset[str]:
+        """The channels as ids ("-100123") and usernames without "@", lower case."""
+        return frozenset(c.strip().lstrip("@").lower() for c in self.channels.split(",") if c.strip())
+
     @field_validator("admin_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
