@@ -26,21 +26,21 @@ def test_spans_become_tags_and_tags_become_spans_again():
     assert matched(found, [content]) == 1 and matched([(0, 5)], [content]) == 0
 
 
-def test_learned_attributions_join_the_rules_only_where_the_rules_found_nothing():
-    from retrieval.attribution import extract
-    from retrieval.attribution.rules import Attribution
-    from retrieval.attribution.tagger import _source_spans, combined
+def test_the_shipped_tagger_loads_offline_and_finds_the_speaker_of_an_obvious_quote():
+    from retrieval.attribution import SHIPPED_TAGGER, attributor
+
+    assert (SHIPPED_TAGGER / "model.onnx").stat().st_size < 30_000_000
+    found = attributor().tagger.attributions("“We will finish the bridge by spring,” said Mayor Olga Brennan on Monday.")
+    assert [(a.speaker, a.kind, a.quote) for a in found] == [("Olga Brennan", "direct", "We will finish the bridge by spring")]
+
+
+def test_the_tagger_adds_what_the_rules_miss_and_vetoes_reported_speech_it_sees_none_of():
+    from retrieval.attribution import attributor, extract
+    from retrieval.attribution.tagger import _source_spans
 
     assert _source_spans([0, 1, 2, 0, 3, 4, 1], [(0, 1), (2, 5), (6, 9), (10, 11), (12, 15), (16, 20), (21, 25)]) == [(2, 9), (21, 25)]
-    text = ('“We will not leave the party,” Gudkov said.\n\n'
-            "The council, officials believe, will approve the budget of the northern district next week.")
-    rules = extract(text)
-    assert [a.speaker for a in rules] == ["Gudkov"]
-
-    class Learned:  # what a trained tagger would return: one the rules found, one they missed
-        def attributions(self, text):
-            return [Attribution("Gudkov", True, "We will not leave the party", "said", "direct", 1, 28),
-                    Attribution("officials", False, "will approve the budget", "believe", "reported", 63, 87)]
-
-    both = combined(text, rules, Learned())
-    assert [a.speaker for a in both] == ["Gudkov", "officials"] and both[0] is rules[0]
+    text = ("Mayor Olga Brennan spoke to residents on Monday.\n\n"
+            "Mayor Olga Brennan is convinced that the tram line will carry 30,000 riders a day by next summer.")
+    assert [a.quote for a in extract(text)] == ["to residents on Monday"]  # a rule's mistake: no statement
+    both = attributor()(text)
+    assert [(a.speaker, a.quote) for a in both] == [("Olga Brennan", "that the tram line will carry 30,000 riders a day by next summer")]
