@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from .telegram_rules import ApiError, check_against_spec, check_message, utf16_len
+from .telegram_rules import ApiError, check_against_spec, check_message, parse_html, utf16_len
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api.json"
 BOT_ID = 7000001
@@ -258,6 +258,11 @@ class FakeTelegram:
         document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": len(content)}
         return self.user_sends(user_id, chat_id, caption, reply_to=reply_to, document=document)
 
+    def user_inline_query(self, user_id: int, query: str) -> dict:
+        """`@bot query` typed in any chat (an inline_query update)."""
+        return self.push({"inline_query": {"id": str(next(self._ids)), "from": self.user(user_id), "query": query,
+                                           "offset": "", "chat_type": "supergroup"}})
+
     def user_clicks(self, user_id: int, message: dict, data: str) -> dict:
         query = {"id": str(next(self._ids)), "from": self.user(user_id), "chat_instance": "ci",
                  "message": message, "data": data}
@@ -308,7 +313,7 @@ class FakeTelegram:
     # --- Bot API methods -----------------------------------------------------------------
     async def m_getMe(self, p: dict) -> dict:
         return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": not self.privacy,
-                "supports_inline_queries": False}
+                "supports_inline_queries": True}
 
     async def m_deleteWebhook(self, p: dict) -> bool:
         self.webhook = None
@@ -342,6 +347,21 @@ class FakeTelegram:
         return True
 
     async def m_sendChatAction(self, p: dict) -> bool:
+        return True
+
+    async def m_answerInlineQuery(self, p: dict) -> bool:
+        """Telegram's checks on inline results: at most 50, unique ids of at most 64 bytes, and
+        each message's HTML valid and within 4096 units."""
+        results = p["results"]
+        if len(results) > 50 or len({r["id"] for r in results}) != len(results):
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH" if len(results) > 50 else "Bad Request: RESULT_ID_DUPLICATE")
+        for result in results:
+            if len(result["id"].encode()) > 64:
+                raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+            content = result["input_message_content"]
+            text = parse_html(content["message_text"]) if content.get("parse_mode") == "HTML" else content["message_text"]
+            if utf16_len(text) > 4096:
+                raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
     async def m_answerCallbackQuery(self, p: dict) -> bool:

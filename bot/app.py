@@ -13,6 +13,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    InlineQueryHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -22,7 +23,7 @@ from telegram.ext import (
 
 from retrieval.engine import Engine
 
-from . import admin, feeds, handlers
+from . import admin, feeds, handlers, inline
 from .conversation import Conversations
 from .delivery import RetryingRateLimiter, TelegramRequest, claim_update
 from .handlers import FloodGuard
@@ -131,6 +132,8 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         MessageHandler(filters.ChatType.PRIVATE & text, handlers.private_text),
         MessageHandler(filters.ChatType.GROUPS & text, handlers.group_text),
         CallbackQueryHandler(handlers.button),
+        # `@bot question` from any chat.
+        InlineQueryHandler(inline.inline_query),
     ])
     application.add_error_handler(handlers.error_handler)
     feeds.start_following(application, engine)

@@ -88,6 +88,8 @@ def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
         InlineKeyboardButton("👍 Helpful", callback_data="fb:1"),
         InlineKeyboardButton("👎 Not helpful", callback_data="fb:0"),
     ])
+    # Passes the answer on: opens the reader's choice of chat with `@bot question` typed in.
+    rows.append([InlineKeyboardButton("Share", switch_inline_query=answer.question[:256])])
     return InlineKeyboardMarkup(rows)
 
 

@@ -33,7 +33,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _date(value: str | None) -> str:
+def format_date(value: str | None) -> str:
     if not value:
         return ""
     try:
@@ -42,7 +42,7 @@ def _date(value: str | None) -> str:
         return value
 
 
-def _link(title: str, url: str) -> str:
+def link_html(title: str, url: str) -> str:
     title = esc(_shorten(title, MAX_TITLE))
     if url.startswith(("http://", "https://")):
         return f'<a href="{esc(url)}">{title}</a>'
@@ -57,10 +57,10 @@ def render_citation(c: Citation, excerpt_limit: int | None = None) -> str:
     if excerpt_limit is not None and len(excerpt) > excerpt_limit:
         excerpt = _shorten(excerpt, excerpt_limit)
         start, end = min(start, len(excerpt)), min(end, len(excerpt))
-    meta = " · ".join(x for x in (esc(_shorten(c.outlet, 80)), _date(c.published)) if x)
+    meta = " · ".join(x for x in (esc(_shorten(c.outlet, 80)), format_date(c.published)) if x)
     quote = esc(excerpt[:start]) + "<b>" + esc(excerpt[start:end]) + "</b>" + esc(excerpt[end:])
     quote = quote.replace("<b></b>", "")
-    head = f"{c.rank}. {_link(c.title, c.url)}" + (f"\n<i>{meta}</i>" if meta else "")
+    head = f"{c.rank}. {link_html(c.title, c.url)}" + (f"\n<i>{meta}</i>" if meta else "")
     return f"{head}\n<blockquote>{quote}</blockquote>"
 
 
@@ -80,8 +80,8 @@ def render_quote(q) -> str:
     text = esc(_shorten(q.quote, 600))
     if q.kind == "direct":
         text = f"“{text}”"
-    when = f", {_date(q.published)}" if q.published else ""
-    return f"<blockquote>{text}</blockquote>\n<i>{esc(q.cue)}</i> · {_link(q.title, q.url)}{esc(when)}"
+    when = f", {format_date(q.published)}" if q.published else ""
+    return f"<blockquote>{text}</blockquote>\n<i>{esc(q.cue)}</i> · {link_html(q.title, q.url)}{esc(when)}"
 
 
 def render_quotes(quotes: list, header: str | None = None) -> list[str]:
@@ -117,7 +117,7 @@ def render_no_answer(suggestions: list[Suggestion]) -> str:
     if not suggestions:
         return header
     lines = [
-        f"• {_link(s.title, s.url)}" + (f" ({_date(s.published)})" if s.published else "")
+        f"• {link_html(s.title, s.url)}" + (f" ({format_date(s.published)})" if s.published else "")
         for s in suggestions
     ]
     return fit(lines, header + "\nThe closest headlines:")

@@ -1,0 +1,73 @@
+"""Asking from any chat: `@bot question` shows the top citations as inline results (the title,
+the date and the answering sentence as the description); choosing one posts the cited excerpt,
+with its link, in the same HTML as answers. An empty query shows the newest headlines.
+
+Results are cached by Telegram for CACHE_S seconds and shared between users: an inline answer
+has no conversation behind it, so it is the same for everyone who types the same words."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from retrieval.answers import Answer, Citation
+
+from .handlers import engine_of
+from .render import esc, format_date, link_html, render_answer, render_citation
+
+#: Seconds Telegram may answer the same query from its cache.
+CACHE_S = 30
+#: Headlines offered for an empty query.
+HEADLINES = 10
+
+
+def _citation_result(c: Citation) -> InlineQueryResultArticle:
+    start, end = c.highlights[0] if c.highlights else (0, len(c.excerpt))
+    sentence = c.excerpt[start:end] or c.excerpt
+    meta = " · ".join(x for x in (c.outlet, format_date(c.published)) if x)
+    return InlineQueryResultArticle(
+        id=f"c{c.passage_id}",
+        title=c.title[:200],
+        description=(f"{meta}: " if meta else "") + sentence[:300],
+        input_message_content=InputTextMessageContent(render_citation(c), parse_mode=ParseMode.HTML),
+        url=c.url if c.url.startswith(("http://", "https://")) else None,
+    )
+
+
+def results_for(answer: Answer) -> list[InlineQueryResultArticle]:
+    """The answer's citations as results; a question for someone's words first offers the list
+    of their statements (the whole answer, as the bot would send it)."""
+    results = []
+    if answer.quotes:
+        results.append(InlineQueryResultArticle(
+            id="quotes", title=f"What {answer.quotes[0].speaker[:100]} said",
+            description=answer.quotes[0].quote[:300],
+            input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
+        ))
+    if not answer.no_answer:
+        results += [_citation_result(c) for c in answer.citations]
+    return results
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    engine = engine_of(context)
+    text = query.query.strip()
+    if text:
+        answer = await asyncio.to_thread(engine.ask, text)
+        results = results_for(answer)
+    else:
+        rows = await asyncio.to_thread(engine.list_articles, HEADLINES)
+        results = [
+            InlineQueryResultArticle(
+                id=f"a{r.key}"[:64], title=r.title[:200], description=" · ".join(x for x in (r.outlet, format_date(str(r.published or ""))) if x),
+                input_message_content=InputTextMessageContent(
+                    link_html(r.title, r.url) + (f" ({esc(format_date(str(r.published)))})" if r.published else ""), parse_mode=ParseMode.HTML),
+                url=r.url if r.url.startswith(("http://", "https://")) else None,
+            )
+            for r in rows
+        ]
+    await query.answer(results, cache_time=CACHE_S, is_personal=False)

@@ -1,0 +1,42 @@
+"""Asking from any chat (inline mode) and passing an answer on, over the fake Bot API: the
+results are valid `answerInlineQuery` results (checked against the Bot API spec when it is in
+../shared/telegram/, and against Telegram's limits on ids and messages)."""
+
+from __future__ import annotations
+
+from bench.telegram_rules import parse_html
+
+from .test_bot import ALICE, app, ask, bot_settings, fake  # noqa: F401  (fixtures)
+from .conftest import SEED_URL
+
+
+async def test_an_inline_question_gets_cited_results_and_an_empty_one_the_newest_headlines(fake, app):  # noqa: F811
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "Where was the founding conference held?")
+    call = await fake.wait_for("answerInlineQuery", after=n)
+    results = call.params["results"]
+    assert results and int(call.params["cache_time"]) == 30
+    first = results[0]
+    assert first["type"] == "article" and first["url"] == SEED_URL and "Gudkov" in first["title"]
+    content = first["input_message_content"]
+    assert content["parse_mode"] == "HTML" and SEED_URL in content["message_text"]
+    assert "<blockquote>" in content["message_text"] and parse_html(content["message_text"])
+    meta, sentence = first["description"].split(": ", 1)
+    assert meta == "The Moscow Times · 24 Apr 2012" and sentence[:60] in parse_html(content["message_text"])
+
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "what did Lukyanova say?")
+    quotes = (await fake.wait_for("answerInlineQuery", after=n)).params["results"]
+    assert quotes[0]["id"] == "quotes" and "Lukyanova" in quotes[0]["title"]
+
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "")
+    headlines = (await fake.wait_for("answerInlineQuery", after=n)).params["results"]
+    assert [r["url"] for r in headlines] == [SEED_URL]
+
+
+async def test_every_answer_has_a_share_button_that_asks_the_same_inline(fake, app):  # noqa: F811
+    _, call = await ask(fake, ALICE, ALICE, "How many delegates attended?")
+    buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    share = [b for b in buttons if b["text"] == "Share"]
+    assert share == [{"text": "Share", "switch_inline_query": "How many delegates attended?"}]
