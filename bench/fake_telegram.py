@@ -89,6 +89,7 @@ class FakeTelegram:
         self._new_update = asyncio.Event()
         self.url = ""
         self.bot_admin_in: set[int] = set()  # bot admins see every group message
+        self.group_admins: dict[int, set[int]] = {}  # chat id -> user ids getChatMember calls admins
 
     # --- server --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -348,6 +349,19 @@ class FakeTelegram:
 
     async def m_sendChatAction(self, p: dict) -> bool:
         return True
+
+    async def m_getChatMember(self, p: dict) -> dict:
+        """A group's admins are the users in `group_admins`; everyone else a member."""
+        user_id = int(p["user_id"])
+        status = "administrator" if user_id in self.group_admins.get(int(p["chat_id"]), set()) else "member"
+        member = {"status": status, "user": self.user(user_id)}
+        if status == "administrator":
+            member.update({k: True for k in ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                                             "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                                             "can_change_info", "can_invite_users", "can_post_stories",
+                                             "can_edit_stories", "can_delete_stories")})
+            member["can_be_edited"] = member["is_anonymous"] = False
+        return member
 
     async def m_answerInlineQuery(self, p: dict) -> bool:
         """Telegram's checks on inline results: at most 50, unique ids of at most 64 bytes, and

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from retrieval.engine import Engine
 
-from . import admin, feeds, handlers, inline
+from . import admin, feeds, follows, handlers, inline
 from .conversation import Conversations
 from .delivery import RetryingRateLimiter, TelegramRequest, claim_update
 from .handlers import FloodGuard
@@ -36,6 +36,9 @@ READER_COMMANDS = [
     BotCommand("start", "Greeting and example questions"),
     BotCommand("help", "How to ask"),
     BotCommand("who", "What a person said"),
+    BotCommand("follow", "Be told of a person's new statements or a story's new coverage"),
+    BotCommand("following", "What this chat follows"),
+    BotCommand("unfollow", "Stop following"),
     BotCommand("about", "What I know"),
     BotCommand("new", "Forget this conversation"),
 ]
@@ -99,6 +102,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
     conversations = Conversations(engine.chats, settings.context_ttl_s)
     outbox = Outbox(engine.chats, settings.answer_deadline_s, settings.messages_per_second)
     outbox.on_sent = lambda entry, message_id: conversations.remember_entry(message_id, entry)
+    outbox.on_refused = lambda chat_id: follows.drop_follows(engine, chat_id)
     application.bot_data.update(
         engine=engine,
         settings=settings,
@@ -118,6 +122,9 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         CommandHandler("new", handlers.new),
         CommandHandler("ask", handlers.ask_command),
         CommandHandler("who", handlers.who),
+        CommandHandler("follow", follows.follow),
+        CommandHandler("following", follows.following),
+        CommandHandler("unfollow", follows.unfollow),
         CommandHandler("add", admin.add),
         CommandHandler("remove", admin.remove),
         CommandHandler("sources", admin.sources),
@@ -131,12 +138,14 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         # Readers: any text in private; in groups only mentions and replies to the bot.
         MessageHandler(filters.ChatType.PRIVATE & text, handlers.private_text),
         MessageHandler(filters.ChatType.GROUPS & text, handlers.group_text),
+        CallbackQueryHandler(follows.stop_button, pattern=r"^unf:"),
         CallbackQueryHandler(handlers.button),
         # `@bot question` from any chat.
         InlineQueryHandler(inline.inline_query),
     ])
     application.add_error_handler(handlers.error_handler)
     feeds.start_following(application, engine)
+    application.job_queue.run_repeating(follows.scan, interval=follows.SCAN_EVERY_S, first=follows.SCAN_EVERY_S, name="alerts")
     return application
 
 

@@ -100,6 +100,9 @@ class Outbox:
         #: Called with (what to remember, message id) after an answer is sent: the bot's
         #: conversations remember answers by the id Telegram gave them.
         self.on_sent = None
+        #: Called with the chat id when a chat refuses the bot for good (blocked it, deleted):
+        #: what the chat follows goes.
+        self.on_refused = None
 
     async def _db(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
@@ -207,12 +210,15 @@ class Outbox:
         now = time.time()
 
         def body(payload: dict, created: float) -> str:
-            if now - created > self.deadline_s:
+            if now - created > self.deadline_s and not payload.get("alert"):  # an alert is news however late
                 return (f"Sorry, I could not answer “{esc(payload['question'][:200])}” in time. "
                         "Please ask again in a minute.")
             return payload["text"]
 
         first_id, first, created = claimed[0]
+        if first.get("alert"):  # an alert goes alone, as it is
+            return [first_id], first
+        claimed = claimed[: next((i for i, (_, p, _) in enumerate(claimed) if p.get("alert")), len(claimed))]
         if len(claimed) == 1:
             late = now - created > self.deadline_s
             if late:  # an apology: no buttons, and nothing to follow up on
@@ -256,6 +262,8 @@ class Outbox:
         except (BadRequest, Forbidden) as exc:  # refused for good: chat gone, bot blocked, ...
             log.warning("message to %s refused: %s", chat_id, exc)
             self._done.append((ids, "dropped", None, None))
+            if (isinstance(exc, Forbidden) or "chat not found" in str(exc).lower()) and self.on_refused is not None:
+                await self._db(self.on_refused, chat_id)
             return
         except NetworkError as exc:  # server errors and cut connections, after the limiter's retries
             log.warning("message to %s failed (%s); it will be tried again", chat_id, exc)

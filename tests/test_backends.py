@@ -287,11 +287,13 @@ def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
         conn.execute("DROP TABLE migrations")
         conn.execute("DROP TABLE source_entries")
         conn.execute("DROP TABLE followed_sources")
+        conn.execute("DROP TABLE follows")
+        conn.execute("DROP TABLE alerts_sent")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     store = PostgresStore(database_url)
     try:
         applied = sorted(r[0] for r in store.query("SELECT name FROM migrations"))
-        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources"])  # the later ones applied
+        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "follows"])  # the later ones applied
         assert store.get_meta("schema") == NAMED_MIGRATIONS_MARK
     finally:
         store.close()

@@ -136,7 +136,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "migrations"):
+    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "migrations"):
         db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version=2")
     db.commit()
@@ -145,7 +145,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
         assert engine.quotes("Lukyanova")
         applied = [r[0] for r in engine.store.query("SELECT name FROM migrations ORDER BY name")]
         assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox",
-                                  "followed-sources"])
+                                  "followed-sources", "follows"])
 
 
 

@@ -207,6 +207,23 @@ MIGRATIONS = [
             PRIMARY KEY (source_id, url)
         )
     """),
+    # Readers' follows of a person or a story, and which article each chat was told of (retrieval/follows.py).
+    Migration("follows", """
+        CREATE TABLE follows (
+            id {id},
+            chat_id {ref} NOT NULL,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            created_at {real} NOT NULL,
+            UNIQUE (chat_id, kind, target)
+        );
+        CREATE TABLE alerts_sent (
+            chat_id {ref} NOT NULL,
+            article_key TEXT NOT NULL,
+            at {real} NOT NULL,
+            PRIMARY KEY (chat_id, article_key)
+        )
+    """),
 ]
 
 #: What stores that counted their migrations instead of naming them had applied: SQLite's

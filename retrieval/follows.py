@@ -1,0 +1,154 @@
+"""Readers who come back: a chat follows a person (new statements attributed to them) or a story
+(new coverage the same hybrid search finds for its words, close enough to be worth a message),
+and is told when new articles move it.
+
+The store keeps the follows, the point in the store's write sequence up to which new articles
+were read for alerts (meta 'alerts_seq'), and which article each chat was told of
+(`alerts_sent`, by the article's public id, which an update keeps): an alert is claimed by inserting that row, in the same transaction as the
+message that carries it is queued, so a restart loses nothing and sends nothing twice, and on
+PostgreSQL one replica alone queues a given alert. An article is never the subject of two
+alerts to one chat, so an update to it does not alert again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .attribution import Quote, speaker_matches
+from .errors import BadInput, NotFound
+from .store import ArticleRow, Store
+
+#: A story's new coverage alerts when the article's best passage is at least this close in
+#: meaning to the story's words (answers cite from 0.30; an alert is a message nobody asked for).
+STORY_RELEVANCE = 0.5
+#: New articles read for alerts at a time.
+SCAN_BATCH = 200
+KINDS = ("person", "story")
+
+
+@dataclass(frozen=True)
+class Follow:
+    id: int
+    chat_id: int
+    kind: str  # person | story
+    target: str  # the person's name, or the story's words
+
+
+@dataclass
+class Alert:
+    """What one chat is told of one new article."""
+
+    chat_id: int
+    follow: Follow
+    article: ArticleRow
+    quotes: list[Quote] = field(default_factory=list)
+
+
+class Follows:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, chat_id: int, kind: str, target: str) -> tuple[Follow, bool]:
+        """Follow `target`; returns the follow and whether it is new. Alerts start with the
+        articles added from now on."""
+        target = " ".join(target.split())
+        if kind not in KINDS or not target:
+            raise BadInput("follow a person (/follow NAME) or a story (/follow story WORDS)")
+        if len(target) > 200:
+            raise BadInput("that is too long to follow: a name or a few words")
+        with self.store.transaction() as db:
+            cur = db.execute("INSERT INTO follows (chat_id, kind, target, created_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT DO NOTHING", (chat_id, kind, target, time.time()))
+            new = cur.rowcount == 1
+        rows = self.store.query("SELECT id, chat_id, kind, target FROM follows WHERE chat_id = ? AND kind = ? AND target = ?",
+                                (chat_id, kind, target))
+        if self.store.get_meta("alerts_seq") is None:  # the first follow: alerts start from here
+            self.store.set_meta("alerts_seq", str(self.store.seq()))
+        return Follow(*rows[0]), new
+
+    def of_chat(self, chat_id: int) -> list[Follow]:
+        return [Follow(*r) for r in self.store.query(
+            "SELECT id, chat_id, kind, target FROM follows WHERE chat_id = ? ORDER BY id", (chat_id,))]
+
+    def remove(self, chat_id: int, ref: str) -> Follow:
+        """Stop a follow of this chat: by its number or its name or words."""
+        ref = " ".join(ref.split())
+        for follow in self.of_chat(chat_id):
+            if ref == str(follow.id) or ref.lower() == follow.target.lower():
+                with self.store.transaction() as db:
+                    db.execute("DELETE FROM follows WHERE id = ?", (follow.id,))
+                return follow
+        raise NotFound(f"this chat does not follow {ref}")
+
+    def drop_chat(self, chat_id: int) -> int:
+        """A chat that blocked the bot or is gone: its follows go."""
+        with self.store.transaction() as db:
+            return db.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,)).rowcount
+
+    def all(self) -> list[Follow]:
+        return [Follow(*r) for r in self.store.query("SELECT id, chat_id, kind, target FROM follows ORDER BY id")]
+
+    # --- alerts ---------------------------------------------------------------------------
+    def scan(self, engine, queue: Callable[[Alert], dict | None]) -> int:
+        """Read the articles written since the last scan for what the follows ask about, and
+        queue each alert (`queue` turns it into the outbox payload; None: nothing to send).
+        Returns the number queued by this process."""
+        since = int(self.store.get_meta("alerts_seq") or self.store.seq())
+        top = self.store.seq()
+        if top <= since:
+            return 0
+        follows = self.all()
+        queued = 0
+        if follows:
+            new = {r[0]: r[1] for r in self.store.query(
+                "SELECT id, key FROM articles WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", (since, top, SCAN_BATCH))}
+            if len(new) == SCAN_BATCH:  # the rest on the next scan
+                top = int(self.store.query("SELECT MAX(seq) FROM (SELECT seq FROM articles WHERE seq > ? ORDER BY seq LIMIT ?) t",
+                                           (since, SCAN_BATCH))[0][0])
+            for alert in self._alerts(engine, follows, {key: article_id for article_id, key in new.items()}):
+                payload = queue(alert)
+                if payload is not None and self._claim(alert, payload):
+                    queued += 1
+        self.store.set_meta("alerts_seq", str(top))
+        return queued
+
+    def _alerts(self, engine, follows: list[Follow], keys: dict[str, int]) -> list[Alert]:
+        """One alert per (chat, article): a person's statements in the new articles, or a story's
+        new coverage. Each distinct name or story is searched once, whatever its followers."""
+        if not keys:
+            return []
+        found: dict[tuple[str, str], dict[str, list[Quote]]] = {}
+        for kind, target in {(f.kind, f.target) for f in follows}:
+            hits: dict[str, list[Quote]] = {}
+            if kind == "person":
+                for q in engine.quotes(target):
+                    if q.article_id in keys and speaker_matches(target, q.speaker):
+                        hits.setdefault(q.article_id, []).append(q)
+            else:
+                answer = engine.ask(target, k=5)
+                for c in answer.citations:
+                    if c.article_id in keys and c.score >= STORY_RELEVANCE:
+                        hits.setdefault(c.article_id, [])
+            found[(kind, target)] = hits
+        rows = {r.key: r for r in self.store.articles_by_ids({keys[k] for hits in found.values() for k in hits}).values()}
+        alerts: dict[tuple[int, str], Alert] = {}
+        for follow in follows:
+            for key, quotes in found[(follow.kind, follow.target)].items():
+                if key in rows and (follow.chat_id, key) not in alerts:
+                    alerts[(follow.chat_id, key)] = Alert(follow.chat_id, follow, rows[key], quotes)
+        return list(alerts.values())
+
+    def _claim(self, alert: Alert, payload: dict) -> bool:
+        """Record the alert and queue its message in one transaction; False when this chat was
+        told of this article already (by this process or another replica)."""
+        with self.store.transaction() as db:
+            cur = db.execute("INSERT INTO alerts_sent (chat_id, article_key, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                             (alert.chat_id, alert.article.key, time.time()))
+            if cur.rowcount != 1:
+                return False
+            db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
+                       (alert.chat_id, int(alert.chat_id < 0), json.dumps(payload), time.time()))
+            return True
