@@ -39,6 +39,7 @@ READER_COMMANDS = [
     BotCommand("follow", "Be told of a person's new statements or a story's new coverage"),
     BotCommand("following", "What this chat follows"),
     BotCommand("unfollow", "Stop following"),
+    BotCommand("digest", "Today's alerts past the daily limit"),
     BotCommand("about", "What I know"),
     BotCommand("new", "Forget this conversation"),
 ]
@@ -125,6 +126,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         CommandHandler("follow", follows.follow),
         CommandHandler("following", follows.following),
         CommandHandler("unfollow", follows.unfollow),
+        CommandHandler("digest", follows.digest),
         CommandHandler("add", admin.add),
         CommandHandler("remove", admin.remove),
         CommandHandler("sources", admin.sources),

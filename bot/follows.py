@@ -115,6 +115,17 @@ async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer(f"Stopped following {gone.target[:150]}.")
 
 
+async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest: the day's new articles for this chat's follows that were past its daily limit."""
+    held = await asyncio.to_thread(Follows(engine_of(context).store).held, update.effective_message.chat_id)
+    if not held:
+        await update.effective_message.reply_text("Nothing held back today: every alert was sent.")
+        return
+    lines = [f"• {link_html(a.title, a.url)}" + (f" ({esc(format_date(a.published.isoformat()))})" if a.published else "")
+             for a in held]
+    await update.effective_message.reply_text(fit(lines, "<b>Also new today</b>"))
+
+
 def render_alert(alert: Alert) -> dict:
     """The outbox payload of an alert: the article's title and link, and for a person their
     new statements in the same style as answers."""

@@ -24,6 +24,11 @@ from .store import ArticleRow, Store
 #: A story's new coverage alerts when the article's best passage is at least this close in
 #: meaning to the story's words (answers cite from 0.30; an alert is a message nobody asked for).
 STORY_RELEVANCE = 0.5
+#: Alerts one chat is sent in a day at most; past them, one line points to /digest.
+ALERTS_PER_DAY = 10
+DAY_S = 86_400.0
+#: The line that stands for the alerts held back, in the store's outbox payload form.
+MORE_TODAY = "…and more new articles for what this chat follows today: /digest lists them."
 #: New articles read for alerts at a time.
 SCAN_BATCH = 200
 KINDS = ("person", "story")
@@ -143,12 +148,31 @@ class Follows:
 
     def _claim(self, alert: Alert, payload: dict) -> bool:
         """Record the alert and queue its message in one transaction; False when this chat was
-        told of this article already (by this process or another replica)."""
+        told of this article already (by this process or another replica). Past ALERTS_PER_DAY
+        in a day the alert is held for /digest, and the first one held queues MORE_TODAY."""
+        now = time.time()
         with self.store.transaction() as db:
-            cur = db.execute("INSERT INTO alerts_sent (chat_id, article_key, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                             (alert.chat_id, alert.article.key, time.time()))
+            sent = db.execute("SELECT COUNT(*) FROM alerts_sent WHERE chat_id = ? AND at > ? AND held = 0",
+                              (alert.chat_id, now - DAY_S)).fetchone()[0]
+            held = int(sent >= ALERTS_PER_DAY)
+            cur = db.execute("INSERT INTO alerts_sent (chat_id, article_key, at, held) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                             (alert.chat_id, alert.article.key, now, held))
             if cur.rowcount != 1:
                 return False
+            if held:
+                first = db.execute("SELECT COUNT(*) FROM alerts_sent WHERE chat_id = ? AND at > ? AND held = 1",
+                                   (alert.chat_id, now - DAY_S)).fetchone()[0] == 1
+                if not first:
+                    return True
+                payload = {**payload, "text": MORE_TODAY}
             db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
-                       (alert.chat_id, int(alert.chat_id < 0), json.dumps(payload), time.time()))
+                       (alert.chat_id, int(alert.chat_id < 0), json.dumps(payload), now))
             return True
+
+    def held(self, chat_id: int) -> list[ArticleRow]:
+        """The articles of the last day this chat was not alerted of (past its daily limit), newest first."""
+        keys = [r[0] for r in self.store.query(
+            "SELECT article_key FROM alerts_sent WHERE chat_id = ? AND held = 1 AND at > ? ORDER BY at DESC",
+            (chat_id, time.time() - DAY_S))]
+        rows = [self.store.find_article(k) for k in keys[:30]]
+        return [r for r in rows if r is not None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from retrieval.articles import Article
 from retrieval.engine import Engine
 from retrieval.follows import Follows
@@ -33,3 +35,19 @@ def test_new_articles_alert_the_chats_that_follow_their_story_or_speaker_once(se
         follows.store.set_meta("alerts_seq", "0")
         assert follows.scan(engine, lambda alert: {"text": "again"}) == 0  # nor reading them all again
         assert follows.drop_chat(3) == 1 and [f.chat_id for f in follows.all()] == [1, 2]
+
+
+def test_past_the_daily_limit_alerts_are_held_for_the_digest_with_one_line_for_them(settings, monkeypatch):
+    import retrieval.follows
+
+    monkeypatch.setattr(retrieval.follows, "ALERTS_PER_DAY", 1)
+    with Engine(settings) as engine:
+        follows = Follows(engine.store)
+        follows.add(7, "person", "Quell")
+        engine.add([Article(title=f"Library news {n}", url=f"https://news.example/library-{n}", text=(
+            f"The library opened branch number {n} on Thursday.\n\n“We restored {n},000 books,” said librarian Tomas Quell."))
+            for n in range(1, 4)])
+        assert follows.scan(engine, lambda alert: {"text": alert.article.title}) == 3
+        queued = [json.loads(r[0])["text"] for r in engine.store.query("SELECT payload FROM outbox ORDER BY id")]
+        assert len(queued) == 2 and queued[0].startswith("Library news") and queued[1] == retrieval.follows.MORE_TODAY
+        assert len(follows.held(7)) == 2

@@ -221,6 +221,7 @@ MIGRATIONS = [
             chat_id {ref} NOT NULL,
             article_key TEXT NOT NULL,
             at {real} NOT NULL,
+            held INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (chat_id, article_key)
         )
     """),
