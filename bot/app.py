@@ -40,6 +40,7 @@ READER_COMMANDS = [
     BotCommand("following", "What this chat follows"),
     BotCommand("unfollow", "Stop following"),
     BotCommand("digest", "Today's alerts past the daily limit"),
+    BotCommand("alerts", "Alerts as they come, or one digest a day"),
     BotCommand("about", "What I know"),
     BotCommand("new", "Forget this conversation"),
 ]
@@ -127,6 +128,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         CommandHandler("following", follows.following),
         CommandHandler("unfollow", follows.unfollow),
         CommandHandler("digest", follows.digest),
+        CommandHandler("alerts", follows.alerts_mode),
         CommandHandler("add", admin.add),
         CommandHandler("remove", admin.remove),
         CommandHandler("sources", admin.sources),

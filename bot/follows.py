@@ -1,5 +1,5 @@
 """Readers who come back, in Telegram: /follow a person or a story, /following (with buttons to
-stop), /unfollow; and the alerts, queued in the outbox (so Telegram's limits, retry_after, a
+stop), /unfollow, /alerts (as they come, or one digest a day), /digest; and the alerts, queued in the outbox (so Telegram's limits, retry_after, a
 restart and several replicas are handled as for answers) by a job that reads each batch of new
 articles (retrieval/follows.py). In a group a follow belongs to the group: its admins add and
 remove follows, every member may list them. A chat that blocked the bot loses its follows."""
@@ -115,6 +115,39 @@ async def stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer(f"Stopped following {gone.target[:150]}.")
 
 
+async def alerts_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/alerts digest HH:MM (one message a day, UTC) or /alerts now (each as it comes)."""
+    message = update.effective_message
+    args = context.args or []
+    registry = Follows(engine_of(context).store)
+    if not args:
+        at = await asyncio.to_thread(registry.digest_of, message.chat_id)
+        await message.reply_text((f"Alerts come as one digest a day at {at} UTC." if at else "Alerts come as they happen.")
+                                 + " Change it with /alerts digest HH:MM or /alerts now.")
+        return
+    if not await _may_change(update, context):
+        await message.reply_text("In a group, only its admins can change how it is alerted.")
+        return
+    try:
+        if args[0] == "digest" and len(args) == 2:
+            await asyncio.to_thread(registry.set_digest, message.chat_id, args[1])
+            await message.reply_text(f"Alerts will come as one digest a day at {esc(args[1])} UTC.")
+        elif args[0] == "now":
+            await asyncio.to_thread(registry.set_digest, message.chat_id, None)
+            await message.reply_text("Alerts will come as they happen.")
+        else:
+            await message.reply_text("Usage: /alerts digest HH:MM (UTC) or /alerts now")
+    except NewsbotError as exc:
+        await message.reply_text(esc(str(exc)))
+
+
+def render_digest(articles) -> dict:
+    lines = [f"• {link_html(a.title, a.url)}" + (f" ({esc(format_date(a.published.isoformat()))})" if a.published else "")
+             for a in articles]
+    return {"text": fit(lines, "<b>🔔 Your daily digest</b>"), "reply_to": None, "thread_id": None, "markup": None,
+            "question": "", "remember": None, "alert": True}
+
+
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/digest: the day's new articles for this chat's follows that were past its daily limit."""
     held = await asyncio.to_thread(Follows(engine_of(context).store).held, update.effective_message.chat_id)
@@ -147,7 +180,8 @@ async def scan(context: ContextTypes.DEFAULT_TYPE) -> int:
 
     def work() -> int:
         engine.catch_up()
-        return Follows(engine.store).scan(engine, render_alert)
+        registry = Follows(engine.store)
+        return registry.scan(engine, render_alert) + registry.send_digests(render_digest)
 
     queued = await asyncio.to_thread(work)
     if queued:

@@ -152,6 +152,10 @@ class Follows:
         in a day the alert is held for /digest, and the first one held queues MORE_TODAY."""
         now = time.time()
         with self.store.transaction() as db:
+            if db.execute("SELECT 1 FROM digests WHERE chat_id = ?", (alert.chat_id,)).fetchone():
+                cur = db.execute("INSERT INTO alerts_sent (chat_id, article_key, at, held) VALUES (?, ?, ?, 1) "
+                                 "ON CONFLICT DO NOTHING", (alert.chat_id, alert.article.key, now))
+                return cur.rowcount == 1  # kept for the chat's daily digest
             sent = db.execute("SELECT COUNT(*) FROM alerts_sent WHERE chat_id = ? AND at > ? AND held = 0",
                               (alert.chat_id, now - DAY_S)).fetchone()[0]
             held = int(sent >= ALERTS_PER_DAY)
@@ -168,6 +172,51 @@ class Follows:
             db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
                        (alert.chat_id, int(alert.chat_id < 0), json.dumps(payload), now))
             return True
+
+    # --- daily digests ------------------------------------------------------------------------
+    def set_digest(self, chat_id: int, at: str | None) -> None:
+        """Alerts to this chat gathered into one message a day at `at` ("HH:MM", UTC), or sent
+        as they come (None)."""
+        with self.store.transaction() as db:
+            if at is None:
+                db.execute("DELETE FROM digests WHERE chat_id = ?", (chat_id,))
+                return
+            try:
+                hours, minutes = (int(x) for x in at.split(":"))
+                if not (0 <= hours < 24 and 0 <= minutes < 60):
+                    raise ValueError
+            except ValueError:
+                raise BadInput(f"not a time of day: {at} (say 08:00, in UTC)") from None
+            db.execute("INSERT INTO digests (chat_id, at_minute, last_sent) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
+                       "DO UPDATE SET at_minute = excluded.at_minute", (chat_id, hours * 60 + minutes, time.time()))
+
+    def digest_of(self, chat_id: int) -> str | None:
+        rows = self.store.query("SELECT at_minute FROM digests WHERE chat_id = ?", (chat_id,))
+        return f"{rows[0][0] // 60:02d}:{rows[0][0] % 60:02d}" if rows else None
+
+    def send_digests(self, render: Callable[[list[ArticleRow]], dict], now: float | None = None) -> int:
+        """Queue the digest of every chat whose time of day has come since its last one: the
+        articles held for it since then, in one message (none when there are none). Claimed by
+        moving `last_sent` on, in the same transaction, so one replica sends each digest once."""
+        now = time.time() if now is None else now
+        midnight = now - now % DAY_S
+        queued = 0
+        for chat_id, at_minute, last in self.store.query("SELECT chat_id, at_minute, last_sent FROM digests"):
+            due = midnight + at_minute * 60
+            due = due if due <= now else due - DAY_S
+            if last >= due:
+                continue
+            keys = [r[0] for r in self.store.query(
+                "SELECT article_key FROM alerts_sent WHERE chat_id = ? AND held = 1 AND at > ? ORDER BY at DESC", (chat_id, last))]
+            rows = [r for r in (self.store.find_article(k) for k in keys[:30]) if r is not None]
+            with self.store.transaction() as db:
+                if db.execute("UPDATE digests SET last_sent = ? WHERE chat_id = ? AND last_sent = ?", (now, chat_id, last)).rowcount != 1:
+                    continue  # another replica sent it
+                if rows:
+                    db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
+                               (chat_id, int(chat_id < 0), json.dumps(render(rows)), now))
+                    queued += 1
+        return queued
 
     def held(self, chat_id: int) -> list[ArticleRow]:
         """The articles of the last day this chat was not alerted of (past its daily limit), newest first."""

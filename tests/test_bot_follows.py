@@ -83,5 +83,12 @@ async def test_in_a_group_only_admins_change_follows_and_members_list_them(fake,
         assert "new coverage of <b>harbour bridge repairs</b>" in done.params["text"]
         _, listed = await ask(fake, ALICE, GROUP, "/following")
         assert "harbour bridge repairs" in listed.params["text"]
+        _, mode = await ask(fake, ALICE, GROUP, "/alerts digest 08:00")
+        assert "only its admins" in mode.params["text"]
+        _, mode = await ask(fake, ADMIN, GROUP, "/alerts digest 25:00")
+        assert "not a time of day" in mode.params["text"]
+        await ask(fake, ADMIN, GROUP, "/alerts digest 08:00")
+        _, mode = await ask(fake, ALICE, GROUP, "/alerts")
+        assert "one digest a day at 08:00 UTC" in mode.params["text"]
         _, gone = await ask(fake, ADMIN, GROUP, "/unfollow harbour bridge repairs")
         assert "Stopped following" in gone.params["text"]

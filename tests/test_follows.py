@@ -51,3 +51,21 @@ def test_past_the_daily_limit_alerts_are_held_for_the_digest_with_one_line_for_t
         queued = [json.loads(r[0])["text"] for r in engine.store.query("SELECT payload FROM outbox ORDER BY id")]
         assert len(queued) == 2 and queued[0].startswith("Library news") and queued[1] == retrieval.follows.MORE_TODAY
         assert len(follows.held(7)) == 2
+
+
+def test_a_chat_in_digest_mode_gets_the_days_alerts_in_one_message_once(settings):
+    with Engine(settings) as engine:
+        follows = Follows(engine.store)
+        follows.add(8, "person", "Quell")
+        follows.set_digest(8, "08:00")
+        engine.add([LIBRARY, Article(title="Library extends hours", url="https://news.example/hours", text=(
+            "The library will stay open until ten.\n\n“Readers asked for it,” said librarian Tomas Quell."))])
+        assert follows.scan(engine, lambda alert: {"text": "not sent"}) == 2
+        assert engine.chats.outbox_states() == {}  # held for the digest
+        day = 86_400 * 21_000  # a day after now
+        render = lambda rows: {"text": " | ".join(sorted(r.title for r in rows))}  # noqa: E731
+        assert follows.send_digests(render, now=day + 7 * 3600) == 1  # before 08:00: yesterday's digest is due
+        assert follows.send_digests(render, now=day + 7 * 3600 + 60) == 0  # once
+        assert follows.send_digests(render, now=day + 8 * 3600 + 60) == 0  # nothing new since
+        [payload] = [json.loads(r[0]) for r in engine.store.query("SELECT payload FROM outbox")]
+        assert payload["text"] == "Library extends hours | Library reopens"

@@ -223,6 +223,11 @@ MIGRATIONS = [
             at {real} NOT NULL,
             held INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (chat_id, article_key)
+        );
+        CREATE TABLE digests (
+            chat_id {ref} PRIMARY KEY,
+            at_minute INTEGER NOT NULL,
+            last_sent {real} NOT NULL
         )
     """),
 ]
