@@ -90,3 +90,19 @@ def check_message(p: dict, key: str = "text") -> str:
             if data is not None and not 1 <= len(data.encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
     return visible
+
+
+def check_inline_results(results: list[dict]) -> None:
+    """Telegram's checks on answerInlineQuery: at most 50 results, unique ids of at most 64
+    bytes, each message's HTML valid and within 4096 units."""
+    if len(results) > 50:
+        raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+    if len({r["id"] for r in results}) != len(results):
+        raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+    for result in results:
+        if len(result["id"].encode()) > 64:
+            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        content = result["input_message_content"]
+        text = parse_html(content["message_text"]) if content.get("parse_mode") == "HTML" else content["message_text"]
+        if utf16_len(text) > 4096:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")

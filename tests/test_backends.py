@@ -289,6 +289,7 @@ def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
         conn.execute("DROP TABLE followed_sources")
         conn.execute("DROP TABLE follows")
         conn.execute("DROP TABLE alerts_sent")
+        conn.execute("DROP TABLE digests")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     store = PostgresStore(database_url)
     try:

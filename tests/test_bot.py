@@ -88,6 +88,11 @@ async def settled(app, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+def button_data(markup: dict) -> list[str]:
+    """Each button's callback data, or "share" for the button that opens an inline query."""
+    return [b["callback_data"] if "callback_data" in b else "share" for row in markup["inline_keyboard"] for b in row]
+
+
 async def ask(fake, user, chat, text, **kw):
     n = len(fake.calls)
     update = fake.user_sends(user, chat, text, **kw)
@@ -111,7 +116,7 @@ async def test_private_question_is_answered_with_cited_bold_excerpt(fake, app):
     assert "<blockquote>" in p["text"] and "The Moscow Times" in p["text"]
     assert "reply_parameters" not in p  # no quoting in private chats
     assert any(c.method == "sendChatAction" and c.params["action"] == "typing" for c in fake.calls[n:])
-    buttons = [b["callback_data"] for row in p["reply_markup"]["inline_keyboard"] for b in row]
+    buttons = button_data(p["reply_markup"])
     assert "fb:1" in buttons and "fb:0" in buttons
 
 
@@ -129,7 +134,7 @@ async def test_more_sources_and_feedback(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "What did the harbour pilot say about the storm in Tarnow?")
     answer = fake.message_of(call)
     await remembered(app, ALICE, answer["message_id"])
-    buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    buttons = button_data(call.params["reply_markup"])
     assert buttons[0] == "more"
     n = len(fake.calls)
     fake.user_clicks(ALICE, answer, "more")

@@ -136,7 +136,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "migrations"):
+    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "digests", "migrations"):
         db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version=2")
     db.commit()
