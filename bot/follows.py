@@ -159,16 +159,16 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(fit(lines, "<b>Also new today</b>"))
 
 
-def render_alert(alert: Alert) -> dict:
-    """The outbox payload of an alert: the article's title and link, and for a person their
-    new statements in the same style as answers."""
-    a = alert.article
-    when = f" ({esc(format_date(a.published.isoformat()))})" if a.published else ""
-    if alert.follow.kind == "person":
-        head = f"🔔 New from <b>{esc(alert.follow.target)}</b>: {link_html(a.title, a.url)}{when}"
-        blocks = [head, *[render_quote(q) for q in alert.quotes[:5]]]
-    else:
-        blocks = [f"🔔 New on <b>{esc(alert.follow.target)}</b>: {link_html(a.title, a.url)}{when}"]
+def render_alerts(alerts: list[Alert]) -> dict:
+    """The outbox payload of a chat's alerts for one batch of new articles: each article's title
+    and link and, for a person, their new statements in the same style as answers."""
+    blocks = []
+    for alert in alerts:
+        a = alert.article
+        when = f" ({esc(format_date(a.published.isoformat()))})" if a.published else ""
+        what = "New from" if alert.follow.kind == "person" else "New on"
+        blocks.append(f"🔔 {what} <b>{esc(alert.follow.target)}</b>: {link_html(a.title, a.url)}{when}")
+        blocks += [render_quote(q) for q in alert.quotes[:5]]
     return {"text": fit(blocks), "reply_to": None, "thread_id": None, "markup": None, "question": "", "remember": None,
             "alert": True}
 
@@ -181,7 +181,7 @@ async def scan(context: ContextTypes.DEFAULT_TYPE) -> int:
     def work() -> int:
         engine.catch_up()
         registry = Follows(engine.store)
-        return registry.scan(engine, render_alert) + registry.send_digests(render_digest)
+        return registry.scan(engine, render_alerts) + registry.send_digests(render_digest)
 
     queued = await asyncio.to_thread(work)
     if queued:

@@ -27,8 +27,9 @@ STORY_RELEVANCE = 0.5
 #: Alerts one chat is sent in a day at most; past them, one line points to /digest.
 ALERTS_PER_DAY = 10
 DAY_S = 86_400.0
-#: The line that stands for the alerts held back, in the store's outbox payload form.
+#: The line that stands for the alerts held back, and its outbox payload (bot/outbox.py's form).
 MORE_TODAY = "…and more new articles for what this chat follows today: /digest lists them."
+MORE_PAYLOAD = {"reply_to": None, "thread_id": None, "markup": None, "question": "", "remember": None, "alert": True}
 #: New articles read for alerts at a time.
 SCAN_BATCH = 200
 KINDS = ("person", "story")
@@ -97,28 +98,29 @@ class Follows:
         return [Follow(*r) for r in self.store.query("SELECT id, chat_id, kind, target FROM follows ORDER BY id")]
 
     # --- alerts ---------------------------------------------------------------------------
-    def scan(self, engine, queue: Callable[[Alert], dict | None]) -> int:
+    def scan(self, engine, render: Callable[[list[Alert]], dict]) -> int:
         """Read the articles written since the last scan for what the follows ask about, and
-        queue each alert (`queue` turns it into the outbox payload; None: nothing to send).
-        Returns the number queued by this process."""
+        queue one message per chat for this batch (`render` makes the outbox payload of a
+        chat's alerts). Returns the alerts recorded by this process, sent or held."""
         since = int(self.store.get_meta("alerts_seq") or self.store.seq())
         top = self.store.seq()
         if top <= since:
             return 0
         follows = self.all()
-        queued = 0
+        recorded = 0
         if follows:
             new = {r[0]: r[1] for r in self.store.query(
                 "SELECT id, key FROM articles WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", (since, top, SCAN_BATCH))}
             if len(new) == SCAN_BATCH:  # the rest on the next scan
                 top = int(self.store.query("SELECT MAX(seq) FROM (SELECT seq FROM articles WHERE seq > ? ORDER BY seq LIMIT ?) t",
                                            (since, SCAN_BATCH))[0][0])
+            by_chat: dict[int, list[Alert]] = {}
             for alert in self._alerts(engine, follows, {key: article_id for article_id, key in new.items()}):
-                payload = queue(alert)
-                if payload is not None and self._claim(alert, payload):
-                    queued += 1
+                by_chat.setdefault(alert.chat_id, []).append(alert)
+            for chat_id, alerts in by_chat.items():
+                recorded += self._claim(chat_id, alerts, render)
         self.store.set_meta("alerts_seq", str(top))
-        return queued
+        return recorded
 
     def _alerts(self, engine, follows: list[Follow], keys: dict[str, int]) -> list[Alert]:
         """One alert per (chat, article): a person's statements in the new articles, or a story's
@@ -146,32 +148,36 @@ class Follows:
                     alerts[(follow.chat_id, key)] = Alert(follow.chat_id, follow, rows[key], quotes)
         return list(alerts.values())
 
-    def _claim(self, alert: Alert, payload: dict) -> bool:
-        """Record the alert and queue its message in one transaction; False when this chat was
-        told of this article already (by this process or another replica). Past ALERTS_PER_DAY
-        in a day the alert is held for /digest, and the first one held queues MORE_TODAY."""
+    def _claim(self, chat_id: int, alerts: list[Alert], render: Callable[[list[Alert]], dict]) -> int:
+        """Record the chat's alerts of this batch and queue the message that carries them, in
+        one transaction; an article this chat was told of already (by this process or another
+        replica) is left out. Past ALERTS_PER_DAY in a day an alert is held for /digest, and the
+        first one held queues MORE_TODAY; a chat in digest mode has all of them held for its
+        digest. Returns the alerts recorded."""
         now = time.time()
         with self.store.transaction() as db:
-            if db.execute("SELECT 1 FROM digests WHERE chat_id = ?", (alert.chat_id,)).fetchone():
-                cur = db.execute("INSERT INTO alerts_sent (chat_id, article_key, at, held) VALUES (?, ?, ?, 1) "
-                                 "ON CONFLICT DO NOTHING", (alert.chat_id, alert.article.key, now))
-                return cur.rowcount == 1  # kept for the chat's daily digest
+            digest = db.execute("SELECT 1 FROM digests WHERE chat_id = ?", (chat_id,)).fetchone() is not None
             sent = db.execute("SELECT COUNT(*) FROM alerts_sent WHERE chat_id = ? AND at > ? AND held = 0",
-                              (alert.chat_id, now - DAY_S)).fetchone()[0]
-            held = int(sent >= ALERTS_PER_DAY)
-            cur = db.execute("INSERT INTO alerts_sent (chat_id, article_key, at, held) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                             (alert.chat_id, alert.article.key, now, held))
-            if cur.rowcount != 1:
-                return False
-            if held:
-                first = db.execute("SELECT COUNT(*) FROM alerts_sent WHERE chat_id = ? AND at > ? AND held = 1",
-                                   (alert.chat_id, now - DAY_S)).fetchone()[0] == 1
-                if not first:
-                    return True
-                payload = {**payload, "text": MORE_TODAY}
-            db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
-                       (alert.chat_id, int(alert.chat_id < 0), json.dumps(payload), now))
-            return True
+                              (chat_id, now - DAY_S)).fetchone()[0]
+            fresh: list[Alert] = []
+            recorded, first_held = 0, False
+            for alert in alerts:
+                held = digest or sent + len(fresh) >= ALERTS_PER_DAY
+                if db.execute("INSERT INTO alerts_sent (chat_id, article_key, at, held) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                              (chat_id, alert.article.key, now, int(held))).rowcount != 1:
+                    continue
+                recorded += 1
+                if not held:
+                    fresh.append(alert)
+                elif not digest:
+                    first_held = first_held or db.execute(
+                        "SELECT COUNT(*) FROM alerts_sent WHERE chat_id = ? AND at > ? AND held = 1", (chat_id, now - DAY_S)
+                    ).fetchone()[0] == 1
+            payloads = ([render(fresh)] if fresh else []) + ([{**MORE_PAYLOAD, "text": MORE_TODAY}] if first_held else [])
+            for payload in payloads:
+                db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
+                           (chat_id, int(chat_id < 0), json.dumps(payload), now))
+            return recorded
 
     # --- daily digests ------------------------------------------------------------------------
     def set_digest(self, chat_id: int, at: str | None) -> None:

@@ -24,16 +24,16 @@ def test_new_articles_alert_the_chats_that_follow_their_story_or_speaker_once(se
         assert follows.add(3, "person", "Quell")[1] is False
         engine.add([BRIDGE, LIBRARY])
         queued: list = []
-        assert follows.scan(engine, lambda alert: queued.append(alert) or {"text": alert.article.title}) == 3
+        assert follows.scan(engine, lambda alerts: queued.extend(alerts) or {"text": alerts[0].article.title}) == 3
         told = sorted((a.chat_id, a.article.title, [q.quote for q in a.quotes]) for a in queued)
         assert told == [(1, "Harbour bridge closes for repairs", []),
                         (2, "Library reopens", ["Volunteers restored 12,000 books"]),
                         (3, "Library reopens", ["Volunteers restored 12,000 books"])]
-        assert engine.chats.outbox_states() == {"pending": 3}
+        assert engine.chats.outbox_states() == {"pending": 3}  # one message per chat for the batch
         engine.add([Article(title=LIBRARY.title, url=LIBRARY.url, text=LIBRARY.text + "\n\nIt opens at nine.")])
-        assert follows.scan(engine, lambda alert: {"text": "again"}) == 0  # an update does not alert again
+        assert follows.scan(engine, lambda alerts: {"text": "again"}) == 0  # an update does not alert again
         follows.store.set_meta("alerts_seq", "0")
-        assert follows.scan(engine, lambda alert: {"text": "again"}) == 0  # nor reading them all again
+        assert follows.scan(engine, lambda alerts: {"text": "again"}) == 0  # nor reading them all again
         assert follows.drop_chat(3) == 1 and [f.chat_id for f in follows.all()] == [1, 2]
 
 
@@ -47,9 +47,10 @@ def test_past_the_daily_limit_alerts_are_held_for_the_digest_with_one_line_for_t
         engine.add([Article(title=f"Library news {n}", url=f"https://news.example/library-{n}", text=(
             f"The library opened branch number {n} on Thursday.\n\n“We restored {n},000 books,” said librarian Tomas Quell."))
             for n in range(1, 4)])
-        assert follows.scan(engine, lambda alert: {"text": alert.article.title}) == 3
+        assert follows.scan(engine, lambda alerts: {"text": " | ".join(a.article.title for a in alerts)}) == 3
         queued = [json.loads(r[0])["text"] for r in engine.store.query("SELECT payload FROM outbox ORDER BY id")]
         assert len(queued) == 2 and queued[0].startswith("Library news") and queued[1] == retrieval.follows.MORE_TODAY
+        assert " | " not in queued[0]  # one article: the day's limit
         assert len(follows.held(7)) == 2
 
 
@@ -60,12 +61,23 @@ def test_a_chat_in_digest_mode_gets_the_days_alerts_in_one_message_once(settings
         follows.set_digest(8, "08:00")
         engine.add([LIBRARY, Article(title="Library extends hours", url="https://news.example/hours", text=(
             "The library will stay open until ten.\n\n“Readers asked for it,” said librarian Tomas Quell."))])
-        assert follows.scan(engine, lambda alert: {"text": "not sent"}) == 2
+        assert follows.scan(engine, lambda alerts: {"text": "not sent"}) == 2
         assert engine.chats.outbox_states() == {}  # held for the digest
         day = 86_400 * 21_000  # a day after now
         render = lambda rows: {"text": " | ".join(sorted(r.title for r in rows))}  # noqa: E731
         assert follows.send_digests(render, now=day + 7 * 3600) == 1  # before 08:00: yesterday's digest is due
         assert follows.send_digests(render, now=day + 7 * 3600 + 60) == 0  # once
         assert follows.send_digests(render, now=day + 8 * 3600 + 60) == 0  # nothing new since
+        [payload] = [json.loads(r[0]) for r in engine.store.query("SELECT payload FROM outbox")]
+        assert payload["text"] == "Library extends hours | Library reopens"
+
+
+def test_a_batch_of_new_articles_is_one_message_per_chat(settings):
+    with Engine(settings) as engine:
+        follows = Follows(engine.store)
+        follows.add(5, "person", "Quell")
+        engine.add([LIBRARY, Article(title="Library extends hours", url="https://news.example/hours", text=(
+            "The library will stay open until ten.\n\n“Readers asked for it,” said librarian Tomas Quell."))])
+        assert follows.scan(engine, lambda alerts: {"text": " | ".join(sorted(a.article.title for a in alerts))}) == 2
         [payload] = [json.loads(r[0]) for r in engine.store.query("SELECT payload FROM outbox")]
         assert payload["text"] == "Library extends hours | Library reopens"
