@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 PRIVATE_INTERVAL_S = 1.0
+#: The share of the overall pace alerts may take: answers to readers never wait behind a
+#: fan-out of alerts (bench/alerts.py).
+ALERT_SHARE = 2 / 3
 #: Answers merged into one message at most.
 MERGE_MAX = 5
 #: A message claimed this long ago and not finished belongs to a sender that died mid-send
@@ -139,11 +142,12 @@ class Outbox:
             next_at = now + 1.0  # look again at least every second (other replicas' messages)
             busy = {t.get_name() for t in self._sending}
             wanted: list[tuple[int, int]] = []
-            for chat_id, (is_group, _count, _oldest) in sorted(waiting.items(), key=lambda item: item[1][2]):
+            # Chats with an answer waiting first, then those with only alerts, oldest first.
+            for chat_id, (is_group, _count, _oldest, alerts) in sorted(waiting.items(), key=lambda item: (item[1][3], item[1][2])):
                 if str(chat_id) in busy:
                     continue
                 pace = self._paces.setdefault(chat_id, ChatPace(is_group))
-                at = max(pace.ready_at(now), self._overall_ready(now))
+                at = max(pace.ready_at(now), self._overall_ready(now, ALERT_SHARE if alerts else 1.0))
                 if at > now:
                     next_at = min(next_at, at)
                     continue
@@ -180,8 +184,12 @@ class Outbox:
             self._overall.popleft()
         return len(self._overall)
 
-    def _overall_ready(self, now: float) -> float:
-        return self._overall[0] + 1.0 if self._overall_used(now) >= self.per_second else now
+    def _overall_ready(self, now: float, share: float = 1.0) -> float:
+        """When the overall pace allows the next message; `share` of it for alerts."""
+        used = self._overall_used(now)
+        if used < share * self.per_second:
+            return now
+        return self._overall[used - int(share * self.per_second)] + 1.0 if share < 1.0 else self._overall[0] + 1.0
 
     def has_room(self) -> bool:
         """Whether this second's overall budget is less than half used."""

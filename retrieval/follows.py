@@ -175,7 +175,7 @@ class Follows:
                     ).fetchone()[0] == 1
             payloads = ([render(fresh)] if fresh else []) + ([{**MORE_PAYLOAD, "text": MORE_TODAY}] if first_held else [])
             for payload in payloads:
-                db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
+                db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at, alert) VALUES (?, ?, ?, ?, 1)",
                            (chat_id, int(chat_id < 0), json.dumps(payload), now))
             return recorded
 
@@ -219,7 +219,7 @@ class Follows:
                 if db.execute("UPDATE digests SET last_sent = ? WHERE chat_id = ? AND last_sent = ?", (now, chat_id, last)).rowcount != 1:
                     continue  # another replica sent it
                 if rows:
-                    db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at) VALUES (?, ?, ?, ?)",
+                    db.execute("INSERT INTO outbox (chat_id, is_group, payload, created_at, alert) VALUES (?, ?, ?, ?, 1)",
                                (chat_id, int(chat_id < 0), json.dumps(render(rows)), now))
                     queued += 1
         return queued

@@ -145,7 +145,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
         assert engine.quotes("Lukyanova")
         applied = [r[0] for r in engine.store.query("SELECT name FROM migrations ORDER BY name")]
         assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox",
-                                  "followed-sources", "follows"])
+                                  "followed-sources", "outbox-alerts", "follows"])
 
 
 

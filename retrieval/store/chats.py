@@ -65,15 +65,15 @@ class ChatState:
                 (chat_id, int(is_group), json.dumps(payload), time.time()),
             ).fetchone()[0])
 
-    def outbox_waiting(self) -> dict[int, tuple[bool, int, float]]:
-        """chat id -> (is a group, messages pending, when the oldest was queued), for chats
-        with pending messages and none being sent."""
+    def outbox_waiting(self) -> dict[int, tuple[bool, int, float, bool]]:
+        """chat id -> (is a group, messages pending, when the oldest was queued, only alerts
+        pending), for chats with pending messages and none being sent."""
         rows = self.store.query(
-            "SELECT chat_id, MAX(is_group), COUNT(*), MIN(created_at) FROM outbox o WHERE state = 'pending' "
+            "SELECT chat_id, MAX(is_group), COUNT(*), MIN(created_at), MIN(alert) FROM outbox o WHERE state = 'pending' "
             "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.chat_id = o.chat_id AND s.state = 'sending') "
             "GROUP BY chat_id"
         )
-        return {r[0]: (bool(r[1]), r[2], r[3]) for r in rows}
+        return {r[0]: (bool(r[1]), r[2], r[3], bool(r[4])) for r in rows}
 
     def outbox_claim(self, chat_id: int, owner: str, limit: int) -> list[tuple[int, dict, float]]:
         """The chat's oldest pending messages (at most `limit`), claimed for `owner`: none when

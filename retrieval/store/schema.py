@@ -207,6 +207,8 @@ MIGRATIONS = [
             PRIMARY KEY (source_id, url)
         )
     """),
+    # Alerts in the outbox wait behind answers (bot/outbox.py).
+    Migration("outbox-alerts", "ALTER TABLE outbox ADD COLUMN alert INTEGER NOT NULL DEFAULT 0"),
     # Readers' follows of a person or a story, and which article each chat was told of (retrieval/follows.py).
     Migration("follows", """
         CREATE TABLE follows (
