@@ -18,7 +18,7 @@ from retrieval.errors import NewsbotError
 from retrieval.follows import Alert, Follows
 
 from .handlers import engine_of
-from .render import esc, fit, format_date, link_html, render_quote
+from .render import esc, fit, headline, render_quote
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +142,7 @@ async def alerts_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def render_digest(articles) -> dict:
-    lines = [f"• {link_html(a.title, a.url)}" + (f" ({esc(format_date(a.published.isoformat()))})" if a.published else "")
-             for a in articles]
+    lines = [f"• {headline(a.title, a.url, a.published)}" for a in articles]
     return {"text": fit(lines, "<b>🔔 Your daily digest</b>"), "reply_to": None, "thread_id": None, "markup": None,
             "question": "", "remember": None, "alert": True}
 
@@ -154,8 +153,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not held:
         await update.effective_message.reply_text("Nothing held back today: every alert was sent.")
         return
-    lines = [f"• {link_html(a.title, a.url)}" + (f" ({esc(format_date(a.published.isoformat()))})" if a.published else "")
-             for a in held]
+    lines = [f"• {headline(a.title, a.url, a.published)}" for a in held]
     await update.effective_message.reply_text(fit(lines, "<b>Also new today</b>"))
 
 
@@ -165,9 +163,8 @@ def render_alerts(alerts: list[Alert]) -> dict:
     blocks = []
     for alert in alerts:
         a = alert.article
-        when = f" ({esc(format_date(a.published.isoformat()))})" if a.published else ""
         what = "New from" if alert.follow.kind == "person" else "New on"
-        blocks.append(f"🔔 {what} <b>{esc(alert.follow.target)}</b>: {link_html(a.title, a.url)}{when}")
+        blocks.append(f"🔔 {what} <b>{esc(alert.follow.target)}</b>: {headline(a.title, a.url, a.published)}")
         blocks += [render_quote(q) for q in alert.quotes[:5]]
     return {"text": fit(blocks), "reply_to": None, "thread_id": None, "markup": None, "question": "", "remember": None,
             "alert": True}

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from retrieval.answers import Answer, Citation
 
 from .handlers import engine_of
-from .render import esc, format_date, link_html, render_answer, render_citation
+from .render import format_date, headline, render_answer, render_citation
 
 #: Seconds Telegram may answer the same query from its cache.
 CACHE_S = 30
@@ -65,7 +65,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             InlineQueryResultArticle(
                 id=f"a{r.key}"[:64], title=r.title[:200], description=" · ".join(x for x in (r.outlet, format_date(str(r.published or ""))) if x),
                 input_message_content=InputTextMessageContent(
-                    link_html(r.title, r.url) + (f" ({esc(format_date(str(r.published)))})" if r.published else ""), parse_mode=ParseMode.HTML),
+                    headline(r.title, r.url, r.published), parse_mode=ParseMode.HTML),
                 url=r.url if r.url.startswith(("http://", "https://")) else None,
             )
             for r in rows

@@ -49,6 +49,13 @@ def link_html(title: str, url: str) -> str:
     return f"<b>{title}</b>"
 
 
+def headline(title: str, url: str, published: object | None) -> str:
+    """An article as one line: its title linked to the source, and its date (a `date` or an ISO
+    string) when known. No-answer suggestions, digests and inline headlines all read so."""
+    when = format_date(published.isoformat() if hasattr(published, "isoformat") else published) if published else ""
+    return link_html(title, url) + (f" ({esc(when)})" if when else "")
+
+
 def render_citation(c: Citation, excerpt_limit: int | None = None) -> str:
     """Title as a link to the source, outlet and date, and the excerpt in a blockquote with the
     answering sentence in bold."""
@@ -117,7 +124,7 @@ def render_no_answer(suggestions: list[Suggestion]) -> str:
     if not suggestions:
         return header
     lines = [
-        f"• {link_html(s.title, s.url)}" + (f" ({format_date(s.published)})" if s.published else "")
+        f"• {headline(s.title, s.url, s.published)}"
         for s in suggestions
     ]
     return fit(lines, header + "\nThe closest headlines:")

@@ -44,3 +44,12 @@ def test_the_tagger_adds_what_the_rules_miss_and_vetoes_reported_speech_it_sees_
     assert [a.quote for a in extract(text)] == ["to residents on Monday"]  # a rule's mistake: no statement
     both = attributor()(text)
     assert [(a.speaker, a.quote) for a in both] == [("Olga Brennan", "that the tram line will carry 30,000 riders a day by next summer")]
+
+
+def test_windows_pack_whole_paragraphs_and_split_only_a_paragraph_longer_than_a_window():
+    from retrieval.attribution.tagger import windows
+
+    assert windows(10, [3, 6]) == [(0, 10)]
+    assert windows(600, [100, 200, 300]) == [(0, 200), (200, 100), (300, 254), (427, 173)]
+    assert windows(1000, [100])[:3] == [(0, 100), (100, 254), (227, 254)]
+    assert windows(0, []) == []

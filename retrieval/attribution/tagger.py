@@ -161,12 +161,11 @@ class Tagger:
         return out
 
 
-def content_share(tags: Tags, start: int, end: int) -> float:
-    """The share of the tokens of text[start:end] the tagger tags as an attribution's content."""
-    pred, offsets, _ = tags
-    starts = [a for a, _ in offsets]
+def content_share(tags: Tags, starts: list[int], start: int, end: int) -> float:
+    """The share of the tokens of text[start:end] the tagger tags as an attribution's content
+    (`starts`: the tokens' first characters)."""
     i, j = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-    return sum(label in CONTENT for label in pred[i:j]) / max(1, j - i)
+    return sum(label in CONTENT for label in tags[0][i:j]) / max(1, j - i)
 
 
 CONTENT = (LABELS.index("B-CON"), LABELS.index("I-CON"))
@@ -180,6 +179,7 @@ def combined(text: str, rules: list[Attribution], tagger: Tagger) -> list[Attrib
     """The rules' attributions (but the reported speech the tagger sees none of), and the
     tagger's where no rule found one over the same text."""
     tags = tagger.tags(text)
-    kept = [r for r in rules if r.kind == "direct" or content_share(tags, r.start, r.end) >= VETO_SHARE]
+    starts = [a for a, _ in tags[1]]
+    kept = [r for r in rules if r.kind == "direct" or content_share(tags, starts, r.start, r.end) >= VETO_SHARE]
     learned = [a for a in tagger.attributions(text, tags=tags) if not any(overlaps((a.start, a.end), (r.start, r.end)) for r in rules)]
     return sorted(kept + learned, key=lambda a: a.start)
