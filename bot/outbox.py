@@ -9,7 +9,9 @@ its answer is queued, and only the sender waits, per chat:
 
 - A chat's messages go out in the order they were queued, one at a time.
 - Each chat has its own pace (a group 20 messages in any minute, a private chat one a second)
-  and its own `retry_after` when Telegram answers 429; the overall pace is 30 a second.
+  and its own `retry_after` when Telegram answers 429; the overall pace is 30 a second. The
+  pace is planned when messages are claimed and enforced again when each request starts
+  (`SendGate`): a slow pass over the store must not release two seconds' claims at once.
 - A group that asks faster than it can be answered gets its waiting answers merged into one
   message (each under its question) rather than queued one per message, and an answer that
   would arrive more than `deadline_s` after its question becomes a short apology, merged the
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 PRIVATE_INTERVAL_S = 1.0
+#: The span the overall limit is counted over: a little over a second (see `SendGate`).
+OVERALL_WINDOW_S = 1.1
 #: The share of the overall pace alerts may take: answers to readers never wait behind a
 #: fan-out of alerts (bench/alerts.py).
 ALERT_SHARE = 2 / 3
@@ -80,6 +84,32 @@ class ChatPace:
                 self.sent.popleft()
 
 
+class SendGate:
+    """At most `limit` requests start in any `window_s`, counted when each one starts.
+
+    Why a window a little over a second: Telegram counts requests as they arrive, and arrival
+    jitters by a few milliseconds against the start; a window of 1.1 s keeps any calendar second
+    at the server at or under the limit (bench/alerts.py counts them)."""
+
+    def __init__(self, limit: int, window_s: float = OVERALL_WINDOW_S) -> None:
+        self.limit = max(1, limit)
+        self.window_s = window_s
+        self._starts: collections.deque = collections.deque()
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> float:
+        """Wait for a free slot, take it, and return the monotonic time it was taken."""
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._starts and now - self._starts[0] >= self.window_s:
+                    self._starts.popleft()
+                if len(self._starts) < self.limit:
+                    self._starts.append(now)
+                    return now
+                await asyncio.sleep(self._starts[0] + self.window_s - now)
+
+
 class Outbox:
     """Queue messages with `put`; `run` sends them (start it once per process)."""
 
@@ -91,6 +121,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self._paces: dict[int, ChatPace] = {}
         self._overall: collections.deque = collections.deque()
+        self._gate = SendGate(per_second)
         self._sending: set[asyncio.Task] = set()
         #: How each finished send ended, recorded in the store at the next pass, all at once:
         #: (outbox ids, state, Telegram's message id, payload).
@@ -180,7 +211,7 @@ class Outbox:
         self._wake.set()
 
     def _overall_used(self, now: float) -> int:
-        while self._overall and now - self._overall[0] >= 1.0:
+        while self._overall and now - self._overall[0] >= OVERALL_WINDOW_S:
             self._overall.popleft()
         return len(self._overall)
 
@@ -189,7 +220,8 @@ class Outbox:
         used = self._overall_used(now)
         if used < share * self.per_second:
             return now
-        return self._overall[used - int(share * self.per_second)] + 1.0 if share < 1.0 else self._overall[0] + 1.0
+        oldest = self._overall[used - int(share * self.per_second)] if share < 1.0 else self._overall[0]
+        return oldest + OVERALL_WINDOW_S
 
     def has_room(self) -> bool:
         """Whether this second's overall budget is less than half used."""
@@ -252,6 +284,10 @@ class Outbox:
         rest = [row_id for row_id, _, _ in claimed if row_id not in ids]
         self._done.append((rest, "pending", None, None))  # did not fit: next time
         markup = InlineKeyboardMarkup.de_json(payload["markup"], bot) if payload["markup"] else None
+        started = await self._gate.wait()
+        pace = self._paces[chat_id]
+        if pace.sent:  # the chat's pace counts from when this send started, not its claim
+            pace.sent[-1] = max(pace.sent[-1], started)
         try:
             sent = await bot.send_message(
                 chat_id, payload["text"], message_thread_id=payload["thread_id"], reply_markup=markup,

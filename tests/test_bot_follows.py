@@ -1,8 +1,11 @@
 """Readers who come back, over the fake Bot API: a follower is told once of a new article that
 quotes the person they follow, and never twice (an update, a restart); a chat that blocked the
-bot loses its follows; Telegram's 429 is waited out; in a group only admins change follows."""
+bot loses its follows; Telegram's 429 is waited out; in a group only admins change follows; a
+digest gathers a day's alerts into one message."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 
@@ -92,3 +95,34 @@ async def test_in_a_group_only_admins_change_follows_and_members_list_them(fake,
         assert "one digest a day at 08:00 UTC" in mode.params["text"]
         _, gone = await ask(fake, ADMIN, GROUP, "/unfollow harbour bridge repairs")
         assert "Stopped following" in gone.params["text"]
+
+
+async def test_a_digest_gathers_a_days_alerts_into_one_message(fake, bot_settings, pages):  # noqa: F811
+    first = pages.add("/tram", article_html(*TRAM))
+    second = pages.add("/budget", article_html("Budget passed", [
+        "The council passed next year's budget on Thursday.",
+        "“Every district gets a new library,” said Mayor Olga Brennan.",
+    ]))
+    async with Running(bot_settings) as app:
+        store = app.bot_data["engine"].store
+        await ask(fake, ALICE, ALICE, "/follow Olga Brennan")
+        _, mode = await ask(fake, ALICE, ALICE, "/alerts digest 00:00")
+        assert "one digest a day at 00:00 UTC" in mode.params["text"]
+        for url in (first, second):
+            n = len(fake.calls)
+            fake.user_sends(ADMIN, ADMIN, f"/add {url}")
+            await fake.wait_for("sendMessage", lambda p: "added 1" in p["text"], after=n)
+        await eventually(lambda: store.get_meta("alerts_seq") == str(store.seq()))
+        assert alerts_to(fake, ALICE) == []  # held for the digest, not sent as they came
+        with store.transaction() as db:  # a day passes: the digest's time of day has come
+            db.execute("UPDATE digests SET last_sent = last_sent - 86400 WHERE chat_id = ?", (ALICE,))
+
+        def digests() -> list[str]:
+            return [c.params["text"] for c in fake.sent("sendMessage", ALICE)
+                    if "Your daily digest" in c.params["text"] and "_message_id" in c.params]
+
+        await eventually(digests, timeout=30)
+        [digest] = digests()
+        assert "Tram line approved" in digest and "Budget passed" in digest and first in digest and second in digest
+        await asyncio.sleep(5 * bot.follows.SCAN_EVERY_S)  # later scans do not send it again
+        assert len(digests()) == 1
