@@ -81,12 +81,13 @@ class Engine:
             self.store.close()
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise wait for: the model, and the place
-        gazetteer of the answer-type cues (about 0.8 s)."""
+        """Load what the first question would otherwise wait for: the model, the place
+        gazetteer of the answer-type cues (about 0.8 s), and a replica's keyword copy."""
         from .answer_types import gazetteer
 
         self.encoder.encode_one("warm up")
         gazetteer()
+        self.indexes.warm_up()
 
     def attributions_stale(self) -> bool:
         return upkeep.attributions_stale(self.store, self.attributor)

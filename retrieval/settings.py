@@ -27,8 +27,8 @@ class EngineSettings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Where the store and indexes live.")
     database_url: SecretStr | None = Field(
         None,
-        description="postgresql://... : keep the corpus, its indexes (pgvector, full-text search) and "
-        "the conversations in PostgreSQL, shared by several replicas, instead of in DATA_DIR.",
+        description="postgresql://... : keep the corpus, its vectors (pgvector) and the conversations "
+        "in PostgreSQL, shared by several replicas; each replica keeps its keyword copy in DATA_DIR.",
     )
     corpus_dir: Path = Field(DEFAULT_CORPUS_DIR, description="Articles indexed into an empty data dir.")
     model: str = Field(

@@ -1,5 +1,5 @@
 """The storage contract: the embedded backend (SQLite, FAISS, tantivy) and PostgreSQL (pgvector,
-full-text search) behave the same for everything the engine and the bot ask of them. Each test
+and a tantivy copy per replica) behave the same for everything the engine and the bot ask of them. Each test
 runs on both (`backend_settings`), against a real PostgreSQL server."""
 
 from __future__ import annotations
@@ -87,6 +87,44 @@ def test_two_engines_on_one_store_see_each_others_writes(backend_settings):
         assert second.chats.load_conversation("chat:1", 60) == {"questions": ["what did Brennan say?"]}
         follow = second.ask("and what did she say about the city?", follow_up=FollowUp(["what did Brennan say?"], []))
         assert any("biggest change" in q.quote for q in follow.quotes)
+
+
+def test_each_replica_keeps_a_keyword_copy_that_follows_the_database(database_url, tmp_path, monkeypatch):
+    """On PostgreSQL each replica's keyword index is its own tantivy copy, replaying the
+    database's log: what one replica adds or removes the other finds at its very next question;
+    a process that only writes (`newsbot add`) never builds a copy; a replica that was away longer
+    than the log reaches rebuilds its copy from the database."""
+    import retrieval.indexes.database as database
+
+    def replica(name: str) -> EngineSettings:
+        return EngineSettings(data_dir=tmp_path / name, corpus_dir=DEFAULT_CORPUS_DIR, database_url=database_url)
+
+    question = "how many riders will the Northbridge tram carry?"
+    with Engine(replica("one")) as first, Engine(replica("two")) as second:
+        assert not second.ask(question).citations or second.ask(question).citations[0].url != TRAM.url
+        first.add([TRAM])
+        assert not (tmp_path / "one" / "keyword" / "keyword.json").exists()  # only wrote: no copy built
+        answer = second.ask(question)  # no wait, no restart
+        assert answer.citations[0].url == TRAM.url and "30,000 riders" in answer.citations[0].excerpt
+        tram = {pid for pid, _, _ in second.store.passages_of([second.store.find_article(TRAM.url).id])}
+        assert {pid for pid, _ in second.indexes.search_keyword(["northbridge"], 5)} == tram
+        first.remove(TRAM.url)
+        second.ask(question)
+        assert not {pid for pid, _ in second.indexes.search_keyword(["northbridge"], 5)} & tram
+        away = second.indexes.keyword.seq
+    monkeypatch.setattr(database, "LOG_KEEP", 1)
+    with Engine(replica("one")) as first:  # replica two is stopped meanwhile
+        first.add([TRAM, Article(title="Harbour bridge repairs", text="The harbour bridge closes for repairs in May.",
+                                 url="https://news.example/bridge")])
+        first.persist()
+        assert first.store.log_start() > away + 1  # what two would replay is gone
+    notices: list[str] = []
+    with Engine(replica("two"), notice=notices.append) as second:
+        answer = second.ask(question)
+        assert answer.citations[0].url == TRAM.url
+        assert any("rebuilding it" in n for n in notices)
+        passages = second.store.counts()["passages"]
+        assert second.indexes.counts() == (passages, passages)
 
 
 def test_conversations_feedback_and_update_claims(backend_settings):
@@ -295,7 +333,7 @@ def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
     store = PostgresStore(database_url)
     try:
         applied = sorted(r[0] for r in store.query("SELECT name FROM migrations"))
-        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "outbox-alerts", "follows"])  # the later ones applied
+        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "outbox-alerts", "follows", "keyword-per-replica"])  # the later ones applied
         assert store.get_meta("schema") == NAMED_MIGRATIONS_MARK
     finally:
         store.close()

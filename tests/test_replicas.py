@@ -1,5 +1,6 @@
 """Two `newsbot run` processes behind one webhook, on one PostgreSQL: what one replica adds the
-other cites, a follow-up answered by the other keeps its context, and an update delivered twice
+other cites at its very next question, with no wait (each replica's keyword copy replays the
+database's log before each question), and what one removes the other stops citing; a follow-up answered by the other keeps its context, and an update delivered twice
 (once to each) is handled once. Real processes, a real database, the fake Bot API server, and a
 round-robin balancer in front of the replicas, all on this machine."""
 
@@ -111,6 +112,10 @@ async def test_two_replicas_share_corpus_context_and_update_claims(database_url,
         await asyncio.sleep(1.0)
         assert balancer.routed[-1] == (follow["update"]["update_id"], first["replica"])
         assert fake.sent()[-1].params["text"] == follow["text"] and not [c for c in fake.calls[n:] if c.method == "sendMessage"]
+
+        removed = await ask(ADMIN, f"/remove {url}", final="emoved")
+        gone = await ask(ALICE, "how many riders will the Northbridge tram carry?")
+        assert gone["replica"] != removed["replica"] and url not in gone["text"]  # its keyword copy followed too
     finally:
         for process in replicas:
             if process.returncode is None:

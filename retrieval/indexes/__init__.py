@@ -2,8 +2,10 @@
 in agreement with the store. Two implementations behind one interface, chosen by the store:
 
 - `FileIndexes` (files.py): FAISS and tantivy files beside a SQLite store, replaying its log;
-- `DatabaseIndexes` (database.py): pgvector and full-text search inside PostgreSQL, written in
-  each article's own transaction.
+- `DatabaseIndexes` (database.py): pgvector inside PostgreSQL, written in each article's own
+  transaction, and a tantivy copy per replica replaying the database's log.
+
+Both keep the keyword index through the one follower of the store's log (keyword_follow.py).
 
 The engine and the searcher see only `Indexes`.
 """
@@ -49,6 +51,9 @@ class Indexes(Protocol):
     def catch_up(self) -> None:
         """Apply what the store holds and the indexes do not yet (cheap when nothing changed)."""
 
+    def warm_up(self) -> None:
+        """Open what the first question would otherwise wait for (a replica's keyword copy)."""
+
     def persist(self) -> None:
         """Make the indexes durable."""
 
@@ -69,7 +74,7 @@ def open_indexes(store: Store, settings: EngineSettings, encoder: Encoder, notic
     if isinstance(store, PostgresStore):
         from .database import DatabaseIndexes
 
-        return DatabaseIndexes(store, vectors, notice)
+        return DatabaseIndexes(store, settings.data_dir, vectors, notice)
     from .files import FileIndexes
 
     return FileIndexes(store, settings.data_dir, vectors, notice)

@@ -11,7 +11,6 @@ cached vectors (nothing is embedded twice).
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,23 +20,19 @@ import numpy as np
 
 from ..dense import DenseIndex, choose_kind
 from ..findings import Finding
-from ..keyword import KeywordIndex
 from ..store import Store
 from ..text import plural
+from .keyword_follow import KeywordFollower
 from .vectors import Vectors
-
-log = logging.getLogger(__name__)
-
 
 class FileIndexes:
     def __init__(self, store: Store, directory: Path, vectors: Vectors, notice: Callable[[str], None]) -> None:
         self.store, self.dir, self.vectors, self.notice = store, directory, vectors, notice
         self.lock = threading.RLock()
         self.dense: DenseIndex | None = None
-        self.keyword = KeywordIndex(directory / "keyword")
+        self.keyword = KeywordFollower(store, directory / "keyword", notice)
         self._dense_seq = 0  # last log entry applied to the in-memory dense index
         self._dense_saved_seq = 0
-        self._keyword_seq = 0
         self._open()
 
     @property
@@ -73,22 +68,12 @@ class FileIndexes:
                 self.rebuild_dense()
             else:
                 self._dense_seq = self._dense_saved_seq = manifest.synced_seq
-        kw_seq = self.keyword.synced_seq
-        if kw_seq < 0 or kw_seq < self.store.log_start() - 1 or kw_seq > seq:
-            if passages:
-                self.notice("The keyword index is missing or out of date: rebuilding it from the store.")
-            self.rebuild_keyword()
-        else:
-            self._keyword_seq = kw_seq
+        self.keyword.open()
         self.catch_up()
-        vectors, documents = self.counts()
-        passages = self.store.counts()["passages"]
+        vectors, passages = self.counts()[0], self.store.counts()["passages"]
         if vectors != passages:
             self.notice(f"The dense index holds {vectors} vectors for {passages} passages: rebuilding it.")
             self.rebuild_dense()
-        if documents != passages:
-            self.notice("The keyword index does not match the store: rebuilding it.")
-            self.rebuild_keyword()
         self.persist()
 
     # --- searching -----------------------------------------------------------------------
@@ -99,6 +84,9 @@ class FileIndexes:
     def search_keyword(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         with self.lock:
             return self.keyword.search(terms, k)
+
+    def warm_up(self) -> None:
+        """Both indexes are opened with the engine."""
 
     # --- agreement with the store --------------------------------------------------------
     def rebuild_dense(self) -> None:
@@ -122,11 +110,7 @@ class FileIndexes:
 
     def rebuild_keyword(self) -> None:
         with self.lock:
-            seq = self.store.seq()
-            self.keyword.clear()
-            self.keyword.replace([], self.store.passages_of(self.store.all_article_ids()))  # a few articles at a time
-            self.keyword.commit(seq)
-            self._keyword_seq = seq
+            self.keyword.rebuild()
 
     def rebuild(self) -> None:
         with self.lock:
@@ -139,22 +123,13 @@ class FileIndexes:
         writes). Idempotent: touched articles are dropped from an index, then re-added."""
         with self.lock:
             seq = self.store.seq()
-            if seq == self._dense_seq == self._keyword_seq:
+            self.keyword.catch_up(seq)
+            if seq == self._dense_seq:
                 return
-            on_disk = self.keyword.synced_seq
-            if on_disk > self._keyword_seq:  # another process committed the keyword index
-                self.keyword.index.reload()
-                self._keyword_seq = on_disk
-            since = min(self._dense_seq, self._keyword_seq)
-            if since < self.store.log_start() - 1:
-                if self._dense_seq < self.store.log_start() - 1:
-                    self.rebuild_dense()
-                if self._keyword_seq < self.store.log_start() - 1:
-                    self.rebuild_keyword()
+            if self._dense_seq < self.store.log_start() - 1:
+                self.rebuild_dense()
                 return
-            entries = self.store.log_since(since)
-            self._apply_dense([e for e in entries if e.seq > self._dense_seq], seq)
-            self._apply_keyword([e for e in entries if e.seq > self._keyword_seq], seq)
+            self._apply_dense(self.store.log_since(self._dense_seq), seq)
 
     def _apply_dense(self, entries: list, seq: int) -> None:
         if not entries:
@@ -174,21 +149,6 @@ class FileIndexes:
             self.notice(f"The corpus has outgrown its {self.dense.kind} index: rebuilding it.")
             self.rebuild_dense()
 
-    def _apply_keyword(self, entries: list, seq: int) -> None:
-        if not entries:
-            return
-        touched = sorted({e.article_id for e in entries})
-        try:
-            self.keyword.replace(touched, self.store.passages_of(touched))
-            self.keyword.commit(seq)
-        except ValueError as exc:
-            # Another process (a `newsbot add` beside the bot) holds the keyword index's writer;
-            # it commits these entries itself, and we reload them next time.
-            log.info("keyword index busy in another process: %s", exc)
-            self.keyword.close()
-            return
-        self._keyword_seq = seq
-
     def persist(self) -> None:
         """Save the dense index if it moved, then trim the log both indexes have applied."""
         with self.lock:
@@ -196,7 +156,7 @@ class FileIndexes:
                 if self.dense is not None:
                     self.dense.save(self.dir, self.vectors.model_id, self._dense_seq)
                 self._dense_saved_seq = self._dense_seq
-            upto = min(self._dense_saved_seq, self.keyword.synced_seq)
+            upto = min(self._dense_saved_seq, self.keyword.saved_seq)
             if upto > 0:
                 self.store.trim_log(upto)
 

@@ -3,8 +3,8 @@ sentence offsets, the embedding cache and attributions, written in the store's S
 dialect translates it where PostgreSQL spells it otherwise).
 
 Every article is written in one transaction with its passages and their vectors, so it is in the
-store entirely or not at all. Each write also advances `seq`; where the indexes are files beside
-the store (retrieval/indexes/files.py), it appends to a log that they replay.
+store entirely or not at all. Each write also advances `seq` and appends to a log that the keyword
+index (and, beside SQLite, the FAISS index) replays: retrieval/indexes/.
 """
 
 from __future__ import annotations
@@ -36,9 +36,6 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
     outside a transaction. Both are safe to call from several threads of one process."""
 
     dialect: Dialect
-    #: Whether writes are logged for indexes that replay them (not when the indexes live in the
-    #: database and are written in the same transaction).
-    keeps_log: bool = True
     #: Where the data lives, for messages (a path, or a database URL without its password).
     where: str
     index_hook: IndexHook | None = None
@@ -124,12 +121,11 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
         return int(self.query("SELECT value FROM meta WHERE key='seq'")[0][0])
 
     def _log(self, db: Any, op: str, article_id: int, first: int | None, last: int | None) -> int:
-        """Advance `seq` and, where indexes replay writes, log this one."""
+        """Advance `seq` and log this write for the indexes that replay it."""
         seq = int(db.execute(  # one statement: replicas writing at once each get their own
             "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key='seq' RETURNING value"
         ).fetchone()[0])
-        if self.keeps_log:
-            db.execute("INSERT INTO index_log VALUES (?, ?, ?, ?, ?)", (seq, op, article_id, first, last))
+        db.execute("INSERT INTO index_log VALUES (?, ?, ?, ?, ?)", (seq, op, article_id, first, last))
         return seq
 
     def log_since(self, seq: int) -> list[LogEntry]:

@@ -1,9 +1,9 @@
 """The shared store for several replicas: PostgreSQL (`NEWSBOT_DATABASE_URL`).
 
-The same operations as the embedded store (base.py), on the same schema; its indexes live in the
-database too (retrieval/indexes/database.py), written in each article's own transaction, so
-there is no log to replay and an article added through one replica is searchable through every
-other at once.
+The same operations as the embedded store (base.py), on the same schema. The passages' vectors
+are indexed in the database, in each article's own transaction; each replica's keyword index
+follows the store's log (retrieval/indexes/database.py), so an article added through one replica
+is searchable through every other at its next question.
 """
 
 from __future__ import annotations
@@ -75,7 +75,6 @@ class PostgresStore(Store):
     does); replicas are separate processes with their own connections."""
 
     dialect = POSTGRES
-    keeps_log = False
 
     def __init__(self, url: str) -> None:
         self.where = re.sub(r"//[^@/]*@", "//***@", url)  # for messages: never the password

@@ -232,6 +232,19 @@ MIGRATIONS = [
             last_sent {real} NOT NULL
         )
     """),
+    # Each replica's keyword index follows the database's log (retrieval/indexes/keyword_follow.py):
+    # the log, and no full-text column any more.
+    Migration("keyword-per-replica", """
+        CREATE TABLE IF NOT EXISTS index_log (
+            seq BIGINT PRIMARY KEY,
+            op TEXT NOT NULL CHECK (op IN ('add', 'del')),
+            article_id BIGINT NOT NULL,
+            first_passage BIGINT,
+            last_passage BIGINT
+        );
+        DROP INDEX IF EXISTS passages_terms;
+        ALTER TABLE passages DROP COLUMN IF EXISTS terms
+    """, only=("postgres",)),
 ]
 
 #: What stores that counted their migrations instead of naming them had applied: SQLite's

@@ -25,7 +25,6 @@ class SqliteStore(Store):
     other (`newsbot add` beside the bot) are serialized by SQLite's own locking."""
 
     dialect = SQLITE
-    keeps_log = True
 
     def __init__(self, path: Path) -> None:
         self.path = path
