@@ -18,16 +18,36 @@ def clean_token(token: str) -> str:
     return token.strip(",.;:!?()[]\"“”‘’'").removesuffix("’s").removesuffix("'s")
 
 
+#: Words that end an outlet's or an office's name before a person's: "Fox News Sean Hannity",
+#: "Chief of Staff Katie Walsh".
+AFFILIATION_ENDS = {"news", "channel", "network", "times", "post", "journal", "magazine", "radio", "tv", "staff",
+                    "press", "tribune", "herald", "gazette", "daily", "media", "online", "report", "today"}
+
+
+def is_possessive(raw: str) -> bool:
+    return raw.rstrip(",.;:!?").endswith(("’s", "'s", "s’", "s'"))
+
+
+def strip_affiliation(tokens: list[str]) -> list[str]:
+    """'Fox News Sean Hannity' -> ['Sean', 'Hannity'], 'CNN Dana Bash' -> ['Dana', 'Bash']: what
+    follows the last outlet word or acronym, when two names are left."""
+    cut = 0
+    for i, token in enumerate(tokens[:-2]):
+        if token.lower() in AFFILIATION_ENDS or (len(token) >= 2 and token.isupper() and token.isalpha()):
+            cut = i + 1
+    return tokens[cut:]
+
+
 def name_runs(phrase: str) -> list[list[str]]:
     """Runs of capitalized words: candidate names ("Political analyst Alexei Mukhin" gives
-    ["Political"], ["Alexei", "Mukhin"])."""
+    ["Political"], ["Alexei", "Mukhin"]; "NBC’s Chuck Todd" gives ["NBC"], ["Chuck", "Todd"])."""
     runs: list[list[str]] = []
     current: list[str] = []
     for raw in phrase.split():
         token = clean_token(raw)
         if token and NAME_TOKEN.match(token) and not token.isdigit():
             current.append(token)
-            if raw.endswith((",", ";", ":")):
+            if raw.endswith((",", ";", ":")) or is_possessive(raw):
                 runs.append(current)
                 current = []
         else:
@@ -72,7 +92,9 @@ def person_name(subject: str) -> str | None:
         runs = [r for r in runs if r]
         if not runs:
             continue
-        tokens = strip_titles(runs[-1])
+        tokens = strip_titles(strip_affiliation(runs[-1]))
+        if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
+            return None  # "Trump PAC", "Clinton HQ": an organisation
         if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
             return " ".join(tokens)
         if len(runs[-1]) >= 2 and runs[-1][-2].lower().rstrip(".") in HONORIFICS:
@@ -111,9 +133,9 @@ class Resolver:
             cut = 0
             for i, token in enumerate(raw[:-1]):
                 bare = token.rstrip(".").lower()
-                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in COMMON_START:
+                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in COMMON_START or is_possessive(token):
                     cut = i + 1
-            tokens = strip_titles([clean_token(t) for t in raw[cut:]])
+            tokens = strip_titles(strip_affiliation([clean_token(t) for t in raw[cut:]]))
             if len(tokens) >= 2:
                 self.mentions.append((match.start(), tokens))
         self.last_person: str | None = None

@@ -75,6 +75,7 @@ COMMON_START = {
     "for", "with", "as", "after", "before", "when", "while", "if", "although", "though", "because",
     "according", "political", "senior", "top", "local", "critics", "officials", "experts",
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
+    "what", "how", "why", "whether",
 }
 OPEN = "“\"‘"
 QUOTE_TOKEN = re.compile(r"“|”|''|``|\"")
