@@ -63,7 +63,9 @@ def data_dir_for(pack: Path, settings) -> Path:
     """One cached data directory per pack and index-shaping settings: a second run embeds nothing."""
     digest = hashlib.sha1((pack / "articles.jsonl.gz").read_bytes()).hexdigest()  # not the mtime: copies differ
     key = json.dumps([pack.name, digest, settings.embedding_id, settings.passage_words])  # embedding_id is the model name for torch and onnx
-    return cache_dir() / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+    cached = cache_dir() / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+    # On PostgreSQL the directory holds only the replica's keyword copy: never the embedded one's.
+    return cached.with_name(cached.name + "-replica") if settings.database_url else cached
 
 
 def hit(strings: list[str], shown: str) -> float:
