@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
 
     pack = ROOT.parent / "shared" / "eval" / "realtimeqa-2025" / "questions.jsonl"
     questions = [json.loads(line)["question"] for line in pack.read_text().splitlines()][: args.questions]
-    queries = [[t for t in Question.parse(q).search_terms if t.isalnum()] for q in questions]
+    queries = [terms for q in questions if (terms := [t for t in Question.parse(q).search_terms if t.isalnum()])]
     print("| passages | keyword search | build s | p50 ms | p95 ms |")
     print("|---|---|---|---|---|")
     for data_dir in args.dirs:
@@ -71,12 +71,12 @@ def main(argv: list[str]) -> int:
             def any_word(terms: list[str]) -> list:
                 return conn.execute(
                     "SELECT id, ts_rank(bench_terms, q, 1) AS r FROM passages, to_tsquery('english', %s) q "
-                    "WHERE bench_terms @@ q ORDER BY r DESC, id LIMIT %s", (" | ".join(terms) or "''", K)).fetchall()
+                    "WHERE bench_terms @@ q ORDER BY r DESC, id LIMIT %s", (" | ".join(terms), K)).fetchall()
 
             def all_then_any(terms: list[str]) -> list:
                 rows = conn.execute(
                     "SELECT id, ts_rank(bench_terms, q, 1) AS r FROM passages, to_tsquery('english', %s) q "
-                    "WHERE bench_terms @@ q ORDER BY r DESC, id LIMIT %s", (" & ".join(terms) or "''", K)).fetchall()
+                    "WHERE bench_terms @@ q ORDER BY r DESC, id LIMIT %s", (" & ".join(terms), K)).fetchall()
                 return rows if len(rows) >= K else any_word(terms)
 
             rows = [("ts_rank, any word (GIN)", any_word), ("ts_rank, all words first, then any (GIN)", all_then_any)]

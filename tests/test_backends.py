@@ -101,7 +101,7 @@ def test_each_replica_keeps_a_keyword_copy_that_follows_the_database(database_ur
 
     question = "how many riders will the Northbridge tram carry?"
     with Engine(replica("one")) as first, Engine(replica("two")) as second:
-        assert not second.ask(question).citations or second.ask(question).citations[0].url != TRAM.url
+        assert all(c.url != TRAM.url for c in second.ask(question).citations)
         first.add([TRAM])
         assert not (tmp_path / "one" / "keyword" / "keyword.json").exists()  # only wrote: no copy built
         answer = second.ask(question)  # no wait, no restart

@@ -46,13 +46,13 @@ class KeywordFollower:
         """Pick up where the files left off, or build the index from the store when they are
         missing, unreadable, or further behind than the log reaches."""
         on_disk, seq = self.index.synced_seq, self.store.seq()
-        if on_disk < 0 or on_disk < self.store.log_start() - 1 or on_disk > seq:
+        if 0 <= on_disk <= seq:
+            self.seq = on_disk
+            self.catch_up(seq)  # rebuilds when the log no longer reaches back to `on_disk`
+        else:
             if self.store.counts()["passages"]:
                 self.notice("The keyword index is missing or out of date: rebuilding it from the store.")
             self.rebuild()
-        else:
-            self.seq = on_disk
-        self.catch_up(self.store.seq())
         passages = self.store.counts()["passages"]
         if self.count != passages:
             self.notice(f"The keyword index holds {self.count} documents for {passages} passages: rebuilding it.")
