@@ -25,7 +25,7 @@ from retrieval.engine import Engine
 
 from . import admin, feeds, follows, handlers, inline
 from .conversation import Conversations
-from .delivery import RetryingRateLimiter, TelegramRequest, claim_update
+from .delivery import RetryingRateLimiter, SendGate, TelegramRequest, claim_update
 from .handlers import FloodGuard
 from .outbox import Outbox
 from .settings import BotSettings
@@ -89,8 +89,10 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        # PTB's defaults for the two connection pools, with every 4xx read as a refusal.
-        .request(TelegramRequest(connection_pool_size=256, read_timeout=settings.telegram_read_timeout_s))
+        # PTB's defaults for the two connection pools, with every 4xx read as a refusal; the
+        # pool is larger than the sends in flight, so nothing waits for a connection past the gate.
+        .request(TelegramRequest(connection_pool_size=256, read_timeout=settings.telegram_read_timeout_s,
+                                 gate=SendGate(settings.messages_per_second)))
         .get_updates_request(TelegramRequest(read_timeout=settings.telegram_read_timeout_s))
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(8)  # one slow question must not hold up the others

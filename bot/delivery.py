@@ -7,7 +7,8 @@
   delivered, and a reader must not get the same answer twice.
 - `TelegramRequest`: PTB's HTTPX request that lets every 4xx read as the refusal it is. PTB
   raises its retryable-looking `NetworkError` for the 4xx codes it has no class for (413, 414,
-  ...), so those are handed to PTB as 400s: `BadRequest` with Telegram's own description.
+  ...), so those are handed to PTB as 400s: `BadRequest` with Telegram's own description. It
+  also passes every message it sends through a `SendGate`, the last step before the wire.
 - `claim_update`: a handler run before all others that drops an update already handled (a
   webhook redelivery of the same update_id, or polling across a restart), by claiming the
   update_id in the store.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from telegram import Update
@@ -29,6 +31,40 @@ log = logging.getLogger(__name__)
 
 #: `rate_limit_args` of a request the outbox sends (bot/outbox.py): already paced.
 PACED = "paced"
+#: The span the overall limit is counted over: a little over a second (see `SendGate`).
+OVERALL_WINDOW_S = 1.1
+#: The Bot API methods that post a message into a chat: what Telegram's 30 a second counts.
+MESSAGE_METHODS = frozenset({
+    "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
+    "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
+    "sendPoll", "sendDice", "sendSticker", "sendInvoice", "forwardMessage", "forwardMessages",
+    "copyMessage", "copyMessages",
+})
+
+
+class SendGate:
+    """Messages go onto the wire one at a time, evenly spaced: `limit` in each `window_s`.
+
+    Why evenly spaced, and why at the HTTP send: Telegram counts messages as they arrive. A
+    gate that lets a burst through at the start of each window, or one that sits before PTB's
+    own work and the connection pool, lets a starved event loop deliver two windows' worth in
+    one calendar second. Spaced requests that pass the gate right before they are written
+    cannot bunch by more than the few in flight at a stall; a window of 1.1 s leaves that
+    margin (bench/alerts.py counts arrivals at the server)."""
+
+    def __init__(self, limit: int, window_s: float = OVERALL_WINDOW_S) -> None:
+        self.interval_s = window_s / max(1, limit)
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Wait for this request's turn."""
+        async with self._lock:
+            now = time.monotonic()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+                now = time.monotonic()
+            self._next = max(now, self._next) + self.interval_s
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -61,8 +97,14 @@ _PTB_CLIENT_ERRORS = {400, 401, 403, 404, 409, 429}
 
 
 class TelegramRequest(HTTPXRequest):
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
+    def __init__(self, *args: Any, gate: SendGate | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = gate
+
+    async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if self.gate is not None and url.rsplit("/", 1)[-1] in MESSAGE_METHODS:
+            await self.gate.wait()
+        code, payload = await super().do_request(url, *args, **kwargs)
         if 400 <= code < 500 and code not in _PTB_CLIENT_ERRORS:
             return 400, payload
         return code, payload

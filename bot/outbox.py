@@ -10,8 +10,9 @@ its answer is queued, and only the sender waits, per chat:
 - A chat's messages go out in the order they were queued, one at a time.
 - Each chat has its own pace (a group 20 messages in any minute, a private chat one a second)
   and its own `retry_after` when Telegram answers 429; the overall pace is 30 a second. The
-  pace is planned when messages are claimed and enforced again when each request starts
-  (`SendGate`): a slow pass over the store must not release two seconds' claims at once.
+  pace is planned when messages are claimed and enforced again as each request goes onto the
+  wire (`SendGate` in bot/delivery.py): a slow pass over the store must not release two
+  seconds' claims at once.
 - A group that asks faster than it can be answered gets its waiting answers merged into one
   message (each under its question) rather than queued one per message, and an answer that
   would arrive more than `deadline_s` after its question becomes a short apology, merged the
@@ -37,7 +38,7 @@ from telegram.ext import ExtBot
 
 from retrieval.store import ChatState
 
-from .delivery import PACED
+from .delivery import OVERALL_WINDOW_S, PACED
 from .render import MAX_UNITS, esc, utf16_len, visible_text
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,6 @@ log = logging.getLogger(__name__)
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 PRIVATE_INTERVAL_S = 1.0
-#: The span the overall limit is counted over: a little over a second (see `SendGate`).
-OVERALL_WINDOW_S = 1.1
 #: The share of the overall pace alerts may take: answers to readers never wait behind a
 #: fan-out of alerts (bench/alerts.py).
 ALERT_SHARE = 2 / 3
@@ -84,36 +83,11 @@ class ChatPace:
                 self.sent.popleft()
 
 
-class SendGate:
-    """At most `limit` requests start in any `window_s`, counted when each one starts.
-
-    Why a window a little over a second: Telegram counts requests as they arrive, and arrival
-    jitters by a few milliseconds against the start; a window of 1.1 s keeps any calendar second
-    at the server at or under the limit (bench/alerts.py counts them)."""
-
-    def __init__(self, limit: int, window_s: float = OVERALL_WINDOW_S) -> None:
-        self.limit = max(1, limit)
-        self.window_s = window_s
-        self._starts: collections.deque = collections.deque()
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> float:
-        """Wait for a free slot, take it, and return the monotonic time it was taken."""
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                while self._starts and now - self._starts[0] >= self.window_s:
-                    self._starts.popleft()
-                if len(self._starts) < self.limit:
-                    self._starts.append(now)
-                    return now
-                await asyncio.sleep(self._starts[0] + self.window_s - now)
-
-
 class Outbox:
     """Queue messages with `put`; `run` sends them (start it once per process)."""
 
     def __init__(self, chats: ChatState, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
+        # The overall pace is planned here and enforced by the HTTP request's `SendGate`.
         self.chats = chats
         self.deadline_s = deadline_s
         self.per_second = per_second
@@ -121,7 +95,6 @@ class Outbox:
         self._wake = asyncio.Event()
         self._paces: dict[int, ChatPace] = {}
         self._overall: collections.deque = collections.deque()
-        self._gate = SendGate(per_second)
         self._sending: set[asyncio.Task] = set()
         #: How each finished send ended, recorded in the store at the next pass, all at once:
         #: (outbox ids, state, Telegram's message id, payload).
@@ -284,16 +257,17 @@ class Outbox:
         rest = [row_id for row_id, _, _ in claimed if row_id not in ids]
         self._done.append((rest, "pending", None, None))  # did not fit: next time
         markup = InlineKeyboardMarkup.de_json(payload["markup"], bot) if payload["markup"] else None
-        started = await self._gate.wait()
-        pace = self._paces[chat_id]
-        if pace.sent:  # the chat's pace counts from when this send started, not its claim
-            pace.sent[-1] = max(pace.sent[-1], started)
         try:
-            sent = await bot.send_message(
-                chat_id, payload["text"], message_thread_id=payload["thread_id"], reply_markup=markup,
-                reply_to_message_id=payload["reply_to"], allow_sending_without_reply=True,
-                **({"rate_limit_args": PACED} if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {}),
-            )
+            try:
+                sent = await bot.send_message(
+                    chat_id, payload["text"], message_thread_id=payload["thread_id"], reply_markup=markup,
+                    reply_to_message_id=payload["reply_to"], allow_sending_without_reply=True,
+                    **({"rate_limit_args": PACED} if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {}),
+                )
+            finally:  # the chat's pace counts from when this send ended: the gate may have held it
+                pace = self._paces[chat_id]
+                if pace.sent:
+                    pace.sent[-1] = max(pace.sent[-1], time.monotonic())
         except RetryAfter as exc:  # this chat waits; no other does
             delay = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(exc.retry_after)
             self._paces[chat_id].not_before = time.monotonic() + delay

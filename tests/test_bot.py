@@ -528,3 +528,22 @@ def test_each_chat_is_paced_at_telegrams_limits():
 async def test_a_question_in_another_language_is_told_so_in_it(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "что сказал Гудков?")
     assert call.params["text"].startswith("Я отвечаю только на вопросы на английском языке")
+
+
+async def test_messages_leave_evenly_spaced_through_the_send_gate(fake):
+    """The overall pace is kept at the HTTP send: a burst of messages reaches the server spaced
+    by the gate's interval, and requests that post nothing (a chat action) do not wait."""
+    from telegram import Bot
+
+    from bot.delivery import SendGate, TelegramRequest
+
+    gate = SendGate(limit=20, window_s=1.0)  # one message every 50 ms
+    bot = Bot(fake.token, base_url=f"{fake.url}/bot", request=TelegramRequest(connection_pool_size=64, gate=gate))
+    async with bot:
+        await asyncio.gather(*(bot.send_chat_action(ALICE, "typing") for _ in range(10)))
+        assert gate._next == 0.0  # a chat action took no turn
+        await asyncio.gather(*(bot.send_message(ALICE, f"burst {n}") for n in range(21)))
+    arrivals = sorted(call.params["_at"] for call in fake.sent(chat_id=ALICE))
+    assert len(arrivals) == 21
+    assert arrivals[-1] - arrivals[0] >= 0.9  # 20 intervals of 50 ms, less the server's jitter
+    assert max(sum(1 for t in arrivals if start <= t < start + 0.5) for start in arrivals) <= 11
