@@ -85,14 +85,14 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
     """The bot, ready to run. Tests point `TELEGRAM_API_BASE_URL` at their fake server."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    gate = SendGate(settings.messages_per_second)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         # PTB's defaults for the two connection pools, with every 4xx read as a refusal; the
         # pool is larger than the sends in flight, so nothing waits for a connection past the gate.
-        .request(TelegramRequest(connection_pool_size=256, read_timeout=settings.telegram_read_timeout_s,
-                                 gate=SendGate(settings.messages_per_second)))
+        .request(TelegramRequest(connection_pool_size=256, read_timeout=settings.telegram_read_timeout_s, gate=gate))
         .get_updates_request(TelegramRequest(read_timeout=settings.telegram_read_timeout_s))
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(8)  # one slow question must not hold up the others
@@ -104,7 +104,7 @@ def build_application(settings: BotSettings, engine: Engine, rate_limiter: AIORa
         builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
     application = builder.build()
     conversations = Conversations(engine.chats, settings.context_ttl_s)
-    outbox = Outbox(engine.chats, settings.answer_deadline_s, settings.messages_per_second)
+    outbox = Outbox(engine.chats, settings.answer_deadline_s, settings.messages_per_second, gate)
     outbox.on_sent = lambda entry, message_id: conversations.remember_entry(message_id, entry)
     outbox.on_refused = lambda chat_id: follows.drop_follows(engine, chat_id)
     application.bot_data.update(

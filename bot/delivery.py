@@ -17,6 +17,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import heapq
+import itertools
 import logging
 import time
 from typing import Any
@@ -33,6 +36,9 @@ log = logging.getLogger(__name__)
 PACED = "paced"
 #: The span the overall limit is counted over: a little over a second (see `SendGate`).
 OVERALL_WINDOW_S = 1.1
+#: The priority at the `SendGate` of the messages a task sends: `ANSWER` unless it says otherwise.
+ANSWER, ALERT = 0, 1
+SEND_PRIORITY: contextvars.ContextVar[int] = contextvars.ContextVar("send_priority", default=ANSWER)
 #: The Bot API methods that post a message into a chat: what Telegram's 30 a second counts.
 MESSAGE_METHODS = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
@@ -43,28 +49,52 @@ MESSAGE_METHODS = frozenset({
 
 
 class SendGate:
-    """Messages go onto the wire one at a time, evenly spaced: `limit` in each `window_s`.
+    """Messages go onto the wire one at a time, evenly spaced: `limit` in each `window_s`;
+    answers to readers before alerts (`SEND_PRIORITY`).
 
     Why evenly spaced, and why at the HTTP send: Telegram counts messages as they arrive. A
     gate that lets a burst through at the start of each window, or one that sits before PTB's
     own work and the connection pool, lets a starved event loop deliver two windows' worth in
     one calendar second. Spaced requests that pass the gate right before they are written
     cannot bunch by more than the few in flight at a stall; a window of 1.1 s leaves that
-    margin (bench/alerts.py counts arrivals at the server)."""
+    margin (bench/alerts.py counts arrivals at the server). Why priorities: when the loop is
+    starved the gate passes fewer than planned, and a reader's answer must not queue behind a
+    fan-out's alerts."""
 
     def __init__(self, limit: int, window_s: float = OVERALL_WINDOW_S) -> None:
         self.interval_s = window_s / max(1, limit)
         self._next = 0.0
-        self._lock = asyncio.Lock()
+        self._waiting: list[tuple[int, int, asyncio.Future]] = []  # a heap: (priority, arrival, waiter)
+        self._arrivals = itertools.count()
+        self._releaser: asyncio.Task | None = None
+
+    @property
+    def backlog(self) -> int:
+        """Requests waiting for their turn."""
+        return len(self._waiting)
 
     async def wait(self) -> None:
-        """Wait for this request's turn."""
-        async with self._lock:
-            now = time.monotonic()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-                now = time.monotonic()
-            self._next = max(now, self._next) + self.interval_s
+        """Wait for this request's turn (at `SEND_PRIORITY`'s priority: lower goes first)."""
+        now = time.monotonic()
+        if not self._waiting and now >= self._next:
+            self._next = now + self.interval_s
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (SEND_PRIORITY.get(), next(self._arrivals), waiter))
+        if self._releaser is None or self._releaser.done():
+            self._releaser = asyncio.create_task(self._release())
+        await waiter
+
+    async def _release(self) -> None:
+        while self._waiting:
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            waiter = heapq.heappop(self._waiting)[2]
+            if waiter.done():  # its request was cancelled while it waited
+                continue
+            waiter.set_result(None)
+            self._next = max(time.monotonic(), self._next) + self.interval_s
 
 
 class RetryingRateLimiter(AIORateLimiter):

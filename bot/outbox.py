@@ -38,7 +38,7 @@ from telegram.ext import ExtBot
 
 from retrieval.store import ChatState
 
-from .delivery import OVERALL_WINDOW_S, PACED
+from .delivery import ALERT, OVERALL_WINDOW_S, PACED, SEND_PRIORITY, SendGate
 from .render import MAX_UNITS, esc, utf16_len, visible_text
 
 log = logging.getLogger(__name__)
@@ -86,8 +86,12 @@ class ChatPace:
 class Outbox:
     """Queue messages with `put`; `run` sends them (start it once per process)."""
 
-    def __init__(self, chats: ChatState, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND) -> None:
-        # The overall pace is planned here and enforced by the HTTP request's `SendGate`.
+    def __init__(self, chats: ChatState, deadline_s: float = 120.0, per_second: int = OVERALL_PER_SECOND,
+                 gate: SendGate | None = None) -> None:
+        # The overall pace is planned here and enforced by the HTTP request's `gate`; alerts
+        # are claimed only while the gate holds less than a second's messages, so none waits
+        # there anywhere near the lease.
+        self.gate = gate
         self.chats = chats
         self.deadline_s = deadline_s
         self.per_second = per_second
@@ -149,6 +153,9 @@ class Outbox:
             # Chats with an answer waiting first, then those with only alerts, oldest first.
             for chat_id, (is_group, _count, _oldest, alerts) in sorted(waiting.items(), key=lambda item: (item[1][3], item[1][2])):
                 if str(chat_id) in busy:
+                    continue
+                if alerts and self.gate is not None and self.gate.backlog >= self.per_second:
+                    next_at = min(next_at, now + 0.1)
                     continue
                 pace = self._paces.setdefault(chat_id, ChatPace(is_group))
                 at = max(pace.ready_at(now), self._overall_ready(now, ALERT_SHARE if alerts else 1.0))
@@ -257,6 +264,8 @@ class Outbox:
         rest = [row_id for row_id, _, _ in claimed if row_id not in ids]
         self._done.append((rest, "pending", None, None))  # did not fit: next time
         markup = InlineKeyboardMarkup.de_json(payload["markup"], bot) if payload["markup"] else None
+        if payload.get("alert"):  # this task's own context: readers' answers pass the gate first
+            SEND_PRIORITY.set(ALERT)
         try:
             try:
                 sent = await bot.send_message(

@@ -547,3 +547,23 @@ async def test_messages_leave_evenly_spaced_through_the_send_gate(fake):
     assert len(arrivals) == 21
     assert arrivals[-1] - arrivals[0] >= 0.9  # 20 intervals of 50 ms, less the server's jitter
     assert max(sum(1 for t in arrivals if start <= t < start + 0.5) for start in arrivals) <= 11
+
+
+async def test_the_send_gate_lets_answers_pass_waiting_alerts():
+    from bot.delivery import ALERT, SEND_PRIORITY, SendGate
+
+    gate = SendGate(limit=10, window_s=0.5)
+    order: list[str] = []
+
+    async def send(name: str, priority: int | None = None) -> None:
+        if priority is not None:
+            SEND_PRIORITY.set(priority)
+        await gate.wait()
+        order.append(name)
+
+    alerts = [asyncio.create_task(send(f"alert {n}", ALERT)) for n in range(5)]
+    await asyncio.sleep(0)  # the first alert passes at once, the others wait their turn
+    assert gate.backlog == 4
+    await send("answer")
+    await asyncio.gather(*alerts)
+    assert order[0] == "alert 0" and order[1] == "answer" and order[2:] == [f"alert {n}" for n in range(1, 5)]

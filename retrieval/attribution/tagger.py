@@ -25,7 +25,6 @@ TAGGER_VERSION = "2026-12-02"
 # 0.80, the floor issue 22 asks for (model/MODEL.md has the table).
 #: Characters a source may stand from its content, within its paragraph.
 REACH = 120
-SAME_PARAGRAPH = True
 #: A tagged content is kept when its tokens' tags are this probable on average; reported speech,
 #: where the tagger errs more, needs more.
 MIN_CONFIDENCE = {"direct": 0.6, "reported": 0.7}
@@ -150,7 +149,7 @@ class Tagger:
                 continue
             i = bisect.bisect_left(starts, start)
             near = [s for s in sources[max(0, i - 1) : i + 1] if min(abs(s[0] - end), abs(start - s[1])) <= REACH
-                    and not (SAME_PARAGRAPH and "\n\n" in text[min(s[0], start) : max(s[1], end)])]
+                    and "\n\n" not in text[min(s[0], start) : max(s[1], end)]]
             if not near:
                 continue
             source = min(near, key=lambda s: min(abs(s[0] - end), abs(start - s[1])))
