@@ -267,16 +267,11 @@ class Outbox:
         if payload.get("alert"):  # this task's own context: readers' answers pass the gate first
             SEND_PRIORITY.set(ALERT)
         try:
-            try:
-                sent = await bot.send_message(
-                    chat_id, payload["text"], message_thread_id=payload["thread_id"], reply_markup=markup,
-                    reply_to_message_id=payload["reply_to"], allow_sending_without_reply=True,
-                    **({"rate_limit_args": PACED} if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {}),
-                )
-            finally:  # the chat's pace counts from when this send ended: the gate may have held it
-                pace = self._paces[chat_id]
-                if pace.sent:
-                    pace.sent[-1] = max(pace.sent[-1], time.monotonic())
+            sent = await bot.send_message(
+                chat_id, payload["text"], message_thread_id=payload["thread_id"], reply_markup=markup,
+                reply_to_message_id=payload["reply_to"], allow_sending_without_reply=True,
+                **({"rate_limit_args": PACED} if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {}),
+            )
         except RetryAfter as exc:  # this chat waits; no other does
             delay = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(exc.retry_after)
             self._paces[chat_id].not_before = time.monotonic() + delay
@@ -297,4 +292,8 @@ class Outbox:
             self._paces[chat_id].not_before = time.monotonic() + 5.0
             self._done.append((ids, "pending", None, None))
             return
+        finally:  # the chat's pace counts from when this send ended: the gate may have held it
+            pace = self._paces[chat_id]
+            if pace.sent:
+                pace.sent[-1] = max(pace.sent[-1], time.monotonic())
         self._done.append((ids, "sent", sent.message_id, payload))
