@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from retrieval.evaluation import answers as quality
@@ -103,3 +105,35 @@ def test_the_gate_is_never_trained_on_the_reported_packs(tmp_path, capsys):
 
     assert main([str(tmp_path / "realtimeqa-2026"), "--unanswerable", str(tmp_path / "realtimeqa-2022")]) == 2
     assert "never train on them" in capsys.readouterr().err
+
+
+def test_eval_quotes_measures_the_last_articles_of_a_pack_as_a_pack_of_their_own(tmp_path, capsys):
+    """`--last N` is how the tagger's held-out training articles are measured (learn.py --holdout)."""
+    from retrieval.evaluation import attribution
+
+    pack = tmp_path / "polnear"
+    pack.mkdir()
+    texts = {
+        "a1": "Mayor Olga Brennan said the tram line would open in May. Brennan said the fares would stay low.",
+        "a2": "Governor Piet Alvarado said the bridge would close for a week. Alvarado said the ferry would run instead.",
+    }
+    (pack / "articles.jsonl").write_text("\n".join(json.dumps({"id": i, "title": "", "text": t}) for i, t in texts.items()))
+    rows = []
+    for aid, text in texts.items():
+        for sentence in text.split(". "):
+            speaker, _, content = sentence.partition(" said ")
+            start = text.index(content)
+            rows.append({"article": aid, "source": speaker, "content": content.rstrip("."),
+                         "source_spans": [[text.index(speaker), text.index(speaker) + len(speaker)]],
+                         "content_spans": [[start, start + len(content.rstrip("."))]]})
+    (pack / "attributions.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+
+    assert attribution.main([str(pack), "--extract-only", "--last", "1"]) == 0
+    out = capsys.readouterr().out
+    rules = next(line for line in out.splitlines() if line.startswith("| rules |"))
+    # only the second article's two statements count, both reported speech, both found
+    assert rules.endswith("| 1.000 | 1.000 | 1.000 | 0.000 / 0.000 | 1.000 / 1.000 | 2 | 2 |"), out
+    assert "1 speakers named" in out
+    with pytest.raises(SystemExit) as refused:  # --last needs --extract-only
+        attribution.main([str(pack), "--last", "1"])
+    assert refused.value.code == 2 and "--last needs --extract-only" in capsys.readouterr().err

@@ -2,11 +2,11 @@
 
 The packaged MiniLM encoder with a token-classification head (BIO tags for an attribution's
 source and content) is fine-tuned on PolNeAR's training articles, over windows of the article
-with paragraph context, and compared with the rules on polnear-dev by content spans found: a
-predicted content matches an annotated one when they overlap by at least half of the shorter.
-Seeded; the number of articles and epochs are options, so that a brief run measures first.
-`--out` saves the checkpoint and exports the tagger newsbot runs (export.py); the shipped one's
-command and results are in model/MODEL.md.
+with paragraph context. Seeded; the number of articles and epochs are options, so that a brief
+run measures first. `--out` gets the checkpoint and the tagger newsbot runs (export.py), which is
+then measured as `newsbot eval-quotes --extract-only` measures it, beside the rules: on the
+held-out training articles (`--holdout`, where its decoding is chosen) and on polnear-dev (where
+it is reported). The shipped one's command and results are in model/MODEL.md.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-LABELS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
-WINDOW, STRIDE = 254, 127
+from .tagger import LABELS, STRIDE, WINDOW
 
 
 def load(pack: Path, limit: int | None = None, holdout: int = 0) -> list[tuple[str, list[dict]]]:
@@ -71,41 +70,6 @@ def windows(tokenizer, text: str, rows: list[dict]):
             break
 
 
-def tagged_spans(pred: list[int], offsets: list[tuple[int, int]], begin: int) -> list[tuple[int, int]]:
-    """Character spans of the BIO runs that open with tag `begin` (its I tag is begin + 1; a run
-    that opens with I counts as begun)."""
-    spans: list[list[int]] = []
-    current: list[int] | None = None
-    for label, (a, b) in zip(pred, offsets):
-        if label == begin or (label == begin + 1 and current is None):
-            if current:
-                spans.append(current)
-            current = [a, b]
-        elif label == begin + 1 and current is not None:
-            current[1] = b
-        else:
-            if current:
-                spans.append(current)
-            current = None
-    if current:
-        spans.append(current)
-    return [(a, b) for a, b in spans]
-
-
-def content_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Tagged contents longer than ten characters."""
-    return [s for s in tagged_spans(pred, offsets, LABELS.index("B-CON")) if s[1] - s[0] > 10]
-
-
-def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
-    """Two spans are the same statement when they overlap by at least half of the shorter."""
-    return min(x[1], y[1]) - max(x[0], y[0]) >= 0.5 * min(x[1] - x[0], y[1] - y[0])
-
-
-def matched(found: list[tuple[int, int]], gold: list[tuple[int, int]]) -> int:
-    return sum(any(overlaps(f, g) for g in gold) for f in found)
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=Path("../shared/eval/polnear-train"))
@@ -115,8 +79,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, help="save the trained tagger here: its checkpoint, and the int8 ONNX "
-                        "graph newsbot runs (copy model.onnx and tokenizer.json into retrieval/attribution/model/ to ship it)")
+    parser.add_argument("--decay", action="store_true",
+                        help="warm the learning rate up over the first tenth of the steps, then let it fall linearly to 0")
+    parser.add_argument("--out", type=Path, required=True, help="save the trained tagger here: its checkpoint, and the "
+                        "int8 ONNX graph newsbot runs (copy model.onnx and tokenizer.json into retrieval/attribution/model/ to ship it)")
     args = parser.parse_args(argv)
 
     import torch
@@ -126,7 +92,6 @@ def main(argv: list[str]) -> int:
 
     from ..embeddings import offline, resolve_model_path
     from ..settings import DEFAULT_MODEL
-    from . import extract
 
     offline()
     random.seed(args.seed)
@@ -146,6 +111,9 @@ def main(argv: list[str]) -> int:
     random.shuffle(train)
     steps = int(len(train) * args.epochs / args.batch)
     print(f"{len(train)} windows, {steps} steps of {args.batch}", file=sys.stderr)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, (lambda s: min((s + 1) / warmup, (steps - s) / max(1, steps - warmup))) if args.decay else (lambda s: 1.0))
     encoder.train()
     started = time.perf_counter()
     for step in tqdm(range(steps), file=sys.stderr):
@@ -160,48 +128,26 @@ def main(argv: list[str]) -> int:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
+        schedule.step()
     trained_s = time.perf_counter() - started
-    if args.out:
-        import shutil
+    import shutil
 
-        from .export import export
+    from ..evaluation.attribution import compare
+    from .export import export
 
-        checkpoint = args.out / "checkpoint"
-        checkpoint.mkdir(parents=True, exist_ok=True)
-        encoder.save_pretrained(str(checkpoint))
-        torch.save(head.state_dict(), checkpoint / "head.pt")
-        shutil.copy(model_dir / "tokenizer.json", checkpoint / "tokenizer.json")
-        export(checkpoint, args.out)  # the int8 ONNX tagger newsbot runs, beside its checkpoint
-    encoder.eval()
-    totals = {"model": [0, 0, 0], "rules": [0, 0, 0], "union": [0, 0, 0]}  # found and matched, gold matched... see below
-    with torch.no_grad():
-        for text, rows in load(args.dev):
-            gold = [tuple(s) for r in rows for s in r.get("content_spans") or []]
-            votes: dict[int, tuple[float, int, tuple[int, int]]] = {}
-            for ids, _, offsets, first in windows(tokenizer, text, rows):
-                logits = head(encoder(input_ids=torch.tensor([ids])).last_hidden_state)[0, 1:-1]
-                pred = logits.argmax(-1).tolist()
-                for i, (label, off) in enumerate(zip(pred, offsets)):
-                    centre = -abs(i - len(offsets) / 2)  # the window where a token is most central decides
-                    if first + i not in votes or centre > votes[first + i][0]:
-                        votes[first + i] = (centre, label, off)
-            order = sorted(votes)
-            model_spans = content_spans([votes[i][1] for i in order], [votes[i][2] for i in order])
-            rule_spans = [(a.start, a.end) for a in extract(text)]
-            union = model_spans + [r for r in rule_spans if not matched([r], model_spans)]
-            for name, spans in (("model", model_spans), ("rules", rule_spans), ("union", union)):
-                totals[name][0] += len(spans)
-                totals[name][1] += matched(spans, gold)
-                totals[name][2] += matched(gold, spans)
-            gold_total = totals.setdefault("gold", [0])
-            gold_total[0] += len(gold)
-    gold_n = totals.pop("gold")[0]
-    print(f"trained on {len(train)} windows in {trained_s:.0f} s")
-    print("| content spans on polnear-dev | found | precision | recall |\n|---|---|---|---|")
-    for name, (found, right, recalled) in totals.items():
-        print(f"| {name} | {found} | {right / max(1, found):.3f} | {recalled / max(1, gold_n):.3f} |")
+    checkpoint = args.out / "checkpoint"
+    checkpoint.mkdir(parents=True, exist_ok=True)
+    encoder.save_pretrained(str(checkpoint))
+    torch.save(head.state_dict(), checkpoint / "head.pt")
+    shutil.copy(model_dir / "tokenizer.json", checkpoint / "tokenizer.json")
+    export(checkpoint, args.out)  # the int8 ONNX tagger newsbot runs, beside its checkpoint
+    print(f"trained on {len(train)} windows in {trained_s:.0f} s; the tagger is in {args.out}")
+    if args.holdout:  # where a decoding is chosen
+        print(f"\n{args.train.name}, its last {args.holdout} articles (held out):\n")
+        print(compare(args.train, args.out, last=args.holdout))
+    print(f"\n{args.dev.name}:\n")
+    print(compare(args.dev, args.out))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 from .export import GRAPH
-from .learn import LABELS, STRIDE, WINDOW, content_spans, overlaps, tagged_spans
 from .names import Resolver
 from .rules import Attribution
 
@@ -28,6 +27,42 @@ REACH = 120
 #: A tagged content is kept when its tokens' tags are this probable on average; reported speech,
 #: where the tagger errs more, needs more.
 MIN_CONFIDENCE = {"direct": 0.6, "reported": 0.7}
+#: The tags, one per token: an attribution's source and content, begun (B) or continued (I).
+LABELS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
+#: Tokens a window holds (two more for [CLS] and [SEP]), and where the next one starts within a
+#: paragraph longer than a window (in training, within any text).
+WINDOW, STRIDE = 254, 127
+
+
+def tagged_spans(pred: list[int], offsets: list[tuple[int, int]], begin: int) -> list[tuple[int, int]]:
+    """Character spans of the BIO runs that open with tag `begin` (its I tag is begin + 1; a run
+    that opens with I counts as begun)."""
+    spans: list[list[int]] = []
+    current: list[int] | None = None
+    for label, (a, b) in zip(pred, offsets):
+        if label == begin or (label == begin + 1 and current is None):
+            if current:
+                spans.append(current)
+            current = [a, b]
+        elif label == begin + 1 and current is not None:
+            current[1] = b
+        else:
+            if current:
+                spans.append(current)
+            current = None
+    if current:
+        spans.append(current)
+    return [(a, b) for a, b in spans]
+
+
+def content_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tagged contents longer than ten characters."""
+    return [s for s in tagged_spans(pred, offsets, LABELS.index("B-CON")) if s[1] - s[0] > 10]
+
+
+def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """Two spans are the same statement when they overlap by at least half of the shorter."""
+    return min(x[1], y[1]) - max(x[0], y[0]) >= 0.5 * min(x[1] - x[0], y[1] - y[0])
 
 
 def _source_spans(pred: list[int], offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,6 +1,6 @@
 """Who said what, measured on PolNeAR: precision, recall and F1 of `newsbot quotes <surname>`.
 
-Usage: newsbot eval-quotes PACK_DIR [--extract-only [--tagger DIR]]
+Usage: newsbot eval-quotes PACK_DIR [--extract-only [--tagger DIR] [--last N]]
 
 For every speaker named (not a pronoun or a description) in at least two annotated
 attributions, the quotes newsbot returns for the speaker's surname are compared with the
@@ -11,8 +11,10 @@ shorter (word tokens). Micro-averaged over speakers; also split by direct quotes
 speech (an annotated content in quotation marks is direct).
 
 `--extract-only` runs the extractors on the pack's texts without building an index, side by side:
-the rules alone, the rules with the learned tagger (what newsbot runs) and the tagger alone. The
-default ingests the pack with the real pipeline and asks the store.
+the rules alone, the rules with the learned tagger (what newsbot runs) and the tagger alone;
+`--last N` measures the pack's last N articles by id only (the ones `python -m
+retrieval.attribution.learn --holdout N` trains without). The default ingests the pack with the
+real pipeline and asks the store.
 """
 
 from __future__ import annotations
@@ -100,11 +102,16 @@ class Gold:
     direct: bool
 
 
-def load(pack: Path) -> tuple[dict[str, dict], list[Gold], list[str]]:
+def load(pack: Path, last: int | None = None) -> tuple[dict[str, dict], list[Gold], list[str]]:
+    """The pack's articles, its annotated attributions of named speakers, and the speakers
+    measured; `last`: only the last so many articles by id, as if they were the whole pack."""
     if not (pack / "articles.jsonl").is_file() or not (pack / "attributions.jsonl").is_file():
         raise PackMissing(f"no PolNeAR pack at {pack}: it needs articles.jsonl and attributions.jsonl")
     articles = {a["id"]: a for a in map(json.loads, (pack / "articles.jsonl").read_text().splitlines())}
+    if last:
+        articles = {i: articles[i] for i in sorted(articles)[-last:]}
     rows = [json.loads(line) for line in (pack / "attributions.jsonl").read_text().splitlines() if line.strip()]
+    rows = [r for r in rows if r["article"] in articles]
     rows.sort(key=lambda r: (r["article"], r["source_spans"][0][0] if r["source_spans"] else 0))
     gold, named_counts = [], Counter()
     last_named: dict[str, str] = {}
@@ -207,6 +214,13 @@ def finders(tagger_dir: Path | None) -> dict:
     return variants
 
 
+def compare(pack: Path, tagger_dir: Path | None = None, last: int | None = None) -> str:
+    """The `--extract-only` table: the rules, the rules with the tagger, the tagger alone."""
+    articles, gold, speakers = load(pack, last)
+    return table({name: score(returned_by_extractor(articles, speakers, find), gold, speakers)
+                  for name, find in finders(tagger_dir).items()})
+
+
 def returned_by_engine(pack: Path, articles: dict[str, dict], speakers: list[str], notice=print) -> dict[str, list]:
     from ..engine import Engine
     from ..ingest import ingest_items
@@ -252,17 +266,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--extract-only", action="store_true",
                         help="the rules, the rules with the tagger and the tagger alone, side by side, on the texts (no index)")
     parser.add_argument("--tagger", type=Path, help="with --extract-only: another tagger folder (python -m retrieval.attribution.export)")
+    parser.add_argument("--last", type=int, help="with --extract-only: the pack's last N articles by id only")
     args = parser.parse_args(argv)
+    if args.last and not args.extract_only:
+        parser.error("--last needs --extract-only")
     try:
+        if args.extract_only:
+            print(compare(args.pack, args.tagger, args.last))
+            return 0
         articles, gold, speakers = load(args.pack)
     except PackMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.extract_only:
-        results = {name: score(returned_by_extractor(articles, speakers, find), gold, speakers)
-                   for name, find in finders(args.tagger).items()}
-    else:
-        returned = returned_by_engine(args.pack, articles, speakers, notice=lambda m: print(m, file=sys.stderr))
-        results = {"newsbot quotes": score(returned, gold, speakers)}
-    print(table(results))
+    returned = returned_by_engine(args.pack, articles, speakers, notice=lambda m: print(m, file=sys.stderr))
+    print(table({"newsbot quotes": score(returned, gold, speakers)}))
     return 0
