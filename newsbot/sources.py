@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 
 import click
@@ -11,10 +13,18 @@ import click
 from retrieval.errors import BadInput
 
 
-def _open(ctx: click.Context):
-    from .cli import open_engine
+@contextmanager
+def _store(ctx: click.Context) -> Iterator:
+    """The store alone: following a source is a row in it, so no index or model is loaded."""
+    from retrieval.store import open_store
 
-    return open_engine(ctx)
+    from .cli import _settings
+
+    store = open_store(_settings(ctx))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @click.group()
@@ -37,8 +47,8 @@ def sources_add(ctx: click.Context, url: str, every: str | None) -> None:
     link = canonical(url)
     if not link:
         raise BadInput(f"not an http(s) link: {url}")
-    with _open(ctx) as engine:
-        source, new = FollowedSources(engine.store).add(link, seconds)
+    with _store(ctx) as store:
+        source, new = FollowedSources(store).add(link, seconds)
     verb = "following" if new else "already following; now polled"
     click.echo(f"{verb} #{source.id} {source.url} every {interval_text(source.every_s)}")
 
@@ -51,8 +61,8 @@ def sources_list(ctx: click.Context, as_json: bool) -> None:
     from retrieval.feeds import FollowedSources
     from retrieval.feeds.registry import status_line
 
-    with _open(ctx) as engine:
-        followed = FollowedSources(engine.store).all()
+    with _store(ctx) as store:
+        followed = FollowedSources(store).all()
     if as_json:
         click.echo(json.dumps([asdict(s) for s in followed]))
         return
@@ -69,8 +79,8 @@ def sources_remove(ctx: click.Context, ref: str) -> None:
     """Stop following a source (its number or address); the articles it added stay."""
     from retrieval.feeds import FollowedSources
 
-    with _open(ctx) as engine:
-        source = FollowedSources(engine.store).remove(ref)
+    with _store(ctx) as store:
+        source = FollowedSources(store).remove(ref)
     click.echo(f"stopped following #{source.id} {source.url}")
 
 
@@ -82,7 +92,9 @@ def sync(ctx: click.Context, due: bool, as_json: bool) -> None:
     """One pass over the followed sources: add what is new or changed (for cron)."""
     from retrieval.feeds import follow_configured, sync_sources
 
-    with _open(ctx) as engine:
+    from .cli import open_engine
+
+    with open_engine(ctx) as engine:
         follow_configured(engine)
         reports = sync_sources(engine, every=not due)
     if as_json:
