@@ -3,9 +3,9 @@ stays within a bound whatever the input (peak RSS from the kernel's accounting o
 `os.wait4`), an input that cannot be read is refused before any work, and a `kill -9` in the
 middle of an ingest leaves a data directory that opens, with the store and the indexes agreeing.
 
-The article limit is lowered to 20,000 characters here so that a batch is embedded in a second
-or two and the kill lands after articles were written; bench/memory.py runs the same inputs to
-the end at the default limit.
+The article limit is lowered to 5,000 characters here so that a batch (five parts' worth of text)
+is embedded and tagged in a second or two and the kill lands after articles were written;
+bench/memory.py runs the same inputs to the end at the default limit.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ BOUND_MB = 1200
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     empty = tmp_path / "no-corpus"
     empty.mkdir(exist_ok=True)
-    return {**os.environ, "NEWSBOT_CORPUS_DIR": str(empty), "NEWSBOT_MAX_ARTICLE_CHARS": "20000", **extra}
+    return {**os.environ, "NEWSBOT_CORPUS_DIR": str(empty), "NEWSBOT_MAX_ARTICLE_CHARS": "5000", **extra}
 
 
 def run_measured(data: Path, *args: str, env: dict[str, str], kill_when=None, timeout: float = 180) -> tuple[int, float, str, str]:
@@ -110,9 +110,9 @@ def test_a_huge_article_is_ingested_in_bounded_memory_and_a_kill_leaves_a_direct
 
 def test_a_killed_ingest_resumes_to_the_end(tmp_path):
     source = tmp_path / "input.txt"
-    with source.open("w") as out:  # about ten parts of 20,000 characters
+    with source.open("w") as out:  # about ten parts of 5,000 characters
         out.write("The proceedings of the harbour board\n")
-        for n in range(1_000):
+        for n in range(250):
             out.write(f"Item {n}: the board heard the pilots on dredging, fees and the new quay. " * 2 + "\n\n")
     data = tmp_path / "data"
     env = env_for(tmp_path)
