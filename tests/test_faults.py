@@ -97,7 +97,7 @@ def test_full_store_rolls_back_the_article(engine, tmp_path):
     before = snapshot(engine)
     pages = engine.store.db.execute("PRAGMA page_count").fetchone()[0]
     engine.store.db.execute(f"PRAGMA max_page_count={pages}")  # SQLite's own "disk is full"
-    big = record(1, text="The council met again. " * 3000)
+    big = record(1, text="The council met again. " * 600)
     with pytest.raises(StoreFull, match="nothing of this change was kept"):
         ingest(engine, [str(write_jsonl(tmp_path / "a.jsonl", [big]))])
     assert snapshot(engine) == before
