@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
     shutil.copy(model_dir / "tokenizer.json", checkpoint / "tokenizer.json")
     export(checkpoint, args.out)  # the int8 ONNX tagger newsbot runs, beside its checkpoint
     print(f"trained on {len(train)} windows in {trained_s:.0f} s; the tagger is in {args.out}")
-    if args.holdout:  # where a decoding is chosen
+    if args.holdout and not args.articles:  # where a decoding is chosen (`--last` is of the whole pack)
         print(f"\n{args.train.name}, its last {args.holdout} articles (held out):\n")
         print(compare(args.train, args.out, last=args.holdout))
     print(f"\n{args.dev.name}:\n")
