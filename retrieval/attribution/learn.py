@@ -12,7 +12,6 @@ it is reported). The shipped one's command and results are in model/MODEL.md.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -26,15 +25,15 @@ from .tagger import LABELS, STRIDE, WINDOW
 def load(pack: Path, limit: int | None = None, holdout: int = 0) -> list[tuple[str, list[dict]]]:
     """(text, annotations) of the pack's articles in id order: the first `limit`, or all but the
     last `holdout` (kept out of training, to tune the decoding on without touching dev)."""
-    articles = {a["id"]: a["text"] for a in map(json.loads, (pack / "articles.jsonl").read_text().splitlines())}
+    from ..evaluation.attribution import read_pack
+
+    articles, rows = read_pack(pack)
     gold: dict[str, list[dict]] = {}
-    for line in (pack / "attributions.jsonl").read_text().splitlines():
-        if line.strip():
-            row = json.loads(line)
-            gold.setdefault(row["article"], []).append(row)
+    for row in rows:
+        gold.setdefault(row["article"], []).append(row)
     ids = sorted(articles)[:limit] if limit else sorted(articles)
     ids = ids[: len(ids) - holdout] if holdout else ids
-    return [(articles[i], gold.get(i, [])) for i in ids]
+    return [(articles[i]["text"], gold.get(i, [])) for i in ids]
 
 
 def char_labels(text: str, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:

@@ -102,16 +102,24 @@ class Gold:
     direct: bool
 
 
-def load(pack: Path, last: int | None = None) -> tuple[dict[str, dict], list[Gold], list[str]]:
-    """The pack's articles, its annotated attributions of named speakers, and the speakers
-    measured; `last`: only the last so many articles by id, as if they were the whole pack."""
+def read_pack(pack: Path) -> tuple[dict[str, dict], list[dict]]:
+    """A PolNeAR pack as it is stored: its articles by id, and its annotated attributions (each
+    with its article's id, source, content and their spans). The one reader of the format: the
+    measure here and the tagger's training (learn.py) read the same files."""
     if not (pack / "articles.jsonl").is_file() or not (pack / "attributions.jsonl").is_file():
         raise PackMissing(f"no PolNeAR pack at {pack}: it needs articles.jsonl and attributions.jsonl")
     articles = {a["id"]: a for a in map(json.loads, (pack / "articles.jsonl").read_text().splitlines())}
+    rows = [json.loads(line) for line in (pack / "attributions.jsonl").read_text().splitlines() if line.strip()]
+    return articles, rows
+
+
+def load(pack: Path, last: int | None = None) -> tuple[dict[str, dict], list[Gold], list[str]]:
+    """The pack's articles, its annotated attributions of named speakers, and the speakers
+    measured; `last`: only the last so many articles by id, as if they were the whole pack."""
+    articles, rows = read_pack(pack)
     if last:
         articles = {i: articles[i] for i in sorted(articles)[-last:]}
-    rows = [json.loads(line) for line in (pack / "attributions.jsonl").read_text().splitlines() if line.strip()]
-    rows = [r for r in rows if r["article"] in articles]
+        rows = [r for r in rows if r["article"] in articles]
     rows.sort(key=lambda r: (r["article"], r["source_spans"][0][0] if r["source_spans"] else 0))
     gold, named_counts = [], Counter()
     last_named: dict[str, str] = {}
