@@ -238,3 +238,16 @@ def test_canonical_links_and_documents_that_are_not_feeds():
         read_listing(BOMB, "application/xml", "https://example.org/feed")
     with pytest.raises(BadInput, match="not a feed"):
         read_listing("<html", "application/xml", "https://example.org/feed")
+
+
+def test_following_a_source_from_the_command_line_touches_the_store_alone(tmp_path):
+    """`newsbot sources add/list/remove` write a row of the store: no index is opened or built."""
+    runner = CliRunner()
+    data = tmp_path / "fresh"
+    added = runner.invoke(cli, ["--data-dir", str(data), "sources", "add", "https://news.example/feed.xml"])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(cli, ["--data-dir", str(data), "sources", "list", "--json"])
+    assert [s["url"] for s in json.loads(listed.output)] == ["https://news.example/feed.xml"]
+    removed = runner.invoke(cli, ["--data-dir", str(data), "sources", "remove", "1"])
+    assert removed.exit_code == 0 and "stopped following #1" in removed.output
+    assert not list(data.glob("dense*")) and not (data / "keyword").exists()
