@@ -137,3 +137,34 @@ def test_eval_quotes_measures_the_last_articles_of_a_pack_as_a_pack_of_their_own
     with pytest.raises(SystemExit) as refused:  # --last needs --extract-only
         attribution.main([str(pack), "--last", "1"])
     assert refused.value.code == 2 and "--last needs --extract-only" in capsys.readouterr().err
+
+
+def test_a_description_ending_in_a_name_counts_for_that_person_in_the_quotes_measure(tmp_path):
+    """"Trump spokesman Hope Hicks said ..." is Hicks speaking: the measure's gold counts it for
+    her, so a quote returned for Hicks there is not scored as a wrong speaker. A group ("most
+    presidents, including ...") or an organisation led by "The" names no one."""
+    from retrieval.evaluation import attribution
+
+    assert attribution.described_name("Trump spokesman Hope Hicks") == "Hope Hicks"
+    assert attribution.described_name("the union's president, Mary Kay Henry,") == "Mary Kay Henry"
+    assert attribution.described_name("Clinton herself") == "Clinton"
+    for nobody in ("most presidents, including President Obama,", "The Wisconsin Republican", "an anti-Trump PAC", "the mayor"):
+        assert attribution.described_name(nobody) is None
+
+    pack = tmp_path / "polnear"
+    pack.mkdir()
+    text = ("Hope Hicks said the rally would go ahead. Hicks said tickets were gone. "
+            "Trump spokesman Hope Hicks said the venue was changed. The mayor said the roads would close.")
+    (pack / "articles.jsonl").write_text(json.dumps({"id": "a1", "title": "", "text": text}))
+    rows = []
+    for sentence in text.split(". "):
+        speaker, _, content = sentence.partition(" said ")
+        rows.append({"article": "a1", "source": speaker, "content": content.rstrip("."),
+                     "source_spans": [[text.index(speaker), text.index(speaker) + len(speaker)]],
+                     "content_spans": [[text.index(content), text.index(content) + len(content.rstrip("."))]]})
+    (pack / "attributions.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    _, gold, speakers = attribution.load(pack)
+    assert speakers == ["hicks"]  # the description does not make a speaker, the two names do
+    assert sorted(g.content for g in gold if g.person == "hicks") == [
+        "the rally would go ahead", "the venue was changed", "tickets were gone"]
+    assert all(g.person == "hicks" for g in gold)  # "The mayor" is no one's

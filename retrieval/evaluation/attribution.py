@@ -5,7 +5,8 @@ Usage: newsbot eval-quotes PACK_DIR [--extract-only [--tagger DIR] [--last N]]
 For every speaker named (not a pronoun or a description) in at least two annotated
 attributions, the quotes newsbot returns for the speaker's surname are compared with the
 annotated attributions whose source resolves to that person (a pronoun source resolves to the
-nearest named source before it in the article, "where the text allows"). A returned quote
+nearest named source before it in the article, "where the text allows"; a description that ends
+in the person's name, "Trump spokesman Hope Hicks", is that person). A returned quote
 matches an annotated one from the same article when their texts overlap by at least half of the
 shorter (word tokens). Micro-averaged over speakers; also split by direct quotes and reported
 speech (an annotated content in quotation marks is direct).
@@ -90,6 +91,25 @@ def surname(source: str, text: str = "") -> str:
     return tokens[-1].lower()
 
 
+#: A description ending in a person's name: "Trump spokesman Hope Hicks", "the union's president,
+#: Mary Kay Henry,", "Clinton herself".
+_DESCRIBED = re.compile(r"(?:^|[\s,])(?P<name>[A-Z][a-z][\w'’-]*(?: [A-Z]\.)?(?: [A-Z][\w'’-]+){1,2})(?: (?:himself|herself))?$"
+                        r"|^(?P<alone>[A-Z][\w'’-]+) (?:himself|herself)$")
+_SEVERAL = re.compile(r"\b(?:including|and|or|with|like|such as)\b")
+
+
+def described_name(source: str) -> str | None:
+    """The person a descriptive source names at its end ("pizza magnate Herman Cain" -> "Herman
+    Cain"); None for a group ("most presidents, including President Obama"), an organisation
+    led by "The", or a description without a name."""
+    s = source.strip().rstrip(",").strip()
+    m = None if _SEVERAL.search(s) else _DESCRIBED.search(s)
+    if not m:
+        return None
+    name = m["name"] or m["alone"]
+    return None if name.split()[0].lower() in TITLE_WORDS | {"the"} else name
+
+
 def is_direct(content: str) -> bool:
     return content.strip()[:1] in "“\"'`‘"
 
@@ -131,6 +151,10 @@ def load(pack: Path, last: int | None = None) -> tuple[dict[str, dict], list[Gol
             named_counts[key] += 1
         elif source.lower() in ("he", "she", "him", "her") and r["article"] in last_named:
             key = last_named[r["article"]]
+        elif (name := described_name(source)):
+            # The person's, but not what makes them a speaker measured (named twice, as before).
+            key = surname(name, articles[r["article"]]["text"])
+            last_named[r["article"]] = key
         else:
             continue
         gold.append(Gold(r["article"], key, r["content"], is_direct(r["content"])))
