@@ -30,6 +30,22 @@ def make_pack(path):
     (path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
 
 
+def write_said_pack(pack, texts: dict[str, str]) -> None:
+    """A PolNeAR pack whose every sentence "SOURCE said CONTENT." is one annotated attribution."""
+    pack.mkdir()
+    (pack / "articles.jsonl").write_text("\n".join(json.dumps({"id": i, "title": "", "text": t}) for i, t in texts.items()))
+    rows = []
+    for aid, text in texts.items():
+        for sentence in text.split(". "):
+            speaker, _, content = sentence.partition(" said ")
+            content = content.rstrip(".")
+            start = text.index(content)
+            rows.append({"article": aid, "source": speaker, "content": content,
+                         "source_spans": [[text.index(speaker), text.index(speaker) + len(speaker)]],
+                         "content_spans": [[start, start + len(content)]]})
+    (pack / "attributions.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+
+
 def test_hit_counts_case_insensitive_share():
     assert quality.hit(["Apple", "pear"], "an apple a day") == 0.5
     assert quality.hit([], "x") == 0.0
@@ -112,21 +128,10 @@ def test_eval_quotes_measures_the_last_articles_of_a_pack_as_a_pack_of_their_own
     from retrieval.evaluation import attribution
 
     pack = tmp_path / "polnear"
-    pack.mkdir()
-    texts = {
+    write_said_pack(pack, {
         "a1": "Mayor Olga Brennan said the tram line would open in May. Brennan said the fares would stay low.",
         "a2": "Governor Piet Alvarado said the bridge would close for a week. Alvarado said the ferry would run instead.",
-    }
-    (pack / "articles.jsonl").write_text("\n".join(json.dumps({"id": i, "title": "", "text": t}) for i, t in texts.items()))
-    rows = []
-    for aid, text in texts.items():
-        for sentence in text.split(". "):
-            speaker, _, content = sentence.partition(" said ")
-            start = text.index(content)
-            rows.append({"article": aid, "source": speaker, "content": content.rstrip("."),
-                         "source_spans": [[text.index(speaker), text.index(speaker) + len(speaker)]],
-                         "content_spans": [[start, start + len(content.rstrip("."))]]})
-    (pack / "attributions.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    })
 
     assert attribution.main([str(pack), "--extract-only", "--last", "1"]) == 0
     out = capsys.readouterr().out
@@ -152,19 +157,24 @@ def test_a_description_ending_in_a_name_counts_for_that_person_in_the_quotes_mea
         assert attribution.described_name(nobody) is None
 
     pack = tmp_path / "polnear"
-    pack.mkdir()
     text = ("Hope Hicks said the rally would go ahead. Hicks said tickets were gone. "
             "Trump spokesman Hope Hicks said the venue was changed. The mayor said the roads would close.")
-    (pack / "articles.jsonl").write_text(json.dumps({"id": "a1", "title": "", "text": text}))
-    rows = []
-    for sentence in text.split(". "):
-        speaker, _, content = sentence.partition(" said ")
-        rows.append({"article": "a1", "source": speaker, "content": content.rstrip("."),
-                     "source_spans": [[text.index(speaker), text.index(speaker) + len(speaker)]],
-                     "content_spans": [[text.index(content), text.index(content) + len(content.rstrip("."))]]})
-    (pack / "attributions.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    write_said_pack(pack, {"a1": text})
     _, gold, speakers = attribution.load(pack)
     assert speakers == ["hicks"]  # the description does not make a speaker, the two names do
     assert sorted(g.content for g in gold if g.person == "hicks") == [
         "the rally would go ahead", "the venue was changed", "tickets were gone"]
     assert all(g.person == "hicks" for g in gold)  # "The mayor" is no one's
+
+
+def test_a_pronoun_after_a_described_source_counts_for_the_person_described(tmp_path):
+    """The gold gives "she" to the nearest named source before it; a description ending in a
+    name is that source when it is the nearest, not the person named before it."""
+    from retrieval.evaluation import attribution
+
+    pack = tmp_path / "polnear"
+    text = ("Olga Brennan said the tram would open. Brennan said fares would stay low. "
+            "Trump spokesman Hope Hicks said the venue was changed. She said tickets were gone.")
+    write_said_pack(pack, {"a1": text})
+    _, gold, _ = attribution.load(pack)
+    assert {g.content: g.person for g in gold}["tickets were gone"] == "hicks"
