@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .attribution import Quote, speaker_matches
+from .attribution import Quote
 from .errors import BadInput, NotFound
 from .store import ArticleRow, Store
 
@@ -132,7 +132,7 @@ class Follows:
             hits: dict[str, list[Quote]] = {}
             if kind == "person":
                 for q in engine.quotes(target):
-                    if q.article_id in keys and speaker_matches(target, q.speaker):
+                    if q.article_id in keys:  # engine.quotes chose the speakers
                         hits.setdefault(q.article_id, []).append(q)
             else:
                 answer = engine.ask(target, k=5)

@@ -178,3 +178,19 @@ def test_a_pronoun_after_a_described_source_counts_for_the_person_described(tmp_
     write_said_pack(pack, {"a1": text})
     _, gold, _ = attribution.load(pack)
     assert {g.content: g.person for g in gold}["tickets were gone"] == "hicks"
+
+
+def test_the_quotes_measure_asks_for_a_surname_as_newsbot_quotes_does(tmp_path, capsys):
+    """Paul Ryan's statements are not returned for the speaker "paul" (Rand Paul): the measure
+    chooses among the pack's speakers with `speakers_meant`, as the store's lookup does."""
+    from retrieval.evaluation import attribution
+
+    pack = tmp_path / "polnear"
+    write_said_pack(pack, {
+        "a1": "Rand Paul said the audit would go ahead. Paul said the vote was close.",
+        "a2": "Paul Ryan said the budget would pass. Ryan said the House would stay late.",
+    })
+    assert attribution.main([str(pack), "--extract-only"]) == 0
+    out = capsys.readouterr().out
+    rules = next(line for line in out.splitlines() if line.startswith("| rules |"))
+    assert rules.endswith("| 1.000 | 1.000 | 1.000 | 0.000 / 0.000 | 1.000 / 1.000 | 4 | 4 |"), out

@@ -76,10 +76,12 @@ def test_reported_speech_after_a_clause_or_with_a_party_and_state():
         "When she took office, Ms. Whitfield said the depot would pay for itself within a decade.",
         "Sen. Marcus Oyelaran (D-Ore.) said the rail grant was never in doubt this year.",
         "The plan that the transit authority said would cost billions was dropped in June.",
+        "“The depot is only the start,” said Rep. Lena Ashdown (R-Idaho).",
     )
     assert [(a.speaker, a.kind, a.quote) for a in found if a.is_person] == [
         ("Dana Whitfield", "reported", "the depot would pay for itself within a decade"),
         ("Marcus Oyelaran", "reported", "the rail grant was never in doubt this year"),
+        ("Lena Ashdown", "direct", "The depot is only the start"),  # the party and state are not her name
     ]  # and an organisation's reported words are not a person's
 
 
@@ -182,3 +184,19 @@ def test_a_large_store_with_older_attributions_is_told_not_held_up(settings, mon
         assert engine.attributions_stale()  # not found again while opening
         assert any("found by older rules" in n and "newsbot reindex" in n for n in notices)
         assert upkeep.refresh_attributions(engine.store, engine.attributor) > 0 and not engine.attributions_stale()
+
+
+def test_one_word_is_a_surname_before_it_is_a_first_name(engine):
+    """"What did Grant say?" asks for Ivo Grant, not Grant Fielding; "Ivo", nobody's surname,
+    still finds Ivo Grant by his first name."""
+    engine.add([Article(title="Budget vote", url="https://x.example/budget", published=date(2013, 2, 1), text=(
+        "Senator Ivo Grant opened the debate on Tuesday.\n"
+        "“This budget keeps every clinic open,” Grant said.\n"
+        "Grant Fielding, the opposition leader, answered him.\n"
+        "“It closes three of them by spring,” Fielding said."))])
+    assert [(q.speaker, q.quote) for q in engine.quotes("Grant")] == [("Ivo Grant", "This budget keeps every clinic open")]
+    assert [q.speaker for q in engine.quotes("Fielding")] == ["Grant Fielding"]
+    assert [q.speaker for q in engine.quotes("Ivo")] == ["Ivo Grant"]
+    assert [q.speaker for q in engine.quotes("Grant Fielding")] == ["Grant Fielding"]
+    answer = engine.ask("what did Grant say?")
+    assert [q.speaker for q in answer.quotes] == ["Ivo Grant"]

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from .direct import DirectQuotes
-from .names import PRONOUNS, Resolver, name_key, speaker_matches
+from .names import PRONOUNS, Resolver, name_key, speaker_matches, speakers_meant
 from .quotes import Profile, Quote, find_quotes, profile_of
 from .reported import reported_in
 from .rules import RULES_VERSION, Attribution
@@ -26,7 +26,7 @@ from .tagger import TAGGER_VERSION, Tagger, combined
 
 __all__ = [
     "PRONOUNS", "RULES_VERSION", "Attribution", "Attributor", "Profile", "Quote", "extract", "find_quotes", "name_key", "profile_of",
-    "attributor", "speaker_matches",
+    "attributor", "speaker_matches", "speakers_meant",
 ]
 
 #: The tagger that ships with newsbot (MODEL.md says how it was trained and what it measured).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 
 from ..text import paragraph_spans, split_sentences
 from .quotemarks import quote_spans
@@ -75,8 +76,13 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr"}
 TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone", "jr", "sr", "again", "later", "then"}
 
 
+#: A party and state after a legislator's name: "Sen. Chris Murphy (D-Conn.)", "Bill Schuette (R)".
+PARTY_TAG = re.compile(r"\s*\((?:[RDI]|[RDI]-[^()]{1,20})\)")
+
+
 def person_name(subject: str) -> str | None:
     """The person a subject phrase names, or None for a description ("a senior official")."""
+    subject = PARTY_TAG.sub("", subject)
     first_segment = re.split(r",|\bwho\b|\bwhich\b", subject, maxsplit=1)[0]
     # "Sen. Bernie Sanders of Vermont": the person comes before "of", not the place after it;
     # but "Secretary of State John Kerry" has only a title before it.
@@ -113,6 +119,20 @@ def speaker_matches(query: str, speaker: str) -> bool:
     """'Lukyanova', 'Yelena Lukyanova' and 'Mrs. Lukyanova' all match 'Yelena Lukyanova'."""
     wanted, have = name_key(query), set(name_key(speaker))
     return bool(wanted) and all(w in have for w in wanted)
+
+
+def speakers_meant(query: str, speakers: Iterable[str]) -> set[str]:
+    """Which of `speakers` (those `speaker_matches` the query) a name asks for. One word that is
+    some speaker's surname means them alone: "Paul" is Rand Paul, not Paul Ryan or Paul Manafort,
+    whose first name it is. A word that is nobody's surname ("Bernie", "Hillary") keeps
+    the first-name matches. The lookup (`find_quotes`) and its measure (`newsbot eval-quotes`)
+    both choose here."""
+    matching = {s for s in speakers if speaker_matches(query, s)}
+    wanted = name_key(query)
+    if len(wanted) != 1:
+        return matching
+    by_surname = {s for s in matching if name_key(s)[-1:] == wanted}
+    return by_surname or matching
 
 
 CONNECTIVE = re.compile(r"\b(?:as|when|while|because|though|although|after|before|since|if|which|who|that|and|but)\s+", re.I)

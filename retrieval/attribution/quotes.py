@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .names import name_key, speaker_matches
+from .names import name_key, speaker_matches, speakers_meant
 
 
 @dataclass
@@ -30,14 +30,17 @@ def _about(text: str, topic_terms: list[str]) -> bool:
 
 
 def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None) -> list[Quote]:
-    """Quotes of the person `name` stands for (any of the names they go by), newest first;
-    only those about the topic when its content words are given."""
+    """Quotes of the person `name` stands for (any of the names they go by; one word is a
+    surname before it is a first name: `speakers_meant`), newest first; only those about the
+    topic when its content words are given."""
     keys = name_key(name)
     if not keys:
         return []
+    rows = store.attributions_of([max(keys, key=len)])
+    meant = speakers_meant(name, {row["speaker"] for row in rows})
     out = []
-    for row in store.attributions_of([max(keys, key=len)]):
-        if not speaker_matches(name, row["speaker"]):
+    for row in rows:
+        if row["speaker"] not in meant:
             continue
         if topic_terms and not _about(row["quote"], topic_terms):
             continue

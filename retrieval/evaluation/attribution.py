@@ -6,8 +6,9 @@ For every speaker named (not a pronoun or a description) in at least two annotat
 attributions, the quotes newsbot returns for the speaker's surname are compared with the
 annotated attributions whose source resolves to that person (a pronoun source resolves to the
 nearest named source before it in the article, "where the text allows"; a description that ends
-in the person's name, "Trump spokesman Hope Hicks", is that person). A returned quote
-matches an annotated one from the same article when their texts overlap by at least half of the
+in the person's name, "Trump spokesman Hope Hicks", is that person). What is returned for a
+surname is chosen among the pack's speakers as the store's lookup chooses (`speakers_meant`: "paul"
+is Rand Paul, not Paul Ryan). A returned quote matches an annotated one from the same article when their texts overlap by at least half of the
 shorter (word tokens). Micro-averaged over speakers; also split by direct quotes and reported
 speech (an annotated content in quotation marks is direct).
 
@@ -214,11 +215,12 @@ def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], spe
 
 
 def returned_by_extractor(articles: dict[str, dict], speakers: list[str], find) -> dict[str, list]:
-    """What `find` (text -> attributions: the rules, the tagger, or both) attributes to each speaker."""
+    """What `find` (text -> attributions: the rules, the tagger, or both) attributes to each
+    speaker, chosen among the pack's speakers as `newsbot quotes` chooses among the store's."""
     from ..articles import Article
-    from ..attribution import speaker_matches
+    from ..attribution import speaker_matches, speakers_meant
 
-    out: dict[str, list] = defaultdict(list)
+    found: dict[str, list] = defaultdict(list)
     for aid, a in articles.items():
         text = Article(title=a["title"] or "untitled", text=a["text"]).text
         for q in find(text):
@@ -226,7 +228,11 @@ def returned_by_extractor(articles: dict[str, dict], speakers: list[str], find) 
                 continue
             for person in speakers:
                 if speaker_matches(person, q.speaker):
-                    out[person].append((aid, q.quote, q.kind))
+                    found[person].append((q.speaker, (aid, q.quote, q.kind)))
+    out: dict[str, list] = defaultdict(list)
+    for person, items in found.items():
+        meant = speakers_meant(person, {speaker for speaker, _ in items})
+        out[person] = [item for speaker, item in items if speaker in meant]
     return out
 
 
