@@ -200,3 +200,4 @@ def test_one_word_is_a_surname_before_it_is_a_first_name(engine):
     assert [q.speaker for q in engine.quotes("Grant Fielding")] == ["Grant Fielding"]
     answer = engine.ask("what did Grant say?")
     assert [q.speaker for q in answer.quotes] == ["Ivo Grant"]
+    assert engine.profile("Grant").beside == ["Grant Fielding"]  # /who: quoted beside him, not him

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .names import name_key, speaker_matches, speakers_meant
+from .names import name_key, speakers_meant
 
 
 @dataclass
@@ -64,5 +64,7 @@ def profile_of(store: Any, name: str) -> Profile:
     display = found[0].speaker if found else name
     surname = max(name_key(name) or [name.lower()], key=len)
     articles = store.articles_mentioning(surname)
-    beside = Counter(s for s in store.speakers_in(articles) if not speaker_matches(name, s))
+    speakers = list(store.speakers_in(articles))
+    meant = speakers_meant(name, set(speakers))
+    beside = Counter(s for s in speakers if s not in meant)
     return Profile(display, len(articles), found, [s for s, _ in beside.most_common(5)])
