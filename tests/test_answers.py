@@ -343,3 +343,26 @@ def test_the_shipped_gate_loads_offline_and_declines_below_its_threshold(engine)
     declined = strict.ask(question)
     assert declined.no_answer and not declined.citations and declined.suggestions[0].url == HARBOUR.url
     assert strict.ask("What did Quarterman say?").citations  # statements are answered by the attributions
+
+
+def test_the_gate_trade_off_says_what_a_lower_bar_would_decline():
+    """`train-gate` prints, for bars that keep less of the answered questions, the share of the
+    unanswerable ones declined: at the shipped bar (all kept) the lowest, growing as it rises."""
+    import numpy as np
+
+    from retrieval.answerability import Gate
+    from retrieval.answerability.features import FEATURES
+    from retrieval.answerability.train import trade_off
+    from retrieval.logistic import fit
+
+    rng = np.random.default_rng(0)
+    hits = list(rng.normal(1.0, 1.0, (40, len(FEATURES))))
+    unanswerable = list(rng.normal(-1.0, 1.0, (40, len(FEATURES))))
+    model = fit(np.array(hits + unanswerable), np.array([1.0] * 40 + [0.0] * 40), FEATURES)
+    answered = model.probability(np.array(hits))
+    gate = Gate(model, float(answered.min()))
+    rows = [line.split(" | ") for line in trade_off(gate, hits, unanswerable).splitlines() if line.startswith("| 0") or line.startswith("| 1")]
+    keeps, declined = [r[0].strip("| ") for r in rows], [float(r[2].strip(" |")) for r in rows]
+    assert keeps == ["1.00", "0.95", "0.90"]
+    shipped_bar = np.mean(model.probability(np.array(unanswerable)) < gate.threshold)
+    assert declined == sorted(declined) and abs(declined[0] - shipped_bar) < 5e-4

@@ -81,6 +81,19 @@ def train(hits: list, unanswerable: list) -> Gate:
     return Gate(model, threshold)
 
 
+def trade_off(gate: Gate, hits: list, unanswerable: list, keeps=(1.0, 0.95, 0.9)) -> str:
+    """What a lower bar would buy: the unanswerable questions declined at thresholds that keep
+    less of the answered ones. Why: it says whether the signals can reach a target at all, or
+    only the threshold stands in the way."""
+    answered = gate.model.probability(np.array(hits))
+    declined = gate.model.probability(np.array(unanswerable))
+    lines = ["\n| answered at 3 kept | threshold | unanswerable declined |", "|---|---|---|"]
+    for keep in keeps:
+        bar = float(np.quantile(answered, 1 - keep))
+        lines.append(f"| {keep:.2f} | {bar:.3f} | {np.mean(declined < bar):.3f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
@@ -97,6 +110,7 @@ def main(argv: list[str]) -> int:
     print(f"| answerable, answered at 3 | {len(hits)} | {kept(hits):.3f} |")
     print(f"| answerable, not answered at 3 | {len(misses)} | {kept(misses):.3f} |")
     print(f"| unanswerable | {len(unanswerable)} | {kept(unanswerable):.3f} |")
+    print(trade_off(gate, hits, unanswerable))
     print(f"\nthreshold {gate.threshold:.3f}; weights (standardized features):")
     for name, weight in sorted(zip(FEATURES, gate.model.weights), key=lambda p: -abs(p[1])):
         print(f"  {name:>16} {weight:+.3f}")
