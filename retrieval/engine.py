@@ -116,11 +116,15 @@ class Engine:
         )
 
     def start_preparing(self, articles: list[Article]) -> Callable[[], list[PreparedArticle]]:
-        return self.preparer.start(articles)
+        return self.preparer.start(articles, skip_held=True)
 
     def write(self, prepared: list[PreparedArticle]) -> list[WriteResult]:
-        """Store each prepared article in its own transaction, then bring the indexes up to date."""
+        """Store each prepared article in its own transaction, then bring the indexes up to date.
+        One prepared unread (the store held it so) and changed since is read now."""
         results = [self.store.write_article(p, self.settings.embedding_id) for p in prepared]
+        for i, (p, result) in enumerate(zip(prepared, results)):
+            if result.status == "unread":
+                results[i] = self.store.write_article(self.preparer.prepare([p.article])[0], self.settings.embedding_id)
         self.indexes.catch_up()
         return results
 

@@ -22,9 +22,12 @@ class Preparer:
     def prepare(self, articles: list[Article]) -> list[PreparedArticle]:
         return self.start(articles)()
 
-    def start(self, articles: list[Article]) -> Callable[[], list[PreparedArticle]]:
+    def start(self, articles: list[Article], skip_held: bool = False) -> Callable[[], list[PreparedArticle]]:
         """Split the articles and start embedding their new passages on the embedding thread;
         the function returned finds the attributions meanwhile and then waits for the vectors.
+        With `skip_held`, articles the store holds as they are are not read for attributions
+        (the slowest step, whose result the store would not write): adding a folder or a feed
+        again costs a lookup per article.
 
         Ingest calls this for the next batch before it writes the last one, so the encoder
         (which releases the GIL) does not wait while Python finds attributions and writes the
@@ -43,8 +46,10 @@ class Preparer:
             self._embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
         vectors = self._embedder.submit(self.encoder.encode, [texts[h] for h in todo]) if todo else None
 
+        held = self.store.held_as_is(articles) if skip_held else [False] * len(articles)
+
         def finish() -> list[PreparedArticle]:
-            found = [self.attributor(article.text) for article, _, _ in split]
+            found = [None if skip else self.attributor(article.text) for (article, _, _), skip in zip(split, held)]
             fresh = dict(zip(todo, vectors.result())) if vectors is not None else {}
             return [
                 PreparedArticle(article, passages, hashes, {h: fresh[h] for h in hashes if h in fresh}, attributions)

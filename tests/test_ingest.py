@@ -292,3 +292,25 @@ def test_connection_goes_to_the_checked_address(settings, monkeypatch):
     final, ctype, text = fetch("https://rebind.example/story", guarded, transport=httpx.MockTransport(handler))
     assert seen == [("93.184.216.34", "rebind.example", "rebind.example")]
     assert (final, ctype, text) == ("https://rebind.example/story", "text/plain", "Title\n\nBody text.")
+
+
+def test_an_article_held_as_it_is_is_not_read_again(engine, tmp_path, monkeypatch):
+    """Adding a folder or feed again costs a lookup per article, not the attribution tagger;
+    an article the store held so when it was prepared, and changed before it was written, is
+    read then: its attributions are never lost."""
+    path = write_jsonl(tmp_path / "one.jsonl", [record(5)])
+    ingest(engine, [str(path)])
+    read = []
+    attributor = engine.preparer.attributor
+    monkeypatch.setattr(engine.preparer, "attributor", lambda text: read.append(text) or attributor(text))
+    again = ingest(engine, [str(path), str(write_jsonl(tmp_path / "mirror.jsonl", [record(5, url="https://mirror.example/5")]))])
+    assert again.count("skipped") == 2 and read == []
+
+    held = engine.start_preparing([engine.store.find_article("https://news.example/5").as_article()])()
+    assert held[0].attributions is None
+    changed = record(5, text="The council of town five rejected the zoo plan.\nCouncillor Pia Tamsin5 said the vote was close.")
+    ingest(engine, [str(write_jsonl(tmp_path / "changed.jsonl", [changed]))])
+    [result] = engine.write(held)  # the version prepared unread, over the changed one: read now
+    assert result.status == "updated" and len(read) == 2
+    assert [q.speaker for q in engine.quotes("Tamsin5")] == ["Pia Tamsin5"]
+    assert "zoo" not in engine.store.find_article("https://news.example/5").text

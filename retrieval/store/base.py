@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..articles import Article
 from ..errors import NewsbotError
 from .attributions import AttributionQueries, insert_attributions
 from .checks import StoreChecks
@@ -167,6 +168,39 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
         )
         return [row_to_article(r) for r in rows]
 
+    @staticmethod
+    def _stored_as(db, article: Article):
+        """The stored row of this article (by URL, else by key) and any stored article with its text."""
+        existing = None
+        if article.url:
+            existing = db.execute("SELECT * FROM articles WHERE url = ? AND url != ''", (article.url,)).fetchone()  # the partial index
+        if existing is None:
+            existing = db.execute("SELECT * FROM articles WHERE key = ?", (article.key,)).fetchone()
+        same_text = db.execute(
+            "SELECT id, url, title FROM articles WHERE content_hash = ? LIMIT 1", (article.content_hash,)
+        ).fetchone()
+        return existing, same_text
+
+    @staticmethod
+    def _unchanged(existing, article: Article) -> bool:
+        return (
+            existing["content_hash"] == article.content_hash
+            and existing["title"] == article.title
+            and existing["published"] == (article.published.isoformat() if article.published else None)
+            and existing["outlet"] == article.outlet
+            and existing["author"] == article.author
+        )
+
+    def held_as_is(self, articles: list[Article]) -> list[bool]:
+        """For each article, whether writing it would change nothing (stored so, or its text
+        stored under another address): an ingest need not read it for attributions."""
+        with self.transaction() as db:
+            out = []
+            for article in articles:
+                existing, same_text = self._stored_as(db, article)
+                out.append(self._unchanged(existing, article) if existing is not None else same_text is not None)
+            return out
+
     def write_article(self, prepared: PreparedArticle, model: str, resplit: bool = False) -> WriteResult:
         """Insert or update one article with its passages and vectors, in one transaction;
         `resplit` replaces the passages of an article stored exactly so (split at another size),
@@ -174,33 +208,20 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
         article, passages, embed_hashes = prepared.article, prepared.passages, prepared.hashes
         new_vectors, attributions = prepared.vectors, prepared.attributions
         with self.transaction() as db:
-            existing = None
-            if article.url:
-                existing = db.execute("SELECT * FROM articles WHERE url = ? AND url != ''", (article.url,)).fetchone()  # the partial index
-            if existing is None:
-                existing = db.execute("SELECT * FROM articles WHERE key = ?", (article.key,)).fetchone()
-            same_text = db.execute(
-                "SELECT id, url, title FROM articles WHERE content_hash = ? LIMIT 1",
-                (article.content_hash,),
-            ).fetchone()
+            existing, same_text = self._stored_as(db, article)
             published = article.published.isoformat() if article.published else None
             if existing is not None:
-                unchanged = (
-                    existing["content_hash"] == article.content_hash
-                    and existing["title"] == article.title
-                    and existing["published"] == published
-                    and existing["outlet"] == article.outlet
-                    and existing["author"] == article.author
-                )
                 # Nothing to do; or, splitting again, the article was written meanwhile and that
                 # write split it.
-                if unchanged != resplit:
+                if self._unchanged(existing, article) != resplit:
                     return WriteResult("unchanged", existing["id"], 0)
             elif resplit:  # removed meanwhile: not to be brought back
                 return WriteResult("unchanged", 0, 0)
             elif same_text is not None:
                 where = same_text["url"] or same_text["title"]
                 return WriteResult("duplicate", same_text["id"], 0, f"same text as {where}")
+            if attributions is None:  # not read, as the store held it so; changed meanwhile
+                return WriteResult("unread", existing["id"] if existing is not None else 0, 0)
 
             for h, vec in new_vectors.items():
                 db.execute(

@@ -15,13 +15,14 @@ from ..text import Passage
 @dataclass
 class PreparedArticle:
     """An article ready to be written: split into passages, each passage's embedded-text hash,
-    the vectors the cache lacked, and the attributions found in its text."""
+    the vectors the cache lacked, and the attributions found in its text (None: not read, as the
+    store held the article so; the store writes it only read)."""
 
     article: Article
     passages: list[Passage]
     hashes: list[bytes]
     vectors: dict[bytes, np.ndarray]
-    attributions: list[Any]
+    attributions: list[Any] | None
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class LogEntry:
 
 @dataclass(frozen=True)
 class WriteResult:
-    status: str  # "added" | "updated" | "unchanged" | "duplicate"
+    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "unread" (changed since it was prepared unread)
     article_id: int
     passages: int
     detail: str = ""
