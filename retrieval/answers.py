@@ -122,7 +122,8 @@ GAP = " … "
 MIN_WINDOW = 100
 
 
-def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[Span], limit: int) -> tuple[str, list[int]]:
+def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[Span], limit: int,
+                       keep_best: bool = False) -> tuple[str, list[int]]:
     """`cut_excerpt`'s window around sentence `best`, with `spots` (other sentences of the
     passage that match the question, best first) beside it in article order when the window
     does not reach them.
@@ -131,14 +132,17 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
     the answer; the next best ones often are. At the same length, spots show the answer more
     often while the distractor rate falls: they add answers, not merely text. A spot is at most
     half the limit and leaves the window MIN_WINDOW characters (a longer best sentence is then
-    cut, with "…"): a best sentence left whole crowds the spots out.
+    cut, with "…"): a best sentence left whole crowds the spots out. With `keep_best` (the best
+    sentence holds the kind of thing asked for: the answer is likely in it) a spot must leave the
+    whole best sentence instead, so that the answer is never cut off for one.
     """
     window, highlight = cut_excerpt(text, sentences, best, limit)
     room = limit
+    least = max(MIN_WINDOW, len(" ".join(text[sentences[best].start : sentences[best].end].split()))) if keep_best else MIN_WINDOW
     extras: list[tuple[int, str]] = []
     for span in spots:
         piece = " ".join(text[span.start : span.end].split())
-        if piece in window or len(piece) + len(GAP) > min(limit // 2, room - MIN_WINDOW):
+        if piece in window or len(piece) + len(GAP) > min(limit // 2, room - least):
             continue
         extras.append((span.start, piece))
         room -= len(piece) + len(GAP)

@@ -5,7 +5,7 @@ answers, the closest headlines as suggestions."""
 from __future__ import annotations
 
 from .answers import Citation, Suggestion, excerpt_with_spots
-from .rerank import Candidate, Scored
+from .rerank import Candidate, Cues, Scored
 from .store import ArticleRow
 from .text import Span, paragraph_spans, split_sentences
 
@@ -39,10 +39,12 @@ def sentences_near(text: str, span: Span, reach: int) -> list[Span]:
     ]
 
 
-def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_chars: int) -> list[Citation]:
+def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_chars: int, cues: Cues | None = None) -> list[Citation]:
     """Each passage cited by the excerpt around its best sentence (the one it was ranked by),
-    with its next best sentences beside it when the window does not reach them. (Scoring
-    sentences by embedding as well chose no better ones at ten times the latency: bench/README.md.)"""
+    with its next best sentences beside it when the window does not reach them, but not at the
+    cost of a best sentence that holds the kind of thing `cues` ask for (a place, a number):
+    that one is shown whole. (Scoring sentences by embedding as well chose no better ones at ten
+    times the latency: bench/README.md.)"""
     citations: list[Citation] = []
     shown: dict[int, list[str]] = {}  # article id -> the excerpts of it already cited
     for r in chosen:
@@ -67,7 +69,8 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
                 hi += 1
             sentences, best = sentences[lo:hi], best - lo
             spots = [span for span in spots if not seen(span)]
-        excerpt, highlight = excerpt_with_spots(article.text, sentences, best, spots, excerpt_chars)
+        keep_best = cues is not None and cues.holds_kind(article.text, sentences[best].start, sentences[best].end)
+        excerpt, highlight = excerpt_with_spots(article.text, sentences, best, spots, excerpt_chars, keep_best)
         earlier.append(excerpt.rstrip("…"))
         citations.append(
             Citation(

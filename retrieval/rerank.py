@@ -104,13 +104,22 @@ class Cues:
         """Share of the question's content-word weight among the words found."""
         return sum(self._weight[t] for t in set(found)) / self._total if self._total else 0.0
 
+    def holds_kind(self, text: str, start: int, end: int, overlap: float | None = None) -> bool:
+        """Whether text[start:end] holds the kind of thing asked for; a place counts only in a
+        sentence sharing PLACE_MIN_OVERLAP of the question's words (`overlap`, when known)."""
+        wants = self.wants
+        if not wants:
+            return False
+        if wants.is_place and (overlap if overlap is not None else self.overlap(t for _, t in self.hits(text, start, end))) < PLACE_MIN_OVERLAP:
+            return False
+        return wants.held_by(text, start, end, self.question)
+
     def score(self, text: str, start: int, end: int, hits: list[tuple[int, str]] | None = None) -> float:
         """How well text[start:end] (a sentence) answers; `hits` of a larger span may be passed."""
         if hits is None:
             hits = self.hits(text, start, end)
         score = self.overlap(t for at, t in hits if start <= at < end)
-        wants = self.wants
-        if wants and (not wants.is_place or score >= PLACE_MIN_OVERLAP) and wants.held_by(text, start, end, self.question):
+        if self.holds_kind(text, start, end, score):
             score += TYPE_BONUS
         if self.wants_words and HAS_QUOTE.search(text, start, end):
             score += TYPE_BONUS

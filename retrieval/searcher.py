@@ -114,7 +114,7 @@ class Searcher:
         relevant = found.relevant
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
-        citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars)
+        citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
 
     def _declined(self, question: Question, found: "Found") -> bool:

@@ -224,6 +224,16 @@ def test_excerpt_shows_matching_sentences_the_window_cannot_reach():
     fits = len(spot) + len(GAP) + MIN_WINDOW  # and at most half of that: the other rule holds
     assert excerpt_with_spots(text2, s2, 0, [s2[-1]], fits)[0].endswith(GAP + spot)
     assert spot not in excerpt_with_spots(text2, s2, 0, [s2[-1]], fits - 1)[0]
+    # A best sentence holding what was asked for (keep_best) is never cut for a spot.
+    long_best = ("Several prominent figures joined him on the podium at the founding conference of the "
+                 "new alliance, held at Moscow's Museum of Contemporary History of Russia.")  # 160 characters
+    text3 = spot + " " + filler + " " + long_best
+    s3 = split_sentences(text3)
+    limit = 200
+    cut = excerpt_with_spots(text3, s3, len(s3) - 1, [s3[0]], limit)[0]
+    assert cut.startswith(spot + GAP) and cut.endswith("Museum of…")
+    kept = excerpt_with_spots(text3, s3, len(s3) - 1, [s3[0]], limit, keep_best=True)[0]
+    assert kept == long_best
 
 
 def test_excerpt_room_shows_the_start_of_the_next_sentence():

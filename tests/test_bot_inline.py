@@ -21,6 +21,8 @@ async def test_an_inline_question_gets_cited_results_and_an_empty_one_the_newest
     content = first["input_message_content"]
     assert content["parse_mode"] == "HTML" and SEED_URL in content["message_text"]
     assert "<blockquote>" in content["message_text"] and parse_html(content["message_text"])
+    # The sentence holding a place is shown whole, though a matching sentence stands before it.
+    assert "Museum of Contemporary History of Russia." in parse_html(content["message_text"])
     meta, sentence = first["description"].split(": ", 1)
     assert meta == "The Moscow Times · 24 Apr 2012" and sentence[:60] in parse_html(content["message_text"])
 
