@@ -64,6 +64,8 @@ def test_tiny_pack_scores_and_caches(tmp_path, settings, monkeypatch):
     # distractors: "record" shows up only if the cider article is cited among the top 2
     assert 0.0 <= hybrid.distractor_hit[1] <= hybrid.distractor_hit[2] <= 1 / 3
     assert "| newsbot (hybrid) | 1.000 | 1.000 |" in quality.table(rows, [1, 2])
+    ungated = rows[3]  # the same engine without its answerability gate: what the gate costs
+    assert ungated.name == "newsbot without the answerability gate" and ungated.answer_hit[1] >= hybrid.answer_hit[1]
     notices = []
     quality.evaluate(tmp_path / "pack", [1], baselines=False, settings=settings, notice=notices.append)
     assert any("skipped 2" in n for n in notices)  # the second run embeds nothing

@@ -15,8 +15,9 @@ honest "no answer"; a citation there can only be a false one).
 The pack (../shared/eval/README.md): `articles.jsonl.gz` and `questions.jsonl` (`id`, `date`,
 `question`, `answers`, `distractors`). It is ingested once (see `cache_dir`).
 
-The baselines are the same engine answering through one retriever alone, in its own order
-(`Searcher.alone`): no date preference, no reranking, the same excerpts.
+`--baselines` adds newsbot without its answerability gate and the same engine answering through
+one retriever alone, in its own order (`Searcher.alone`): no date preference, no reranking, the
+same excerpts.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from pathlib import Path
 
 from . import cache_dir
 
-#: Each row of the table: newsbot as it runs, and one retriever alone.
+#: Each row of the table: newsbot as it runs, without its gate (what the gate costs), and one
+#: retriever alone.
 VARIANTS = {
     "newsbot (hybrid)": lambda engine: engine,
+    "newsbot without the answerability gate": lambda engine: engine.answering_with(replace(engine.searcher, gate=None)),
     "baseline: keyword only (BM25)": lambda engine: engine.answering_with(engine.searcher.alone("keyword")),
     "baseline: dense only (FAISS)": lambda engine: engine.answering_with(engine.searcher.alone("dense")),
 }
