@@ -67,6 +67,11 @@ class Answer:
 MIN_FILL = 40
 
 
+def as_shown(text: str, span: Span) -> str:
+    """text[span] as an excerpt shows it: its whitespace (line breaks, runs of spaces) one space."""
+    return " ".join(text[span.start : span.end].split())
+
+
 def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tuple[str, list[int]]:
     """The excerpt around sentence `best` of `sentences` (spans into `text`), grown one whole
     sentence at a time, before and after, while it stays within `limit` characters; room left
@@ -80,7 +85,7 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
     Returns the excerpt and the [start, end] of the best sentence inside it.
     """
     def piece(i: int) -> str:
-        return " ".join(text[sentences[i].start : sentences[i].end].split())
+        return as_shown(text, sentences[i])
 
     core = piece(best)
     if len(core) > limit:
@@ -138,10 +143,10 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
     """
     window, highlight = cut_excerpt(text, sentences, best, limit)
     room = limit
-    least = max(MIN_WINDOW, len(" ".join(text[sentences[best].start : sentences[best].end].split()))) if keep_best else MIN_WINDOW
+    least = max(MIN_WINDOW, len(as_shown(text, sentences[best]))) if keep_best else MIN_WINDOW
     extras: list[tuple[int, str]] = []
     for span in spots:
-        piece = " ".join(text[span.start : span.end].split())
+        piece = as_shown(text, span)
         if piece in window or len(piece) + len(GAP) > min(limit // 2, room - least):
             continue
         extras.append((span.start, piece))

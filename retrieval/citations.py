@@ -4,7 +4,7 @@ answers, the closest headlines as suggestions."""
 
 from __future__ import annotations
 
-from .answers import Citation, Suggestion, excerpt_with_spots
+from .answers import Citation, Suggestion, as_shown, excerpt_with_spots
 from .rerank import Candidate, Cues, Scored
 from .store import ArticleRow
 from .text import Span, paragraph_spans, split_sentences
@@ -39,7 +39,7 @@ def sentences_near(text: str, span: Span, reach: int) -> list[Span]:
     ]
 
 
-def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_chars: int, cues: Cues | None = None) -> list[Citation]:
+def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_chars: int, cues: Cues) -> list[Citation]:
     """Each passage cited by the excerpt around its best sentence (the one it was ranked by),
     with its next best sentences beside it when the window does not reach them, but not at the
     cost of a best sentence that holds the kind of thing `cues` ask for (a place, a number):
@@ -57,7 +57,7 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
             # A second passage of an article shows only what the first did not: its answering
             # sentence already shown, it is left out; else its window stops where that excerpt began.
             def seen(span: Span) -> bool:
-                return any(" ".join(article.text[span.start : span.end].split()) in e for e in earlier)
+                return any(as_shown(article.text, span) in e for e in earlier)
 
             if seen(sentences[best]):
                 continue
@@ -69,7 +69,7 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
                 hi += 1
             sentences, best = sentences[lo:hi], best - lo
             spots = [span for span in spots if not seen(span)]
-        keep_best = cues is not None and cues.holds_kind(article.text, sentences[best].start, sentences[best].end)
+        keep_best = cues.holds_kind(article.text, sentences[best].start, sentences[best].end)
         excerpt, highlight = excerpt_with_spots(article.text, sentences, best, spots, excerpt_chars, keep_best)
         earlier.append(excerpt.rstrip("…"))
         citations.append(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..answers import as_shown
 from ..question import Question
 from ..rerank import Cues
 from ..logistic import fit as logistic_fit
@@ -63,7 +64,7 @@ def collect(pack: Path, notice=print, settings=None) -> list[tuple[np.ndarray, n
                 cosines = {pid: float(np.dot(qvec, v)) for pid, v in vectors.items()}
                 sentences = ArticleSentences.of(article.text, spans)
                 labels = np.array([
-                    any(a.lower() in " ".join(article.text[s.start : s.end].split()).lower() for a in q["answers"])
+                    any(a.lower() in as_shown(article.text, s).lower() for a in q["answers"])
                     for s in sentences.spans
                 ], dtype=np.float64)
                 if labels.any():
