@@ -5,6 +5,7 @@ answers, the closest headlines as suggestions."""
 from __future__ import annotations
 
 from .answers import Citation, Suggestion, as_shown, excerpt_with_spots
+from .boilerplate import inside
 from .rerank import Candidate, Cues, Scored
 from .store import ArticleRow
 from .text import Span, paragraph_spans, split_sentences
@@ -43,13 +44,15 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
     """Each passage cited by the excerpt around its best sentence (the one it was ranked by),
     with its next best sentences beside it when the window does not reach them, but not at the
     cost of a best sentence that holds the kind of thing `cues` ask for (a place, a number):
-    that one is shown whole. (Scoring sentences by embedding as well chose no better ones at ten
+    that one is shown whole. The outlet's boilerplate near it is left out (boilerplate.py). (Scoring sentences by embedding as well chose no better ones at ten
     times the latency: bench/README.md.)"""
     citations: list[Citation] = []
     shown: dict[int, list[str]] = {}  # article id -> the excerpts of it already cited
     for r in chosen:
         article = r.article
         sentences = sentences_near(article.text, r.best, excerpt_chars)
+        if r.boilerplate and not inside(r.best, r.boilerplate):
+            sentences = [s for s in sentences if not inside(s, r.boilerplate)]
         best = next((i for i, s in enumerate(sentences) if s.start >= r.best.start), 0)
         spots = r.spots
         earlier = shown.setdefault(article.id, [])

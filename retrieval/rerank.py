@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .answer_types import AnswerType
+from .boilerplate import inside
 from .question import Question
 from .store import ArticleRow, PassageRow
 from .text import Span
@@ -138,21 +139,29 @@ class Scored:
     passage_score: float
     #: The passage's next best sentences that match the question at all, best first.
     spots: list[Span]
+    #: Paragraphs of the article near the passage that are the outlet's boilerplate: never shown.
+    boilerplate: tuple[Span, ...] = ()
 
 
-def read_closely(cand: Candidate, passage: PassageRow, article: ArticleRow, cues: Cues) -> Scored:
+def read_closely(cand: Candidate, passage: PassageRow, article: ArticleRow, cues: Cues,
+                 boilerplate: tuple[Span, ...] = ()) -> Scored:
     """Each of the passage's sentences (split at ingest, stored with it) scored against the
-    question: this runs for every reranked candidate."""
+    question: this runs for every reranked candidate. Sentences of `boilerplate` paragraphs are
+    not read (a passage of nothing else keeps them)."""
     text = article.text
+    sentences = [Span(start, end) for start, end in passage.sentences or ((passage.start, passage.end),)]
+    if boilerplate:
+        sentences = [s for s in sentences if not inside(s, boilerplate)] or sentences
     hits = cues.hits(text, passage.start, passage.end)
+    if boilerplate:
+        hits = [(at, t) for at, t in hits if not inside(Span(at, at + 1), boilerplate)]
     ranked = sorted(
-        ((cues.score(text, start, end, hits), Span(start, end))
-         for start, end in passage.sentences or ((passage.start, passage.end),)),
+        ((cues.score(text, s.start, s.end, hits), s) for s in sentences),
         key=lambda pair: -pair[0],  # stable: of equal scores, the earlier sentence first
     )
     best_score, best = ranked[0]
     spots = [span for score, span in ranked[1 : 1 + SPOTS] if score > 0]
-    return Scored(cand, passage, article, best, best_score, cues.overlap(t for _, t in hits), spots)
+    return Scored(cand, passage, article, best, best_score, cues.overlap(t for _, t in hits), spots, boilerplate)
 
 
 def consensus_place(scored: list[Scored], cues: Cues) -> str | None:

@@ -16,6 +16,7 @@ import numpy as np
 from .answerability import Gate, shipped as shipped_gate
 from .answerability.features import features as answerability_features
 from .answers import Answer, Suggestion
+from .boilerplate import keyed_paragraphs
 from .citations import build_citations, suggestions
 from .embeddings import Encoder
 from .indexes import Indexes
@@ -23,7 +24,8 @@ from .question import Question
 from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, read_closely
 from .selector import Selector, choose
 from .settings import EngineSettings
-from .store import Store
+from .store import ArticleRow, PassageRow, Store
+from .text import Span
 
 CANDIDATES = 100  # from each retriever, before fusion
 RRF_K = 60
@@ -159,7 +161,8 @@ class Searcher:
         passages = self.store.passages_by_ids(c.passage_id for c in head)
         articles = self.store.articles_by_ids(c.article_id for c in head)
         cues = Cues.of(question)  # the question as asked; a follow-up's context chose the candidates
-        scored = [read_closely(c, passages[c.passage_id], articles[c.article_id], cues) for c in head]
+        boilerplate = self._boilerplate(head, passages, articles)
+        scored = [read_closely(c, passages[c.passage_id], articles[c.article_id], cues, boilerplate[c.passage_id]) for c in head]
         if self.hybrid:
             place = consensus_place(scored, cues)
             scored.sort(key=lambda r: r.candidate.fused + (
@@ -174,6 +177,19 @@ class Searcher:
         if not relevant:
             return Answer(question=question.text, no_answer=True, suggestions=offered)
         return Found(relevant, relevance, cues, qvec, set(dense_score), keyword_found, offered)
+
+    def _boilerplate(self, head: list[Candidate], passages: dict[int, PassageRow],
+                     articles: dict[int, ArticleRow]) -> dict[int, tuple[Span, ...]]:
+        """For each candidate passage, the boilerplate paragraphs within an excerpt's reach of
+        it (boilerplate.py): one look-up in the store for all of them."""
+        reach = self.settings.excerpt_chars
+        near = {
+            c.passage_id: keyed_paragraphs(articles[c.article_id].text, p.start - reach, p.end + reach)
+            for c in head
+            for p in (passages[c.passage_id],)
+        }
+        known = self.store.boilerplate(key for pairs in near.values() for _, key in pairs)
+        return {pid: tuple(span for span, key in pairs if key in known) for pid, pairs in near.items()}
 
     def _answering_sentences(self, chosen: list[Scored], question: Question, cues: Cues, qvec: np.ndarray) -> list[Scored]:
         """The first citation of each article shows the sentence the selector picks from the

@@ -23,7 +23,8 @@ from .attributions import AttributionQueries, insert_attributions
 from .checks import StoreChecks
 from .passages import PassageQueries
 from .rows import ArticleRow, LogEntry, PreparedArticle, WriteResult, row_to_article
-from .schema import Dialect, pending, statements, unknown
+from ..boilerplate import MIN_DAYS
+from .schema import Dialect, insert_paragraph_keys, pending, statements, unknown
 
 #: Called inside an article's write transaction, after its passages are inserted: (connection,
 #: article id, title, text, model). Indexes kept in the database itself register one.
@@ -263,6 +264,8 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                 last = passage_id
             if self.index_hook is not None:
                 self.index_hook(db, article_id, article.title, article.text, model)
+            db.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
+            insert_paragraph_keys(db, article_id, published, article.text)
             db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
             spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
             insert_attributions(db, article_id, attributions or [], spans)
@@ -276,8 +279,21 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                 "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
             ).fetchone()
             db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._log(db, "del", article_id, old[0], old[1])
+
+    def boilerplate(self, keys: Iterable[int]) -> set[int]:
+        """Those of these paragraph keys that stand in articles of at least MIN_DAYS days."""
+        keys = list(set(keys))
+        if not keys:
+            return set()
+        marks = ",".join("?" * len(keys))
+        rows = self.query(
+            f"SELECT key FROM paragraphs WHERE key IN ({marks}) GROUP BY key HAVING COUNT(DISTINCT day) >= ?",
+            (*keys, MIN_DAYS),
+        )
+        return {r[0] for r in rows}
 
     def all_article_ids(self) -> list[int]:
         return [r[0] for r in self.query("SELECT id FROM articles")]

@@ -18,13 +18,13 @@ class StoreChecks:
         """Rows whose article is gone (a store written without its foreign keys enforced)."""
         counts = {
             table: self.query(f"SELECT COUNT(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")[0][0]
-            for table in ("passages", "attributions")
+            for table in ("passages", "attributions", "paragraphs")
         }
         return {table: n for table, n in counts.items() if n}
 
     def delete_orphans(self) -> None:
         with self.transaction() as db:
-            for table in ("passages", "attributions"):
+            for table in ("passages", "attributions", "paragraphs"):
                 db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
 
     def articles_without_passages(self) -> list[int]:

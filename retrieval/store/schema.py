@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..attribution import extract
+from ..boilerplate import article_keys, day_of
 from .attributions import insert_attributions
 
 
@@ -81,6 +82,20 @@ def _find_attributions(db: Any) -> None:
         text = db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
         spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
         insert_attributions(db, article_id, extract(text), spans)
+
+
+def insert_paragraph_keys(db: Any, article_id: int, published: Any, text: str) -> None:
+    """An article's paragraph keys, for telling boilerplate (boilerplate.py)."""
+    day = day_of(article_id, published)
+    for key in article_keys(text):
+        db.execute("INSERT INTO paragraphs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (key, day, article_id))
+
+
+def _key_paragraphs(db: Any) -> None:
+    """Articles stored before paragraph keys were kept have theirs written, one text at a time."""
+    for (article_id,) in db.execute("SELECT id FROM articles").fetchall():
+        published, text = db.execute("SELECT published, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        insert_paragraph_keys(db, article_id, published, text)
 
 
 MIGRATIONS = [
@@ -245,6 +260,17 @@ MIGRATIONS = [
         DROP INDEX IF EXISTS passages_terms;
         ALTER TABLE passages DROP COLUMN IF EXISTS terms
     """, only=("postgres",)),
+    # Each article's paragraph keys and the day it counts on: boilerplate is a paragraph on many days
+    # (retrieval/boilerplate.py).
+    Migration("paragraph-keys", """
+        CREATE TABLE paragraphs (
+            key {ref} NOT NULL,
+            day TEXT NOT NULL,
+            article_id {ref} NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, day, article_id)
+        ) {without_rowid};
+        CREATE INDEX paragraphs_article ON paragraphs(article_id)
+    """, then=_key_paragraphs),
 ]
 
 #: What stores that counted their migrations instead of naming them had applied: SQLite's

@@ -1,0 +1,72 @@
+"""Boilerplate: the paragraphs an outlet prints under article after article ("Need a news break?
+Check out the all new PLAY hub…", a newsletter sign-up, a reporter's contact line). They answer
+nothing, yet they sit beside the text that does and would fill an excerpt's 400 characters.
+
+A paragraph of at least MIN_WORDS words is boilerplate once the same text (case and whitespace
+aside) stands in articles published on at least MIN_DAYS different days. Days, not articles:
+one story syndicated to many papers on the same day is one story, and its paragraphs are the
+news; a promotion runs for weeks. An article without a date counts as a day of its own.
+
+The store keeps each article's paragraph keys (written with the article, in its transaction);
+the searcher asks which keys near its candidates are boilerplate, and their sentences are neither
+chosen as an excerpt's best sentence nor shown in one (rerank.py, citations.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+
+from .text import Span, paragraph_spans
+
+#: Shorter paragraphs (a dateline, "Contributing: Reuters", a subheading) are not keyed, nor
+#: longer ones: promotions and sign-ups are short, and keying stays cheap at question time.
+MIN_WORDS = 4
+MAX_CHARS = 600
+#: Different publication days a paragraph must appear on to be boilerplate. Measured on the
+#: RealTime QA training packs: below ten, verbatim background and quotes repeated by a story's
+#: follow-ups appear ("The two brothers identified as suspects…" in five articles); from ten on,
+#: every one read was a promotion, a sign-up or a byline (bench/README.md).
+MIN_DAYS = 10
+
+def paragraph_key(text: str) -> int:
+    """A paragraph's key: a signed 64-bit hash of its words, lower-cased, one space apart."""
+    normal = " ".join(text.split()).lower()
+    return int.from_bytes(hashlib.blake2b(normal.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def keyed_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[Span, int]]:
+    """(span, key) of each paragraph of `text` long enough to be keyed that overlaps [start, end)."""
+    end = len(text) if end is None else end
+    # Only the text between the blank lines around [start, end) is read: a question reads 40
+    # candidates' surroundings, not 40 whole articles.
+    cut = text.rfind("\n\n", 0, max(start, 0))
+    begin = cut + 2 if cut >= 0 else 0
+    cut = text.find("\n\n", max(end, 0))
+    window = text[begin : cut if cut >= 0 else len(text)]
+    out = []
+    for p in paragraph_spans(window):
+        span = Span(begin + p.start, begin + p.end)
+        if span.end > start and span.start < end and keyable(window[p.start : p.end]):
+            out.append((span, paragraph_key(window[p.start : p.end])))
+    return out
+
+
+def keyable(paragraph: str) -> bool:
+    return len(paragraph) <= MAX_CHARS and len(paragraph.split(None, MIN_WORDS - 1)) >= MIN_WORDS
+
+
+def article_keys(text: str) -> set[int]:
+    """The keys of an article's paragraphs, as the store keeps them."""
+    return {key for _, key in keyed_paragraphs(text)}
+
+
+def day_of(article_id: int, published: date | str | None) -> str:
+    """The day an article counts on: its publication date, or, undated, its own."""
+    return published.isoformat() if isinstance(published, date) else published or f"#{article_id}"
+
+
+def inside(span: Span, spans: Iterable[Span]) -> bool:
+    """Whether `span` lies within one of `spans`."""
+    return any(s.start <= span.start and span.end <= s.end for s in spans)
