@@ -1,8 +1,9 @@
 """Search: dense and keyword hits fused by reciprocal rank, with a preference for coverage near
 the asking date and for articles the conversation already cited; the best of them reranked by
 how well their best sentence answers (rerank.py) and, asked for a place, by whether they name the
-place the best candidates agree on; at most `per_article` passages per article; then the
-citations (citations.py), or suggestions when nothing relevant is found."""
+place the best candidates agree on; at most `per_article` passages per article, read again
+without the outlet's boilerplate (boilerplate.py); then the citations (citations.py), or
+suggestions when nothing relevant is found."""
 
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ from .question import Question
 from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, read_closely
 from .selector import Selector, choose
 from .settings import EngineSettings
-from .store import ArticleRow, PassageRow, Store
-from .text import Span
+from .store import Store
 
 CANDIDATES = 100  # from each retriever, before fusion
 RRF_K = 60
@@ -161,8 +161,7 @@ class Searcher:
         passages = self.store.passages_by_ids(c.passage_id for c in head)
         articles = self.store.articles_by_ids(c.article_id for c in head)
         cues = Cues.of(question)  # the question as asked; a follow-up's context chose the candidates
-        boilerplate = self._boilerplate(head, passages, articles)
-        scored = [read_closely(c, passages[c.passage_id], articles[c.article_id], cues, boilerplate[c.passage_id]) for c in head]
+        scored = [read_closely(c, passages[c.passage_id], articles[c.article_id], cues) for c in head]
         if self.hybrid:
             place = consensus_place(scored, cues)
             scored.sort(key=lambda r: r.candidate.fused + (
@@ -170,7 +169,7 @@ class Searcher:
                 + (CONSENSUS_WEIGHT if place and place in r.article.text[r.passage.start : r.passage.end] else 0.0)
             ) / (RRF_K + 1), reverse=True)
 
-        chosen = self._at_most_per_article(scored, k * (1 + more_pages))
+        chosen = self._without_boilerplate(self._at_most_per_article(scored, k * (1 + more_pages)), cues)
         keyword_found = dict(keyword_hits)
         relevant = [r for r in chosen if self._citable(r, relevance, question.names, set(keyword_found))]
         offered = suggestions(articles, [r.candidate for r in chosen])
@@ -178,18 +177,20 @@ class Searcher:
             return Answer(question=question.text, no_answer=True, suggestions=offered)
         return Found(relevant, relevance, cues, qvec, set(dense_score), keyword_found, offered)
 
-    def _boilerplate(self, head: list[Candidate], passages: dict[int, PassageRow],
-                     articles: dict[int, ArticleRow]) -> dict[int, tuple[Span, ...]]:
-        """For each candidate passage, the boilerplate paragraphs within an excerpt's reach of
-        it (boilerplate.py): one look-up in the store for all of them."""
+    def _without_boilerplate(self, chosen: list[Scored], cues: Cues) -> list[Scored]:
+        """The chosen passages read again without the outlet's boilerplate within an excerpt's
+        reach of them (boilerplate.py), so that none is shown; one look-up in the store for all.
+        Only the chosen ones, not the forty reranked: the look-up is for what is shown."""
         reach = self.settings.excerpt_chars
-        near = {
-            c.passage_id: keyed_paragraphs(articles[c.article_id].text, p.start - reach, p.end + reach)
-            for c in head
-            for p in (passages[c.passage_id],)
-        }
+        near = {r.candidate.passage_id: keyed_paragraphs(r.article.text, r.passage.start - reach, r.passage.end + reach) for r in chosen}
         known = self.store.boilerplate(key for pairs in near.values() for _, key in pairs)
-        return {pid: tuple(span for span, key in pairs if key in known) for pid, pairs in near.items()}
+        if not known:
+            return chosen
+        out = []
+        for r in chosen:
+            spans = tuple(span for span, key in near[r.candidate.passage_id] if key in known)
+            out.append(read_closely(r.candidate, r.passage, r.article, cues, spans) if spans else r)
+        return out
 
     def _answering_sentences(self, chosen: list[Scored], question: Question, cues: Cues, qvec: np.ndarray) -> list[Scored]:
         """The first citation of each article shows the sentence the selector picks from the
