@@ -1,6 +1,6 @@
 """Citations: for each chosen passage, the excerpt around its best sentence (answers.py cuts
-it), without repeating what an earlier citation of the same article showed; and, when nothing
-answers, the closest headlines as suggestions."""
+it), without repeating what an earlier citation showed; and, when nothing answers, the closest
+headlines as suggestions."""
 
 from __future__ import annotations
 
@@ -44,12 +44,17 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
     """Each passage cited by the excerpt around its best sentence (the one it was ranked by),
     with its next best sentences beside it when the window does not reach them, but not at the
     cost of a best sentence that holds the kind of thing `cues` ask for (a place, a number):
-    that one is shown whole. The outlet's boilerplate near it is left out (boilerplate.py). (Scoring sentences by embedding as well chose no better ones at ten
-    times the latency: bench/README.md.)"""
+    that one is shown whole. The outlet's boilerplate near it is left out (boilerplate.py).
+    A passage whose answering sentence an earlier citation showed is not cited: a second
+    passage of the same article, or a syndicated copy of an article already cited. (Scoring
+    sentences by embedding as well chose no better ones at ten times the latency:
+    bench/README.md.)"""
     citations: list[Citation] = []
     shown: dict[int, list[str]] = {}  # article id -> the excerpts of it already cited
     for r in chosen:
         article = r.article
+        if any(as_shown(article.text, r.best) in e for excerpts in shown.values() for e in excerpts):
+            continue
         sentences = sentences_near(article.text, r.best, excerpt_chars)
         if r.boilerplate and not inside(r.best, r.boilerplate):
             sentences = [s for s in sentences if not inside(s, r.boilerplate)]
@@ -57,8 +62,8 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
         spots = r.spots
         earlier = shown.setdefault(article.id, [])
         if earlier:
-            # A second passage of an article shows only what the first did not: its answering
-            # sentence already shown, it is left out; else its window stops where that excerpt began.
+            # A second passage of an article shows only what the first did not: its window
+            # stops where that excerpt began.
             def seen(span: Span) -> bool:
                 return any(as_shown(article.text, span) in e for e in earlier)
 

@@ -376,3 +376,19 @@ def test_the_gate_trade_off_says_what_a_lower_bar_would_decline():
     assert keeps == ["1.00", "0.95", "0.90"]
     shipped_bar = np.mean(model.probability(np.array(unanswerable)) < gate.threshold)
     assert declined == sorted(declined) and abs(declined[0] - shipped_bar) < 5e-4
+
+
+def test_a_syndicated_copy_does_not_show_the_same_answer_twice(engine):
+    """Two papers printing one wire story (their own first line, the same report after it): the
+    answering sentence is shown once, and the place the copy would take goes to other coverage."""
+    report = ("The council approved 12 million euros for the new Valmora tram line, the mayor said.\n"
+              "Work on the tracks starts in May and should take two years.")
+    engine.add([
+        story("tram-a", "Valmora approves tram budget", date(2024, 5, 2), "The Valmora council met on Monday.", report),
+        story("tram-b", "Tram line gets its money", date(2024, 5, 2), "From our partners at the wire.", report),
+        story("tram-c", "Shop owners fear the Valmora tram works", date(2024, 5, 3),
+              "Shop owners on Harbour Street said the Valmora tram works would cut their trade for two years."),
+    ])
+    answer = engine.ask("How much did the Valmora council approve for the new tram line?")
+    shown = [c for c in answer.citations + answer.more if "approved 12 million euros" in c.excerpt]
+    assert len(shown) == 1 and shown[0] is answer.citations[0]
