@@ -87,8 +87,9 @@ def _find_attributions(db: Any) -> None:
 def insert_paragraph_keys(db: Any, article_id: int, published: Any, text: str) -> None:
     """An article's paragraph keys, for telling boilerplate (boilerplate.py)."""
     day = day_of(article_id, published)
-    for key in article_keys(text):
-        db.execute("INSERT INTO paragraphs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (key, day, article_id))
+    rows = [(key, day, article_id) for key in article_keys(text)]
+    if rows:  # one round trip to PostgreSQL, not one a paragraph
+        db.executemany("INSERT INTO paragraphs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", rows)
 
 
 def _key_paragraphs(db: Any) -> None:
