@@ -131,7 +131,7 @@ def to_postgres(store_path: Path, url: str) -> float:
              'SELECT p.id, p.article_id, p.ord, p.start, p."end", p.sentences, p.embed_hash, v.vec FROM passages p '
              "JOIN vectors v ON v.model = ? AND v.hash = p.embed_hash ORDER BY p.id", (model,)))),
         ("vectors (model, hash, vec)", ["text", "bytea", "bytea"], src.execute("SELECT model, hash, vec FROM vectors")),
-        ("paragraphs (key, day, article_id)", ["int8", "text", "int8"], src.execute("SELECT key, day, article_id FROM paragraphs")),
+        ("paragraphs (key, day, article_id)", ["int8", "int8", "int8"], src.execute("SELECT key, day, article_id FROM paragraphs")),
     ]
     with psycopg.connect(url, autocommit=True) as conn:
         register_vector(conn)

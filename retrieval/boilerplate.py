@@ -22,6 +22,8 @@ from .text import Span, paragraph_spans
 
 #: Shorter paragraphs (a dateline, "Contributing: Reuters", a subheading) are not keyed, nor
 #: longer ones: promotions and sign-ups are short, and keying stays cheap at question time.
+#: The store finds an article's rows again by keying its text: a change to what is keyed needs
+#: a migration that keys the stored articles again.
 MIN_WORDS = 4
 MAX_CHARS = 600
 #: Different publication days a paragraph must appear on to be boilerplate. Measured on the
@@ -62,9 +64,12 @@ def article_keys(text: str) -> set[int]:
     return {key for _, key in keyed_paragraphs(text)}
 
 
-def day_of(article_id: int, published: date | str | None) -> str:
-    """The day an article counts on: its publication date, or, undated, its own."""
-    return published.isoformat() if isinstance(published, date) else published or f"#{article_id}"
+def day_of(article_id: int, published: date | str | None) -> int:
+    """The day an article counts on, as a number: its publication date's, or, undated, its own
+    (the negated article id)."""
+    if isinstance(published, str) and published:
+        published = date.fromisoformat(published[:10])
+    return published.toordinal() if isinstance(published, date) else -article_id
 
 
 def inside(span: Span, spans: Iterable[Span]) -> bool:

@@ -24,7 +24,7 @@ from .checks import StoreChecks
 from .passages import PassageQueries
 from .rows import ArticleRow, LogEntry, PreparedArticle, WriteResult, row_to_article
 from ..boilerplate import MIN_DAYS
-from .schema import Dialect, insert_paragraph_keys, pending, statements, unknown
+from .schema import Dialect, delete_paragraph_keys, insert_paragraph_keys, pending, statements, unknown
 
 #: Called inside an article's write transaction, after its passages are inserted: (connection,
 #: article id, title, text, model). Indexes kept in the database itself register one.
@@ -236,6 +236,7 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                     "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
                 ).fetchone()
                 db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+                delete_paragraph_keys(db, article_id, existing["published"], existing["text"])
                 self._log(db, "del", article_id, old[0], old[1])
                 db.execute(
                     "UPDATE articles SET title=?, outlet=?, author=?, published=?, text=?, "
@@ -264,7 +265,6 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                 last = passage_id
             if self.index_hook is not None:
                 self.index_hook(db, article_id, article.title, article.text, model)
-            db.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
             insert_paragraph_keys(db, article_id, published, article.text)
             db.execute("DELETE FROM attributions WHERE article_id = ?", (article_id,))
             spans = db.execute('SELECT id, start, "end" FROM passages WHERE article_id = ?', (article_id,)).fetchall()
@@ -279,7 +279,9 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                 "SELECT MIN(id), MAX(id) FROM passages WHERE article_id = ?", (article_id,)
             ).fetchone()
             db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
-            db.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
+            stored = db.execute("SELECT published, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if stored is not None:
+                delete_paragraph_keys(db, article_id, stored[0], stored[1])
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._log(db, "del", article_id, old[0], old[1])
 

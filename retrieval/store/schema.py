@@ -84,12 +84,24 @@ def _find_attributions(db: Any) -> None:
         insert_attributions(db, article_id, extract(text), spans)
 
 
-def insert_paragraph_keys(db: Any, article_id: int, published: Any, text: str) -> None:
-    """An article's paragraph keys, for telling boilerplate (boilerplate.py)."""
+def paragraph_rows(article_id: int, published: Any, text: str) -> list[tuple[int, int, int]]:
+    """An article's rows of the paragraph keys table (boilerplate.py): (key, day, article id)."""
     day = day_of(article_id, published)
-    rows = [(key, day, article_id) for key in article_keys(text)]
+    return [(key, day, article_id) for key in article_keys(text)]
+
+
+def insert_paragraph_keys(db: Any, article_id: int, published: Any, text: str) -> None:
+    rows = paragraph_rows(article_id, published, text)
     if rows:  # one round trip to PostgreSQL, not one a paragraph
         db.executemany("INSERT INTO paragraphs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", rows)
+
+
+def delete_paragraph_keys(db: Any, article_id: int, published: Any, text: str) -> None:
+    """The rows `insert_paragraph_keys` wrote for this text: found by their key, as the table has
+    no index by article (it would double the table's size and its writes)."""
+    rows = paragraph_rows(article_id, published, text)
+    if rows:
+        db.executemany("DELETE FROM paragraphs WHERE key = ? AND day = ? AND article_id = ?", rows)
 
 
 def _key_paragraphs(db: Any) -> None:
@@ -266,11 +278,10 @@ MIGRATIONS = [
     Migration("paragraph-keys", """
         CREATE TABLE paragraphs (
             key {ref} NOT NULL,
-            day TEXT NOT NULL,
-            article_id {ref} NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            day {ref} NOT NULL,
+            article_id {ref} NOT NULL,
             PRIMARY KEY (key, day, article_id)
-        ) {without_rowid};
-        CREATE INDEX paragraphs_article ON paragraphs(article_id)
+        ) {without_rowid}
     """, then=_key_paragraphs),
 ]
 
