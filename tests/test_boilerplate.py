@@ -72,9 +72,18 @@ def test_a_promotion_on_many_days_is_left_out_of_excerpts(backend_settings):
         assert engine.store.boilerplate([paragraph_key(WIRE), paragraph_key(PROMO)]) == {paragraph_key(PROMO)}
         wire = engine.ask("How many vehicles does the Valmora bridge carry a day?")
         assert any("20,000 vehicles" in c.excerpt for c in wire.citations)
-        engine.remove(promoted(0).url)  # on MIN_DAYS - 1 days again
+        rewritten = promoted(0)
+        rewritten = Article(title=rewritten.title, url=rewritten.url, published=rewritten.published,
+                            outlet=rewritten.outlet, text=rewritten.text.replace(PROMO, "The harbour office closes at six."))
+        assert engine.add([rewritten])[0].status == "updated"  # its old keys go with its old text
         assert engine.store.boilerplate([paragraph_key(PROMO)]) == set()
         assert PROMO in bridge_excerpt(engine)
+        assert engine.add([promoted(0)])[0].status == "updated"
+        assert engine.store.boilerplate([paragraph_key(PROMO)]) == {paragraph_key(PROMO)}
+        engine.remove(promoted(1).url)  # on MIN_DAYS - 1 days again
+        assert engine.store.boilerplate([paragraph_key(PROMO)]) == set()
+        rows = engine.store.query("SELECT COUNT(*) FROM paragraphs WHERE article_id NOT IN (SELECT id FROM articles)")
+        assert rows[0][0] == 0
 
 
 def test_a_store_from_before_paragraph_keys_gets_them(settings):
