@@ -8,8 +8,9 @@ one story syndicated to many papers on the same day is one story, and its paragr
 news; a promotion runs for weeks. An article without a date counts as a day of its own.
 
 The store keeps each article's paragraph keys (written with the article, in its transaction);
-the searcher asks which keys near its candidates are boilerplate, and their sentences are neither
-chosen as an excerpt's best sentence nor shown in one (rerank.py, citations.py).
+the searcher asks which keys near the passages it will show are boilerplate, and their sentences
+are neither chosen as an excerpt's best sentence nor shown in one (searcher.py, rerank.py,
+citations.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date
 
-from .text import Span, paragraph_spans
+from .text import Span, paragraphs_near
 
 #: Shorter paragraphs (a dateline, "Contributing: Reuters", a subheading) are not keyed, nor
 #: longer ones: promotions and sign-ups are short, and keying stays cheap at question time.
@@ -32,6 +33,7 @@ MAX_CHARS = 600
 #: every one read was a promotion, a sign-up or a byline (bench/README.md).
 MIN_DAYS = 10
 
+
 def paragraph_key(text: str) -> int:
     """A paragraph's key: a signed 64-bit hash of its words, lower-cased, one space apart."""
     normal = " ".join(text.split()).lower()
@@ -39,23 +41,17 @@ def paragraph_key(text: str) -> int:
 
 
 def keyed_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[Span, int]]:
-    """(span, key) of each paragraph of `text` long enough to be keyed that overlaps [start, end)."""
-    end = len(text) if end is None else end
-    # Only the text between the blank lines around [start, end) is read: a question reads 40
-    # candidates' surroundings, not 40 whole articles.
-    cut = text.rfind("\n\n", 0, max(start, 0))
-    begin = cut + 2 if cut >= 0 else 0
-    cut = text.find("\n\n", max(end, 0))
-    window = text[begin : cut if cut >= 0 else len(text)]
-    out = []
-    for p in paragraph_spans(window):
-        span = Span(begin + p.start, begin + p.end)
-        if span.end > start and span.start < end and keyable(window[p.start : p.end]):
-            out.append((span, paragraph_key(window[p.start : p.end])))
-    return out
+    """(span, key) of each paragraph of `text` long enough to be keyed that reaches into
+    [start, end]: the same paragraphs an excerpt there can draw on (citations.sentences_near)."""
+    return [
+        (p, paragraph_key(text[p.start : p.end]))
+        for p in paragraphs_near(text, start, len(text) if end is None else end)
+        if keyable(text[p.start : p.end])
+    ]
 
 
 def keyable(paragraph: str) -> bool:
+    """Whether a paragraph is keyed: MIN_WORDS words or more, MAX_CHARS characters or fewer."""
     return len(paragraph) <= MAX_CHARS and len(paragraph.split(None, MIN_WORDS - 1)) >= MIN_WORDS
 
 

@@ -8,7 +8,7 @@ from .answers import Citation, Suggestion, as_shown, excerpt_with_spots
 from .boilerplate import inside
 from .rerank import Candidate, Cues, Scored
 from .store import ArticleRow
-from .text import Span, paragraph_spans, split_sentences
+from .text import Span, paragraphs_near, split_sentences
 
 
 def suggestions(articles: dict[int, ArticleRow], chosen: list[Candidate]) -> list[Suggestion]:
@@ -24,19 +24,11 @@ def suggestions(articles: dict[int, ArticleRow], chosen: list[Candidate]) -> lis
 
 def sentences_near(text: str, span: Span, reach: int) -> list[Span]:
     """The article's sentences in the paragraphs within `reach` characters of `span`: all an
-    excerpt around it can use. Only the text between the blank lines around that reach is
-    split, not the whole article (no paragraph runs across a blank line)."""
-    low, high = span.start - reach, span.end + reach
-    cut = text.rfind("\n\n", 0, max(low, 0))
-    begin = cut + 2 if cut >= 0 else 0
-    cut = text.find("\n\n", high)
-    finish = cut if cut >= 0 else len(text)
-    window = text[begin:finish]
+    excerpt around it can use."""
     return [
         s
-        for para in paragraph_spans(window)
-        if begin + para.end >= low and begin + para.start <= high
-        for s in split_sentences(window[para.start : para.end], begin + para.start)
+        for para in paragraphs_near(text, span.start - reach, span.end + reach)
+        for s in split_sentences(text[para.start : para.end], para.start)
     ]
 
 
@@ -67,8 +59,6 @@ def build_citations(chosen: list[Scored], relevance: dict[int, float], excerpt_c
             def seen(span: Span) -> bool:
                 return any(as_shown(article.text, span) in e for e in earlier)
 
-            if seen(sentences[best]):
-                continue
             lo = best
             while lo > 0 and not seen(sentences[lo - 1]):
                 lo -= 1

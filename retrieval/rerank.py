@@ -150,10 +150,9 @@ def read_closely(cand: Candidate, passage: PassageRow, article: ArticleRow, cues
     not read (a passage of nothing else keeps them)."""
     text = article.text
     sentences = [Span(start, end) for start, end in passage.sentences or ((passage.start, passage.end),)]
-    if boilerplate:
-        sentences = [s for s in sentences if not inside(s, boilerplate)] or sentences
     hits = cues.hits(text, passage.start, passage.end)
     if boilerplate:
+        sentences = [s for s in sentences if not inside(s, boilerplate)] or sentences
         hits = [(at, t) for at, t in hits if not inside(Span(at, at + 1), boilerplate)]
     ranked = sorted(
         ((cues.score(text, s.start, s.end, hits), s) for s in sentences),

@@ -104,6 +104,21 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
+def paragraphs_near(text: str, low: int, high: int) -> list[Span]:
+    """The paragraphs of `text` that reach into [low, high] (ends included). Only the text
+    between the blank lines around that range is read, not the whole article (no paragraph runs
+    across a blank line): the answer path asks this of several passages a question."""
+    cut = text.rfind("\n\n", 0, max(low, 0))
+    begin = cut + 2 if cut >= 0 else 0
+    cut = text.find("\n\n", max(high, 0))
+    window = text[begin : cut if cut >= 0 else len(text)]
+    return [
+        Span(begin + p.start, begin + p.end)
+        for p in paragraph_spans(window)
+        if begin + p.end >= low and begin + p.start <= high
+    ]
+
+
 def article_sentences(text: str) -> list[list[Span]]:
     """Sentences of each paragraph of an article."""
     return [split_sentences(text[p.start : p.end], p.start) for p in paragraph_spans(text)]

@@ -86,6 +86,15 @@ def test_a_promotion_on_many_days_is_left_out_of_excerpts(backend_settings):
         assert rows[0][0] == 0
 
 
+def test_a_promotion_matching_the_question_is_not_the_answering_sentence(settings):
+    """Asked in the promotion's own words, the outlet's stories are cited by their news."""
+    with Engine(settings) as engine:
+        engine.add([BRIDGE, *(promoted(n) for n in range(MIN_DAYS - 1))])
+        answer = engine.ask("Where can I find puzzles and games in the PLAY hub at Valmora harbour?")
+        harbour = [c for c in answer.citations + answer.more if c.url.startswith("https://example.org/harbour-")]
+        assert harbour and all("news break" not in c.excerpt and "Fishing boat" in c.excerpt for c in harbour)
+
+
 def test_a_store_from_before_paragraph_keys_gets_them(settings):
     with Engine(settings) as engine:
         engine.add([BRIDGE, *(promoted(n) for n in range(MIN_DAYS - 1))])

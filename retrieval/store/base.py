@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 
 from ..articles import Article
+from ..boilerplate import MIN_DAYS
 from ..errors import NewsbotError
 from .attributions import AttributionQueries, insert_attributions
 from .checks import StoreChecks
 from .passages import PassageQueries
 from .rows import ArticleRow, LogEntry, PreparedArticle, WriteResult, row_to_article
-from ..boilerplate import MIN_DAYS
 from .schema import Dialect, delete_paragraph_keys, insert_paragraph_keys, pending, statements, unknown
 
 #: Called inside an article's write transaction, after its passages are inserted: (connection,

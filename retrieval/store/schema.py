@@ -91,6 +91,7 @@ def paragraph_rows(article_id: int, published: Any, text: str) -> list[tuple[int
 
 
 def insert_paragraph_keys(db: Any, article_id: int, published: Any, text: str) -> None:
+    """Write an article's paragraph keys, in the transaction that writes the article."""
     rows = paragraph_rows(article_id, published, text)
     if rows:  # one round trip to PostgreSQL, not one a paragraph
         db.executemany("INSERT INTO paragraphs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", rows)
