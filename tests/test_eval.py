@@ -196,3 +196,31 @@ def test_the_quotes_measure_asks_for_a_surname_as_newsbot_quotes_does(tmp_path, 
     out = capsys.readouterr().out
     rules = next(line for line in out.splitlines() if line.startswith("| rules |"))
     assert rules.endswith("| 1.000 | 1.000 | 1.000 | 0.000 / 0.000 | 1.000 / 1.000 | 4 | 4 |"), out
+
+
+def test_support_is_the_best_share_of_the_question_an_answering_sentence_holds(tmp_path):
+    """bench/support.py's bands: a sentence that answers shares the question's words; one that
+    names the answer in passing does not; an article published after the asking date is not read."""
+    from bench.support import supports
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    articles = [
+        {"url": "u1", "title": "Valmora port reopens", "published": "2025-01-02",
+         "text": "The port of Valmora reopened on Monday.\nHarbour master Ines Quarterman said 42 boats returned to the harbour."},
+        {"url": "u2", "title": "Cider harvest", "published": "2025-01-03",
+         "text": "Orchards picked 42 tonnes of apples."},
+        {"url": "u3", "title": "Brandvik comet named", "published": "2025-02-01",
+         "text": "The observatory in Brandvik named the comet Holmfrid."},
+    ]
+    with gzip.open(pack / "articles.jsonl.gz", "wt") as fh:
+        fh.write("\n".join(json.dumps(a) for a in articles))
+    questions = [
+        {"id": "1", "date": "2025-01-05", "question": "How many boats returned to Valmora harbour?", "answers": ["42"]},
+        {"id": "2", "date": "2025-01-05", "question": "How many pears did the Lindqvist farm sell?", "answers": ["42"]},
+        {"id": "3", "date": "2025-01-05", "question": "Which comet did the observatory in Brandvik name?", "answers": ["Holmfrid"]},
+    ]
+    boats, pears, comet = supports(pack, questions)
+    assert boats > 0.5  # "boats", "returned", "harbour" and, from the title, "Valmora"
+    assert pears is not None and pears < 1 / 3  # the answer, but not what was asked
+    assert comet is None  # published after the asking date
