@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .errors import BadInput
+from .furniture import without_furniture
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -115,7 +116,8 @@ def clean_inline(value: str | None) -> str:
 
 
 def clean_text(value: str | None) -> str:
-    """Article body as plain paragraphs: HTML tags and entities never reach the index."""
+    """Article body as plain paragraphs: HTML tags and entities never reach the index, nor the
+    page's furniture (time stamps, links to other stories: furniture.py)."""
     if not value:
         return ""
     value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
@@ -123,8 +125,8 @@ def clean_text(value: str | None) -> str:
     value = _CONTROL.sub("", value)
     # A single newline separates paragraphs in most bulk feeds; a blank line in Markdown.
     parts = re.split(r"\n", value)
-    paragraphs = [_SPACES.sub(" ", p).strip() for p in parts]
-    return "\n\n".join(p for p in paragraphs if p)
+    paragraphs = [p for p in (_SPACES.sub(" ", p).strip() for p in parts) if p]
+    return "\n\n".join(without_furniture(paragraphs))
 
 
 def parse_date(value: object) -> date | None:
