@@ -115,6 +115,12 @@ def clean_inline(value: str | None) -> str:
     return _SPACES.sub(" ", value.replace("\n", " ")).strip()
 
 
+#: The version of clean_text, raised whenever it changes what an article's text keeps: a store
+#: records the version its articles were cleaned by, and `newsbot reindex` cleans older ones
+#: again (upkeep.clean_again). Stores that record none count as version 1.
+CLEANING_VERSION = "2"
+
+
 def clean_text(value: str | None) -> str:
     """Article body as plain paragraphs: HTML tags and entities never reach the index, nor the
     page's furniture (time stamps, links to other stories: furniture.py)."""

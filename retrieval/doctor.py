@@ -4,7 +4,8 @@ Opening a data directory already catches the indexes up from the store's log and
 index that is missing, unreadable or of the wrong size (in bounded batches). The doctor looks
 further: the store's own integrity, rows that lost their article, articles without passages,
 passages without a cached vector, an index that holds the right number of passages but not the
-right ones, files left by a killed save, and vectors nothing uses any more. Each check says what
+right ones, files left by a killed save, articles an older newsbot cleaned, and vectors nothing
+uses any more. Each check says what
 it found and what it did.
 """
 
@@ -23,6 +24,7 @@ def examine(engine, repair: bool = True) -> list[Finding]:
     findings.append(_articles_without_passages(engine, repair))
     findings.append(_missing_vectors(engine, repair))
     findings += engine.indexes.examine(repair)
+    findings.append(_cleaning(engine, repair))
     findings.append(_attributions(engine, repair))
     findings.append(_unused_vectors(engine, repair))
     return findings
@@ -74,6 +76,15 @@ def _missing_vectors(engine, repair: bool) -> Finding:
     for _ in engine.indexes.vectors.chunks(ids):  # embeds what the cache lacks, a few articles at a time
         pass
     return Finding("cached vectors", "repaired", f"embedded the passages of {plural(len(ids), 'article')}")
+
+
+def _cleaning(engine, repair: bool) -> Finding:
+    if not upkeep.cleaning_stale(engine.store):
+        return Finding("article text", "ok", "cleaned by today's rules")
+    if not repair:
+        return Finding("article text", "failed", "cleaned by an older newsbot (page furniture kept)")
+    changed = upkeep.clean_again(engine.store, engine.preparer, engine.indexes, engine.settings, engine.notice)
+    return Finding("article text", "repaired", f"cleaned again: {plural(changed, 'article')} changed")
 
 
 def _attributions(engine, repair: bool) -> Finding:

@@ -2,7 +2,7 @@
 indexes that go with it (retrieval/store, retrieval/indexes), and offers what a reader or an
 admin does with them: ask, add, remove, list, quotes, and the bot's chat state (`chats`).
 The work itself is done by the modules it holds: `Searcher` (search), `Preparer` (ingest's slow
-part), upkeep.py (passage size, attribution rules)."""
+part), upkeep.py (cleaning, passage size, attribution rules)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ class Engine:
         self.attributor = attributor(self.settings.attribution_tagger)
         self.preparer = Preparer(self.store, self.encoder, self.settings, self.attributor)
         upkeep.check_passage_size(self.store, self.settings, self.notice)
+        upkeep.check_cleaning(self.store, self.notice)
         # Before the default corpus: an empty store is only marked as current, so a first start
         # does not find the seed articles' attributions twice.
         upkeep.check_attribution_rules(self.store, self.attributor, self.notice)
@@ -151,8 +152,11 @@ class Engine:
         return upkeep.split_again(self.store, self.preparer, self.indexes, self.settings, self.notice, ids)
 
     def reindex(self) -> dict:
-        """Split the articles again if the passage size changed, rebuild both indexes from the
-        store (cached vectors are reused) and find the attributions again."""
+        """Clean the articles again if an older newsbot cleaned them, split them again if the
+        passage size changed, rebuild both indexes from the store (cached vectors are reused)
+        and find the attributions again."""
+        if upkeep.cleaning_stale(self.store):
+            upkeep.clean_again(self.store, self.preparer, self.indexes, self.settings, self.notice)
         if self.store.passage_words() != self.settings.passage_words:
             self.split_again()  # outside the lock: readers are answered meanwhile, as during an ingest
         with self.indexes.lock:

@@ -1,10 +1,12 @@
-"""Keeping a store current with the settings and the rules: the passage size it was split at,
-and the attribution rules that found its "who said what"."""
+"""Keeping a store current with the settings and the rules: the cleaning its articles' text went
+through, the passage size it was split at, and the attribution rules that found its "who said
+what"."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from .articles import CLEANING_VERSION, clean_text
 from .attribution import Attributor
 from .indexes import Indexes
 from .prepare import Preparer
@@ -83,3 +85,45 @@ def split_again(store: Store, preparer: Preparer, indexes: Indexes, settings: En
     if every:
         store.set_passage_words(settings.passage_words)
     return len(ids)
+
+
+def cleaning_stale(store: Store) -> bool:
+    """Whether the stored articles were cleaned by an older clean_text (articles.py)."""
+    return (store.get_meta("cleaning") or "1") != CLEANING_VERSION
+
+
+def check_cleaning(store: Store, notice: Callable[[str], None]) -> None:
+    """An empty store is marked as cleaned by today's rules; one whose articles an older newsbot
+    cleaned is told how to clean them again (articles added meanwhile are cleaned as today)."""
+    if not cleaning_stale(store):
+        return
+    if store.counts()["articles"] == 0:
+        store.set_meta("cleaning", CLEANING_VERSION)
+    else:
+        notice("The stored articles were cleaned by an older newsbot, which kept their pages' time "
+               "stamps and links to other stories: run `newsbot reindex` to clean them again.")
+
+
+def clean_again(store: Store, preparer: Preparer, indexes: Indexes, settings: EngineSettings,
+                notice: Callable[[str], None]) -> int:
+    """Clean every stored article's text again with today's clean_text; each one it changes is
+    written again as an update (split, embedded where its passages' text is new, indexed, its
+    attributions found again), one article per transaction, SPLIT_BATCH at a time. A run killed
+    midway loses nothing: the store and the indexes agree after each article, and the next
+    reindex finishes the work. Returns the number of articles changed."""
+    ids = store.all_article_ids()
+    notice(f"Cleaning {len(ids)} stored articles again.")
+    changed = 0
+    for start in range(0, len(ids), SPLIT_BATCH):
+        stale = []
+        for row in store.articles_by_ids(ids[start : start + SPLIT_BATCH]).values():
+            text = clean_text(row.text)
+            if text != row.text and len(text) >= 20:  # one that was nothing but furniture stays
+                article = row.as_article()
+                article.text = text
+                stale.append(article)
+        for prepared in preparer.prepare(stale):
+            changed += store.write_article(prepared, settings.embedding_id).status == "updated"
+        indexes.catch_up()
+    store.set_meta("cleaning", CLEANING_VERSION)
+    return changed

@@ -215,6 +215,43 @@ def test_a_new_passage_size_applies_to_the_stored_articles_on_reindex(backend_se
         assert engine.store.find_article(TRAM.url) is None
 
 
+def test_articles_an_older_newsbot_cleaned_are_cleaned_again_on_reindex(backend_settings, monkeypatch):
+    """The upgrade path for a change to what cleaning keeps: a store whose articles still hold
+    their pages' furniture says so on open and changes nothing; reindex cleans them again (only
+    the changed ones are written), and the store and the indexes agree."""
+    import retrieval.articles as articles
+
+    with_stamp = "\n".join(["Updated Jan. 3, 2026, 12:39 p.m. ET", *TRAM.text.split("\n\n"),
+                            "More:Northbridge bus routes to change in March"])
+    with monkeypatch.context() as older:  # the cleaning of a newsbot that kept the furniture
+        older.setattr(articles, "without_furniture", lambda paragraphs: paragraphs)
+        old = Article(title=TRAM.title, text=with_stamp, url=TRAM.url, published=TRAM.published)
+    assert old.text.startswith("Updated Jan. 3, 2026")
+    with Engine(backend_settings) as engine:
+        engine.add([old, Article(title="Harbour reopens", url="https://news.example/harbour",
+                                 text="The harbour of Valmora reopened on Monday after the storm, the port authority said.")])
+        engine.store.set_meta("cleaning", "1")
+        before = snapshot(engine)
+    notices: list[str] = []
+    with Engine(backend_settings, notice=notices.append) as engine:
+        assert any("cleaned by an older newsbot" in n and "newsbot reindex" in n for n in notices)
+        assert engine.store.find_article(TRAM.url).text.startswith("Updated Jan. 3")  # told, not changed
+        written = []
+        write = engine.store.write_article
+        engine.store.write_article = lambda prepared, *a, **k: written.append(prepared.article.url) or write(prepared, *a, **k)
+        stats = engine.reindex()
+        assert written == [TRAM.url]  # the harbour story had nothing to clean
+        text = engine.store.find_article(TRAM.url).text
+        assert text == TRAM.text
+        assert stats["articles"] == before["articles"]
+        assert stats["passages"] == stats["vectors"] == stats["keyword_docs"]
+        excerpt = engine.ask("how many riders will the Northbridge tram carry?").citations[0].excerpt
+        assert "30,000 riders" in excerpt and "12:39" not in excerpt and "More:" not in excerpt
+    notices.clear()
+    with Engine(backend_settings, notice=notices.append):
+        assert not any("older newsbot" in n for n in notices)
+
+
 def test_a_store_from_before_the_size_was_recorded_counts_as_120_words(backend_settings):
     """The upgrade path: a store written by an earlier newsbot (no recorded size) was split at
     120 words, so opened at today's default it is told to split again."""

@@ -174,13 +174,16 @@ def test_doctor_repairs_what_a_crash_can_leave_and_says_what_it_did(tmp_path):
     assert clean.exit_code == 0 and "repaired" not in clean.stdout and "failed" not in clean.stdout
     with sqlite3.connect(data / "store.sqlite3") as db:
         db.execute("DELETE FROM vectors")  # the embedding cache lost
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'cleaning'")  # an older newsbot's cleaning
     (data / "dense-999.faiss.tmp").write_bytes(b"half a file")  # a save that was killed
     checked = run(data, "doctor", "--check-only")
     assert checked.exit_code == 1 and "cached vectors" in checked.stdout and "dense-999.faiss.tmp" in checked.stdout
+    assert "cleaned by an older newsbot" in checked.stdout
     repaired = run(data, "doctor")
     assert repaired.exit_code == 0, repaired.output
     assert "repaired" in repaired.stdout and "embedded the passages of 1 article" in repaired.stdout
     assert "removed dense-999.faiss.tmp" in repaired.stdout
+    assert "cleaned again: 0 articles changed" in repaired.stdout  # the sample corpus has no furniture
     assert not (data / "dense-999.faiss.tmp").exists()
     again = run(data, "doctor")
     assert "repaired" not in again.stdout and again.exit_code == 0
