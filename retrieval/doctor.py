@@ -83,7 +83,7 @@ def _cleaning(engine, repair: bool) -> Finding:
         return Finding("article text", "ok", "cleaned by today's rules")
     if not repair:
         return Finding("article text", "failed", "cleaned by an older newsbot (page furniture kept)")
-    changed = upkeep.clean_again(engine.store, engine.preparer, engine.indexes, engine.settings, engine.notice)
+    changed = engine.clean_again()
     return Finding("article text", "repaired", f"cleaned again: {plural(changed, 'article')} changed")
 
 

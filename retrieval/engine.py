@@ -148,6 +148,12 @@ class Engine:
         self.indexes.persist()
         return article
 
+    def clean_again(self) -> int:
+        """Clean the stored articles again if an older newsbot cleaned them (upkeep.py)."""
+        if not upkeep.cleaning_stale(self.store):
+            return 0
+        return upkeep.clean_again(self.store, self.preparer, self.indexes, self.settings, self.notice)
+
     def split_again(self, ids: list[int] | None = None) -> int:
         return upkeep.split_again(self.store, self.preparer, self.indexes, self.settings, self.notice, ids)
 
@@ -155,8 +161,7 @@ class Engine:
         """Clean the articles again if an older newsbot cleaned them, split them again if the
         passage size changed, rebuild both indexes from the store (cached vectors are reused)
         and find the attributions again."""
-        if upkeep.cleaning_stale(self.store):
-            upkeep.clean_again(self.store, self.preparer, self.indexes, self.settings, self.notice)
+        self.clean_again()
         if self.store.passage_words() != self.settings.passage_words:
             self.split_again()  # outside the lock: readers are answered meanwhile, as during an ingest
         with self.indexes.lock:
