@@ -118,7 +118,7 @@ def clean_inline(value: str | None) -> str:
 #: The version of clean_text, raised whenever it changes what an article's text keeps: a store
 #: records the version its articles were cleaned by, and `newsbot reindex` cleans older ones
 #: again (upkeep.clean_again). Stores that record none count as version 1.
-CLEANING_VERSION = "2"
+CLEANING_VERSION = "3"
 
 
 def clean_text(value: str | None) -> str:

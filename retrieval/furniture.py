@@ -11,13 +11,14 @@ to its words:
 - a paragraph that only links to another story ("More: The one thing missing from …",
   "READ MORE:", "RELATED:");
 - the label before an outlet's machine-written summary ("AI-assisted summary"); the summary's
-  sentences stay.
+  sentences stay;
+- a credit line ("Contributing: Reuters", "Jenna Miller contributed to this story.").
 
 Only the header's stamps go: further down, a paragraph holding a date and a time belongs to a
 timeline ("6:31 p.m., Jan. 27, 1967"), which is the news. In the RealTime QA packs: a header
 stamp in 2,422 of realtimeqa-2026's 2,921 articles and 1,570 live-blog stamps in 44 of them;
 3,238 links to other stories in 1,359 of realtimeqa-2024's 8,653 articles; a summary's label in
-161 of realtimeqa-2025's 5,306 (bench/README.md).
+161 of realtimeqa-2025's 5,306; a credit line in 864 of them (bench/README.md).
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ HEADER_STAMP = re.compile(rf"(?=.*(?:\d:\d\d|Updated|Published)){_STAMP}(?: {_ST
 LIVE_STAMP = re.compile(rf"^{_TIME},? {_DATE} Share this update\s*", re.I)
 #: A paragraph that only links to another story: a label, a colon, a headline; or the label alone.
 LINK = re.compile(r"(?:more|read more|related|also read|read|see also)\s*:\s*\S.*|read more", re.I)
-LINK_MAX_CHARS = 250
+#: Links and credits are short: a longer paragraph that opens so is the story.
+LINE_MAX_CHARS = 250
+#: A paragraph that only credits other reporters or agencies.
+CREDIT = re.compile(r"contributing:\s*\S.*|[A-Z][^.!?]{0,150}\bcontributed (?:to )?this (?:report|story)\.?", re.I)
 #: The label before an outlet's machine-written summary.
 LABEL = re.compile(r"^AI-assisted summary\b:?\s*", re.I)
 #: The story has begun at its first paragraph of this many words: the header is what comes before.
@@ -46,7 +50,7 @@ def without_furniture(paragraphs: list[str]) -> list[str]:
     out = []
     story = False
     for p in paragraphs:
-        if len(p) <= LINK_MAX_CHARS and LINK.fullmatch(p):
+        if len(p) <= LINE_MAX_CHARS and (LINK.fullmatch(p) or CREDIT.fullmatch(p)):
             continue
         p = LABEL.sub("", LIVE_STAMP.sub("", p, count=1), count=1)
         if not p or (not story and HEADER_STAMP.fullmatch(p)):

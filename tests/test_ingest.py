@@ -176,12 +176,15 @@ def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
         "9:12 pm ET January 2, 2026 Share this update Crews vote to accept the deal Operator Lena Voss said the first boat left at dawn.",
         "7:15 a.m. ET Jan. 2, 2026",
         "The first ferry of the day left Kestrel Bay with 212 passengers aboard.",
+        "Contributing: Ana Ruiz, Kestrel Bay Herald; Reuters",
+        "Port reporter Tom Ekdahl contributed to this report.",
         "READ MORE",
     ])
     ingest(engine, [str(write_jsonl(tmp_path / "f.jsonl", [record(6, title="Kestrel Bay ferry sails again", text=text)]))])
     stored = engine.store.find_article("https://news.example/6").text
     assert stored.startswith("The Kestrel Bay ferry resumed sailing")
-    for furniture in ("12:39", "2:06 p.m.", "AI-assisted", "More:", "Share this update", "READ MORE", "9:12 pm"):
+    for furniture in ("12:39", "2:06 p.m.", "AI-assisted", "More:", "Share this update", "READ MORE", "9:12 pm",
+                      "Contributing", "contributed"):
         assert furniture not in stored
     assert "Crews vote to accept the deal Operator Lena Voss said" in stored  # the update's own words
     assert "7:15 a.m. ET Jan. 2, 2026" in stored  # below the story's start: a timeline's time
