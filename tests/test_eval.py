@@ -224,3 +224,20 @@ def test_support_is_the_best_share_of_the_question_an_answering_sentence_holds(t
     assert boats > 0.5  # "boats", "returned", "harbour" and, from the title, "Valmora"
     assert pears is not None and pears < 1 / 3  # the answer, but not what was asked
     assert comet is None  # published after the asking date
+
+
+def test_the_gate_keeps_every_question_it_was_trained_to_answer_when_each_is_scored_alone():
+    """The bar is the least sure answered question's probability as the answer path computes it
+    (one row at a time), so rounding never declines one of them."""
+    import numpy as np
+
+    from retrieval.answerability.features import FEATURES
+    from retrieval.answerability.train import train
+
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        hits = [rng.normal(0.6, 0.3, len(FEATURES)) for _ in range(150)]
+        unanswerable = [rng.normal(0.4, 0.3, len(FEATURES)) for _ in range(150)]
+        gate = train(hits, unanswerable)
+        assert all(gate.probability(row) >= gate.threshold for row in hits)
+        assert any(gate.probability(row) < gate.threshold for row in unanswerable)

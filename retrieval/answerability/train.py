@@ -77,7 +77,10 @@ def train(hits: list, unanswerable: list) -> Gate:
     x = np.array(hits + unanswerable)
     y = np.array([1.0] * len(hits) + [0.0] * len(unanswerable))
     model = fit(x, y, FEATURES)
-    threshold = float(np.quantile(model.probability(np.array(hits)), 1 - KEEP))
+    # Each row scored alone, as a question is when answering: scored as one matrix, the last
+    # bit can differ, and the least sure answered question would fall just below the bar.
+    answered = np.array([float(model.probability(np.asarray(row))) for row in hits])
+    threshold = float(np.quantile(answered, 1 - KEEP))
     return Gate(model, threshold)
 
 
