@@ -115,15 +115,19 @@ def clean_again(store: Store, preparer: Preparer, indexes: Indexes, settings: En
     notice(f"Cleaning {len(ids)} stored articles again.")
     changed = 0
     for start in range(0, len(ids), SPLIT_BATCH):
-        stale = []
+        stale, read = [], {}
         for row in store.articles_by_ids(ids[start : start + SPLIT_BATCH]).values():
             text = clean_text(row.text)
             if text != row.text and len(text) >= 20:  # one that was nothing but furniture stays
                 article = row.as_article()
+                read[article.key] = article.content_hash  # of the text as stored
                 article.text = text
                 stale.append(article)
         for prepared in preparer.prepare(stale):
-            changed += store.write_article(prepared, settings.embedding_id).status == "updated"
+            # Readers and writers go on meanwhile: an article a feed or an admin wrote since it
+            # was read here keeps that write (it was cleaned by today's rules).
+            result = store.write_article(prepared, settings.embedding_id, replaces=read[prepared.article.key])
+            changed += result.status == "updated"
         indexes.catch_up()
     store.set_meta("cleaning", CLEANING_VERSION)
     return changed

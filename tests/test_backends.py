@@ -252,6 +252,34 @@ def test_articles_an_older_newsbot_cleaned_are_cleaned_again_on_reindex(backend_
         assert not any("older newsbot" in n for n in notices)
 
 
+def test_an_article_written_while_the_store_is_cleaned_again_keeps_that_write(backend_settings, monkeypatch):
+    """Cleaning again reads, prepares, then writes: a feed's or an admin's write in between is
+    newer, and is not replaced by the older text cleaned."""
+    import retrieval.articles as articles
+
+    with monkeypatch.context() as older:
+        older.setattr(articles, "without_furniture", lambda paragraphs: paragraphs)
+        old = Article(title=TRAM.title, text="Updated Jan. 3, 2026, 12:39 p.m. ET\n" + TRAM.text, url=TRAM.url,
+                      published=TRAM.published)
+    newer = Article(title=TRAM.title, text=TRAM.text.replace("30,000", "45,000"), url=TRAM.url, published=TRAM.published)
+    with Engine(backend_settings) as engine:
+        engine.add([old])
+        engine.store.set_meta("cleaning", "1")
+        prepare = engine.preparer.prepare
+
+        def prepare_while_a_feed_writes(batch):
+            prepared = prepare(batch)
+            engine.preparer.prepare = prepare  # the feed's write prepares as usual
+            engine.add([newer])
+            return prepared
+
+        engine.preparer.prepare = prepare_while_a_feed_writes
+        assert engine.clean_again() == 0
+        assert engine.store.find_article(TRAM.url).text == newer.text
+        stats = engine.stats()
+        assert stats["passages"] == stats["vectors"] == stats["keyword_docs"]
+
+
 def test_a_store_from_before_the_size_was_recorded_counts_as_120_words(backend_settings):
     """The upgrade path: a store written by an earlier newsbot (no recorded size) was split at
     120 words, so opened at today's default it is told to split again."""

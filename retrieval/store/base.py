@@ -202,10 +202,13 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
                 out.append(self._unchanged(existing, article) if existing is not None else same_text is not None)
             return out
 
-    def write_article(self, prepared: PreparedArticle, model: str, resplit: bool = False) -> WriteResult:
+    def write_article(self, prepared: PreparedArticle, model: str, resplit: bool = False,
+                      replaces: str | None = None) -> WriteResult:
         """Insert or update one article with its passages and vectors, in one transaction;
         `resplit` replaces the passages of an article stored exactly so (split at another size),
-        and leaves alone one changed or removed since it was read."""
+        and leaves alone one changed or removed since it was read; `replaces` (a content hash)
+        rewrites an article only while its stored text is still the one read (cleaned again),
+        and likewise leaves alone one changed or removed meanwhile."""
         article, passages, embed_hashes = prepared.article, prepared.passages, prepared.hashes
         new_vectors, attributions = prepared.vectors, prepared.attributions
         with self.transaction() as db:
@@ -213,10 +216,12 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
             published = article.published.isoformat() if article.published else None
             if existing is not None:
                 # Nothing to do; or, splitting again, the article was written meanwhile and that
-                # write split it.
+                # write split it; or, cleaning again, it was written meanwhile.
                 if self._unchanged(existing, article) != resplit:
                     return WriteResult("unchanged", existing["id"], 0)
-            elif resplit:  # removed meanwhile: not to be brought back
+                if replaces is not None and existing["content_hash"] != replaces:
+                    return WriteResult("unchanged", existing["id"], 0)
+            elif resplit or replaces is not None:  # removed meanwhile: not to be brought back
                 return WriteResult("unchanged", 0, 0)
             elif same_text is not None:
                 where = same_text["url"] or same_text["title"]
