@@ -87,10 +87,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     import retrieval.searcher as searcher
-    from retrieval.engine import Engine
-    from retrieval.evaluation.answers import PackMissing, data_dir_for, hit, load_questions
-    from retrieval.ingest import ingest
-    from retrieval.settings import EngineSettings
+    from retrieval.evaluation.answers import PackMissing, hit, load_questions, pack_engine
 
     try:
         questions = load_questions(args.pack)
@@ -98,13 +95,10 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     repeated = [p[:60] for p in repeated_paragraphs(args.pack)]
-    settings = EngineSettings()
-    settings = settings.model_copy(update={"data_dir": data_dir_for(args.pack, settings), "corpus_dir": args.pack / "none"})
     left_out = searcher.Searcher._without_boilerplate
     variants = {"boilerplate left out (newsbot)": left_out, "boilerplate shown": lambda self, chosen, cues: chosen}
     results: dict[str, dict[str, list[float]]] = {name: {"p50": [], "p95": []} for name in variants}
-    with Engine(settings, notice=lambda m: print(m, file=sys.stderr)) as engine:
-        ingest(engine, [str(args.pack / "articles.jsonl.gz")])
+    with pack_engine(args.pack, notice=lambda m: print(m, file=sys.stderr)) as (engine, _):
         engine.warm_up()
         for _ in range(args.rounds):
             for name, method in variants.items():

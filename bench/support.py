@@ -71,16 +71,10 @@ def supports(pack: Path, questions: list[dict]) -> list[float | None]:
 
 def newsbot_hits(pack: Path, questions: list[dict], ks: list[int]) -> list[dict[int, bool]]:
     """Whether newsbot's first k excerpts show an answer, for each question and k."""
-    from retrieval.engine import Engine
-    from retrieval.evaluation.answers import data_dir_for, hit
-    from retrieval.ingest import ingest
-    from retrieval.settings import EngineSettings
+    from retrieval.evaluation.answers import hit, pack_engine
 
-    settings = EngineSettings()
-    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
     out = []
-    with Engine(settings, notice=lambda m: None) as engine:
-        ingest(engine, [str(pack / "articles.jsonl.gz")])
+    with pack_engine(pack, notice=lambda m: None) as (engine, _):
         for q in questions:
             answer = engine.ask(q["question"], k=max(ks), asked_on=date.fromisoformat(q["date"]) if q.get("date") else None)
             excerpts = [c.excerpt for c in answer.citations]

@@ -40,7 +40,7 @@ def migrate(data_dir: Path, url: str, model: str, notice: Callable[[str], None] 
         copied.update(FollowedSources(source).copy_into(FollowedSources(target)))
         # How the copied articles were cleaned and split comes with them: neither is redone.
         target.set_passage_words(source.passage_words())
-        target.set_meta("cleaning", source.get_meta("cleaning") or "1")
+        target.set_cleaning(source.cleaning())
     finally:
         source.close()
         target.close()

@@ -89,7 +89,7 @@ def split_again(store: Store, preparer: Preparer, indexes: Indexes, settings: En
 
 def cleaning_stale(store: Store) -> bool:
     """Whether the stored articles were cleaned by an older clean_text (articles.py)."""
-    return (store.get_meta("cleaning") or "1") != CLEANING_VERSION
+    return store.cleaning() != CLEANING_VERSION
 
 
 def check_cleaning(store: Store, notice: Callable[[str], None]) -> None:
@@ -98,7 +98,7 @@ def check_cleaning(store: Store, notice: Callable[[str], None]) -> None:
     if not cleaning_stale(store):
         return
     if store.counts()["articles"] == 0:
-        store.set_meta("cleaning", CLEANING_VERSION)
+        store.set_cleaning(CLEANING_VERSION)
     else:
         notice("The stored articles were cleaned by an older newsbot, which kept their pages' time "
                "stamps and links to other stories: run `newsbot reindex` to clean them again.")
@@ -129,5 +129,5 @@ def clean_again(store: Store, preparer: Preparer, indexes: Indexes, settings: En
             result = store.write_article(prepared, settings.embedding_id, replaces=read[prepared.article.key])
             changed += result.status == "updated"
         indexes.catch_up()
-    store.set_meta("cleaning", CLEANING_VERSION)
+    store.set_cleaning(CLEANING_VERSION)
     return changed

@@ -13,21 +13,26 @@ from retrieval.evaluation import answers as quality
 from newsbot.cli import cli
 
 
-def make_pack(path):
+def write_pack(path, articles: list[dict], questions: list[dict]) -> None:
+    """A RealTime QA pack of these articles and questions, as ../shared/eval holds them."""
     path.mkdir()
+    with gzip.open(path / "articles.jsonl.gz", "wt") as fh:
+        fh.write("\n".join(json.dumps(a) for a in articles))
+    (path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
+
+
+def make_pack(path):
     articles = [
         {"url": "https://t.example/1", "title": "Valmora port reopens", "published": "2025-01-02",
          "text": "The port of Valmora reopened on Monday.\nHarbour master Ines Quarterman said 42 boats returned."},
         {"url": "https://t.example/2", "title": "Cider harvest breaks record", "published": "2025-01-03",
          "text": "Orchards picked a record apple harvest.\nThe cooperative said prices would fall."},
     ]
-    with gzip.open(path / "articles.jsonl.gz", "wt") as fh:
-        fh.write("\n".join(json.dumps(a) for a in articles))
     questions = [
         {"id": "1", "date": "2025-01-05", "question": "How many boats returned to Valmora?", "answers": ["42"], "distractors": ["17", "record", "zzz"]},
         {"id": "2", "date": "2025-01-05", "question": "Who is the harbour master of Valmora?", "answers": ["Quarterman"], "distractors": ["Orchards", "qqq", "www"]},
     ]
-    (path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
+    write_pack(path, articles, questions)
 
 
 def write_said_pack(pack, texts: dict[str, str]) -> None:
@@ -203,8 +208,6 @@ def test_support_is_the_best_share_of_the_question_an_answering_sentence_holds(t
     names the answer in passing does not; an article published after the asking date is not read."""
     from bench.support import supports
 
-    pack = tmp_path / "pack"
-    pack.mkdir()
     articles = [
         {"url": "u1", "title": "Valmora port reopens", "published": "2025-01-02",
          "text": "The port of Valmora reopened on Monday.\nHarbour master Ines Quarterman said 42 boats returned to the harbour."},
@@ -213,14 +216,13 @@ def test_support_is_the_best_share_of_the_question_an_answering_sentence_holds(t
         {"url": "u3", "title": "Brandvik comet named", "published": "2025-02-01",
          "text": "The observatory in Brandvik named the comet Holmfrid."},
     ]
-    with gzip.open(pack / "articles.jsonl.gz", "wt") as fh:
-        fh.write("\n".join(json.dumps(a) for a in articles))
     questions = [
         {"id": "1", "date": "2025-01-05", "question": "How many boats returned to Valmora harbour?", "answers": ["42"]},
         {"id": "2", "date": "2025-01-05", "question": "How many pears did the Lindqvist farm sell?", "answers": ["42"]},
         {"id": "3", "date": "2025-01-05", "question": "Which comet did the observatory in Brandvik name?", "answers": ["Holmfrid"]},
     ]
-    boats, pears, comet = supports(pack, questions)
+    write_pack(tmp_path / "pack", articles, questions)
+    boats, pears, comet = supports(tmp_path / "pack", questions)
     assert boats > 0.5  # "boats", "returned", "harbour" and, from the title, "Valmora"
     assert pears is not None and pears < 1 / 3  # the answer, but not what was asked
     assert comet is None  # published after the asking date

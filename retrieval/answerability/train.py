@@ -43,18 +43,13 @@ def _hit(answers: list[str], shown: str) -> bool:
 
 def collect(corpus: Path, others: list[Path], notice=print, settings=None) -> tuple[list, list, list]:
     """Feature rows of: answerable questions answered at k = 3, answerable ones not, unanswerable ones."""
-    from ..engine import Engine
-    from ..evaluation.answers import data_dir_for, load_questions
-    from ..ingest import ingest
-    from ..settings import EngineSettings
+    from ..evaluation.answers import load_questions, pack_engine
 
-    settings = settings or EngineSettings()
-    settings = settings.model_copy(update={"data_dir": data_dir_for(corpus, settings), "corpus_dir": corpus / "none"})
     with gzip.open(corpus / "articles.jsonl.gz", "rt") as fh:
         text = "\n".join(json.loads(line).get("text", "").lower() for line in fh)
     hits, misses, unanswerable = [], [], []
-    with Engine(settings, notice=notice) as engine:
-        notice(f"{corpus.name}: {ingest(engine, [str(corpus / 'articles.jsonl.gz')]).summary()}")
+    with pack_engine(corpus, settings, notice) as (engine, report):
+        notice(f"{corpus.name}: {report.summary()}")
         ungated = engine.answering_with(replace(engine.searcher, gate=None))
         for q in load_questions(corpus):
             asked_on = date.fromisoformat(q["date"]) if q.get("date") else None

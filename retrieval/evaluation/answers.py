@@ -26,6 +26,8 @@ import hashlib
 import json
 import statistics
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -69,6 +71,28 @@ def data_dir_for(pack: Path, settings) -> Path:
     cached = cache_dir() / f"{pack.name}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
     # On PostgreSQL the directory holds only the replica's keyword copy: never the embedded one's.
     return cached.with_name(cached.name + "-replica") if settings.database_url else cached
+
+
+def pack_settings(pack: Path, settings=None):
+    """`settings` (else the defaults) over `pack`'s evaluation cache, with no default corpus."""
+    from ..settings import EngineSettings
+
+    settings = settings or EngineSettings()
+    return settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
+
+
+@contextmanager
+def pack_engine(pack: Path, settings=None, notice=print) -> Iterator[tuple]:
+    """(engine, ingest report) over `pack`'s evaluation cache, the pack ingested (a second run
+    embeds nothing) and a cache an older newsbot wrote cleaned as today's is: what every
+    measure and training command over a pack starts from."""
+    from ..engine import Engine
+    from ..ingest import ingest
+
+    with Engine(pack_settings(pack, settings), notice=notice) as engine:
+        report = ingest(engine, [str(pack / "articles.jsonl.gz")])
+        engine.clean_again()  # ingest rewrote what today's cleaning changes; this marks the store so
+        yield engine, report
 
 
 def hit(strings: list[str], shown: str) -> float:
@@ -123,16 +147,8 @@ def score(engine, questions: list[dict], ks: list[int], name: str, levels: dict[
 
 
 def evaluate(pack: Path, ks: list[int], baselines: bool, settings=None, notice=print, selector: Path | None = None) -> list[Row]:
-    from ..engine import Engine
-    from ..ingest import ingest
-    from ..settings import EngineSettings
-
     questions = load_questions(pack)
-    settings = settings or EngineSettings()
-    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
-    with Engine(settings, notice=notice) as engine:
-        report = ingest(engine, [str(pack / "articles.jsonl.gz")])
-        engine.clean_again()  # a cache an older newsbot wrote: ingest rewrote what cleaning changes
+    with pack_engine(pack, settings, notice) as (engine, report):
         notice(f"index: {report.summary()}")
         engine.warm_up()
         rows = score(engine, questions, ks, "newsbot (hybrid)", LEVELS)
@@ -182,11 +198,8 @@ def general_knowledge_share(settings=None) -> float:
 def no_answer_share(pack: Path, questions: list[dict], settings=None) -> tuple[float, int]:
     """Share of `questions`, asked without a date over `pack`'s cached index, with no citation."""
     from ..engine import Engine
-    from ..settings import EngineSettings
 
-    settings = settings or EngineSettings()
-    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
-    with Engine(settings, notice=lambda m: None) as engine:
+    with Engine(pack_settings(pack, settings), notice=lambda m: None) as engine:
         none = sum(engine.ask(q["question"]).no_answer for q in questions)
     return none / max(1, len(questions)), len(questions)
 

@@ -37,16 +37,11 @@ L2 = 1.0
 
 def collect(pack: Path, notice=print, settings=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """(features, labels) of each cited article holding an answer, over the pack's questions."""
-    from ..engine import Engine
-    from ..evaluation.answers import data_dir_for, load_questions
-    from ..ingest import ingest
-    from ..settings import EngineSettings
+    from ..evaluation.answers import load_questions, pack_engine
 
-    settings = settings or EngineSettings()
-    settings = settings.model_copy(update={"data_dir": data_dir_for(pack, settings), "corpus_dir": pack / "none"})
     groups = []
-    with Engine(settings, notice=notice) as engine:
-        notice(f"{pack.name}: {ingest(engine, [str(pack / 'articles.jsonl.gz')]).summary()}")
+    with pack_engine(pack, settings, notice) as (engine, report):
+        notice(f"{pack.name}: {report.summary()}")
         for q in load_questions(pack):
             asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
             answer = engine.ask(q["question"], k=TOP, asked_on=asked_on)

@@ -118,6 +118,16 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
     def set_passage_words(self, words: int) -> None:
         self.set_meta("passage_words", str(words))
 
+    #: What stores written before the cleaning version was recorded were cleaned by.
+    LEGACY_CLEANING = "1"
+
+    def cleaning(self) -> str:
+        """The version of articles.clean_text the stored articles were cleaned by."""
+        return self.get_meta("cleaning") or self.LEGACY_CLEANING
+
+    def set_cleaning(self, version: str) -> None:
+        self.set_meta("cleaning", version)
+
     # --- the log -------------------------------------------------------------------------
     def seq(self) -> int:
         return int(self.query("SELECT value FROM meta WHERE key='seq'")[0][0])
