@@ -100,8 +100,9 @@ def check_cleaning(store: Store, notice: Callable[[str], None]) -> None:
     if store.counts()["articles"] == 0:
         store.set_cleaning(CLEANING_VERSION)
     else:
-        notice("The stored articles were cleaned by an older newsbot, which kept their pages' time "
-               "stamps and links to other stories: run `newsbot reindex` to clean them again.")
+        notice("The stored articles were cleaned by an older newsbot, which kept some of their pages' "
+               "furniture (time stamps, links to other stories, photo credits, sign-up promotions): "
+               "run `newsbot reindex` to clean them again.")
 
 
 def clean_again(store: Store, preparer: Preparer, indexes: Indexes, settings: EngineSettings,

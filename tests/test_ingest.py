@@ -166,8 +166,9 @@ def test_html_in_article_text_is_not_indexed(engine, tmp_path):
 
 
 def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
-    """The header's time stamps, a live blog's stamps and links to other stories are the page's,
-    not the story's: the excerpt shows the story; a timeline's time further down stays."""
+    """The header's time stamps, a live blog's stamps, links to other stories, photo credits and
+    sign-up promotions are the page's, not the story's: the excerpt shows the story; a timeline's
+    time further down, a caption's words and a poll's name stay."""
     text = "\n".join([
         "Updated Jan. 3, 2026, 12:39 p.m. ET",
         "Jan. 2, 2026 Updated Jan. 3, 2026, 2:06 p.m. ET",
@@ -179,13 +180,19 @@ def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
         "Contributing: Ana Ruiz, Kestrel Bay Herald; Reuters",
         "Port reporter Tom Ekdahl contributed to this report.",
         "READ MORE",
+        "Passengers board at the Kestrel Bay pier on Friday. Lena Voss/Kestrel Bay Herald/Getty Images "
+        "The crews voted 212 to 9 for the deal (Image credit: Tom Ekdahl/AFP via Getty Images) Hide Caption 2 of 14",
+        "Love ferries? Sign up for the Herald's Harbour newsletter. Get the sailings delivered to your inbox.",
+        "A new Ipsos/Reuters poll found that most islanders would sign up for a season pass.",
     ])
     ingest(engine, [str(write_jsonl(tmp_path / "f.jsonl", [record(6, title="Kestrel Bay ferry sails again", text=text)]))])
     stored = engine.store.find_article("https://news.example/6").text
     assert stored.startswith("The Kestrel Bay ferry resumed sailing")
     for furniture in ("12:39", "2:06 p.m.", "AI-assisted", "More:", "Share this update", "READ MORE", "9:12 pm",
-                      "Contributing", "contributed"):
+                      "Contributing", "contributed", "Getty", "Image credit", "Hide Caption", "Love ferries", "newsletter", "inbox"):
         assert furniture not in stored
+    assert "Passengers board at the Kestrel Bay pier on Friday. The crews voted 212 to 9 for the deal" in stored  # the captions
+    assert "A new Ipsos/Reuters poll found that most islanders would sign up" in stored  # the story's, not a credit
     assert "Crews vote to accept the deal Operator Lena Voss said" in stored  # the update's own words
     assert "7:15 a.m. ET Jan. 2, 2026" in stored  # below the story's start: a timeline's time
     excerpt = engine.ask("When did the Kestrel Bay ferry resume sailing?").citations[0].excerpt
