@@ -154,7 +154,11 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
     if not extras:
         return window, highlight
     window, highlight = cut_excerpt(text, sentences, best, room)
-    extras.sort()
+    # The narrower window may reach a spot (a long next sentence no longer fits, so it grows to
+    # the one before): that spot is shown there, once.
+    extras = sorted((at, piece) for at, piece in extras if piece not in window)
+    if not extras:
+        return window, highlight
     prefix = "".join(piece + GAP for at, piece in extras if at < sentences[best].start)
     suffix = "".join(GAP + piece for at, piece in extras if at > sentences[best].start)
     if suffix and window.endswith("…"):

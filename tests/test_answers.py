@@ -236,6 +236,24 @@ def test_excerpt_shows_matching_sentences_the_window_cannot_reach():
     assert kept == long_best
 
 
+def test_a_spot_the_narrower_window_reaches_is_not_shown_twice():
+    """With room kept for a spot, a long next sentence no longer fits, so the window grows back
+    to the sentence before the best one: when that is the spot, the excerpt shows it once."""
+    from retrieval.answers import GAP, cut_excerpt, excerpt_with_spots
+    from retrieval.text import split_sentences
+
+    before = "Some corners of Asia have seen recent progress on the issue, however."
+    best = "In 2019, Taiwan became the first place in Asia to legalize same-sex marriage."
+    after = "The ruling followed years of campaigning by activists, " + "lawyers and students, " * 9 + "they said."
+    text = " ".join([before, best, after])
+    sentences = split_sentences(text)
+    limit = len(best) + len(after) + 2
+    assert cut_excerpt(text, sentences, 1, limit)[0].startswith(best)  # the whole limit: no room for `before`
+    excerpt, (start, end) = excerpt_with_spots(text, sentences, 1, [sentences[0]], limit)
+    assert excerpt.count(before) == 1 and GAP not in excerpt and len(excerpt) <= limit
+    assert excerpt[start:end] == best
+
+
 def test_excerpt_room_shows_the_start_of_the_next_sentence():
     from retrieval.answers import GAP, MIN_FILL, cut_excerpt, excerpt_with_spots
     from retrieval.text import Span, split_sentences
