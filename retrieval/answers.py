@@ -7,6 +7,7 @@ the passage that match the question may stand beside that window, after " … ".
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 
 from .attribution import Quote
@@ -72,7 +73,7 @@ def as_shown(text: str, span: Span) -> str:
     return " ".join(text[span.start : span.end].split())
 
 
-def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tuple[str, list[int]]:
+def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int, apart: Collection[str] = ()) -> tuple[str, list[int]]:
     """The excerpt around sentence `best` of `sentences` (spans into `text`), grown one whole
     sentence at a time, before and after, while it stays within `limit` characters; room left
     (at least MIN_FILL) shows the start of the next sentence, cut at a word, with "…".
@@ -80,7 +81,8 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
     Why the fill: without it a long next sentence leaves the room empty, and it is where the answer
     most often follows the sentence that matches the question ("Tuna ... is being recalled ...
     federal officials announced." then "Tri-Union Seafoods issued a voluntary recall ... of
-    canned tuna ...").
+    canned tuna ...").  No fill that starts a sentence of `apart`, shown whole after a gap: it
+    would be read twice.
 
     Returns the excerpt and the [start, end] of the best sentence inside it.
     """
@@ -116,7 +118,8 @@ def cut_excerpt(text: str, sentences: list[Span], best: int, limit: int) -> tupl
         # The words that end within room - 1 characters (one is kept for "…"); none when the
         # first word is longer (a long link), rather than a word cut in half.
         end = following.rfind(" ", 0, room)
-        if end > 0:
+        # Not the start of a sentence shown whole beside the window (`apart`, its spots).
+        if end > 0 and not any(p.startswith(following[:end]) for p in apart):
             excerpt += " " + following[:end] + "…"
     return excerpt, [start, start + len(core)]
 
@@ -153,7 +156,7 @@ def excerpt_with_spots(text: str, sentences: list[Span], best: int, spots: list[
         room -= len(piece) + len(GAP)
     if not extras:
         return window, highlight
-    window, highlight = cut_excerpt(text, sentences, best, room)
+    window, highlight = cut_excerpt(text, sentences, best, room, apart=[piece for _, piece in extras])
     # The narrower window may reach a spot (a long next sentence no longer fits, so it grows to
     # the one before): that spot is shown there, once.
     extras = sorted((at, piece) for at, piece in extras if piece not in window)

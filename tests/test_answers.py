@@ -252,6 +252,21 @@ def test_a_spot_the_narrower_window_reaches_is_not_shown_twice():
     excerpt, (start, end) = excerpt_with_spots(text, sentences, 1, [sentences[0]], limit)
     assert excerpt.count(before) == 1 and GAP not in excerpt and len(excerpt) <= limit
     assert excerpt[start:end] == best
+    # Nor does the window's fill start a spot that is shown whole after the gap: the window
+    # grows past a short sentence to where the spot no longer fits, and fills with its start.
+    opening = "Lawmakers in Taipei had debated the bill for many months."
+    short = "Crowds cheered outside the chamber."
+    spot = "The ruling followed years of campaigning by activists, lawyers and students across the island."
+    filler = " ".join(f"Filler sentence number {i} says little of note." for i in range(12))
+    text2 = " ".join([opening, best, short, spot, filler])
+    s2 = split_sentences(text2)
+    limit2 = 260  # the three sentences (172) and the spot (95) do not fit; with the spot beside, the best two and a fill do
+    assert cut_excerpt(text2, s2, 1, limit2)[0].endswith("…") and spot not in cut_excerpt(text2, s2, 1, limit2)[0]
+    narrowed = cut_excerpt(text2, s2, 1, limit2 - len(GAP) - len(spot))[0]
+    assert narrowed.startswith(best) and narrowed.endswith("The ruling followed years of campaigning by…")  # the fill the rule drops
+    excerpt, (start, end) = excerpt_with_spots(text2, s2, 1, [s2[3]], limit2)
+    assert excerpt.endswith(GAP + spot) and excerpt.count("The ruling followed") == 1
+    assert excerpt[start:end] == best and len(excerpt) <= limit2
 
 
 def test_excerpt_room_shows_the_start_of_the_next_sentence():
