@@ -65,9 +65,10 @@ _AGENCY = (r"(?:Getty Images|Reuters|AFP|AP|Shutterstock|Bloomberg|EPA(?:-EFE)?|
            rf"PA Images|PA Wire|PA Photos|SOPA Images|LightRocket|Redux|CNN|NASA|Handout|{_THROUGH} via Getty Images)")
 #: A photo's credit: names joined by slashes, ending in an agency, standing where a caption ends:
 #: before the next capital or the paragraph's end ("Ipsos/Reuters poll" is the story's; so is
-#: "Fox News/AP VoteCast").
+#: "Fox News/AP VoteCast"). At most six names between the first and the agency (the packs' longest
+#: credit has five): unbounded, a long paragraph of slashes takes minutes.
 PHOTO_CREDIT = re.compile(
-    rf"(?:Photographer: )?(?<![\w/&-])(?P<name>{_PHOTOGRAPHER})(?:/{_THROUGH})*?/{_AGENCY}(?:/FILE)?"
+    rf"(?:Photographer: )?(?<![\w/&-])(?P<name>{_PHOTOGRAPHER})(?:/{_THROUGH}){{0,6}}?/{_AGENCY}(?:/FILE)?"
     rf"(?![\w/])(?! VoteCast)(?=\s*$|\s+[A-Z“\"‘(]|[.,;)”\"])")
 #: A gallery's control between its captions.
 HIDE_CAPTION = re.compile(r"\s*\bHide Caption \d+ of \d+\b")

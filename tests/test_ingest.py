@@ -199,6 +199,20 @@ def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
     assert excerpt.startswith("The Kestrel Bay ferry resumed sailing on Friday")
 
 
+def test_furniture_rules_keep_the_story():
+    """What looks like a credit or a promotion but is the story's stays: a poll's name, an exit
+    poll's, a sign-up that is news, a how-to; and a long run of slashes is read through, whole."""
+    from retrieval.furniture import without_furniture
+
+    story = [
+        "A new Ipsos/Reuters poll found that 40% of voters approve, according to Fox News/AP VoteCast data.",
+        "Organizers had predicted 5,000 buses would sign up for the papal Mass, but only 1,100 did by Monday.",
+        "How it works: Sign up with your bank (partners include Chase and most of the big banks) and send money.",
+        "Spare Parts/" * 20_000 + "and more.",
+    ]
+    assert without_furniture(story) == story
+
+
 def test_url_is_fetched_and_bad_links_refused(engine, pages):
     url = pages.add("/story", article_html("Ferry strike ends", [
         "Ferry workers ended their strike on Friday after a pay deal was reached with the operator.",
