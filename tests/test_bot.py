@@ -237,7 +237,8 @@ async def test_admin_adds_url_document_and_removes(fake, app, pages):
 
 async def test_admin_adds_forwarded_channel_post(fake, app):
     post = fake._store(fake.chats[ADMIN], fake.user(ADMIN),
-                       text="Bridge reopens\nThe Lisk bridge reopened to traffic on Sunday after repairs costing 12 million.",
+                       text="Bridge reopens\nThe Lisk bridge reopened to traffic on Sunday after repairs costing 12 million."
+                            "\nSubscribe to @lisknews for more!",
                        forward_origin={"type": "channel", "date": 1700000000,
                                        "chat": {"id": -100777, "type": "channel", "title": "Lisk News", "username": "lisknews"},
                                        "message_id": 55})
@@ -246,6 +247,7 @@ async def test_admin_adds_forwarded_channel_post(fake, app):
     await fake.wait_for("sendMessage", lambda p: "added 1" in p["text"], after=n)
     article = app.bot_data["engine"].store.find_article("https://t.me/lisknews/55")
     assert article is not None and article.title == "Bridge reopens" and article.outlet == "Lisk News"
+    assert "12 million" in article.text and "Subscribe" not in article.text  # the channel's promotion is not the story
 
 
 async def test_context_survives_restart(fake, bot_settings):
