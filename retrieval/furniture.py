@@ -117,7 +117,7 @@ def without_photo_credits(paragraph: str) -> str:
         return paragraph
 
     def credit(m: re.Match) -> str:
-        if _CAPTION_END.search(m.string, 0, m.start()):
+        if _CAPTION_END.search(m.string, max(0, m.start() - 20), m.start()):  # the caption's end, just before
             return ""
         # Mid-sentence, the caption's own capitalized words run into the name: take its last
         # two words (three with an initial: "Timothy A. Clary"), keep the rest.

@@ -201,7 +201,8 @@ def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
 
 def test_furniture_rules_keep_the_story():
     """What looks like a credit or a promotion but is the story's stays: a poll's name, an exit
-    poll's, a sign-up that is news, a how-to; and a long run of slashes is read through, whole."""
+    poll's, a sign-up that is news, a how-to; a long run of slashes is read through, whole, and so
+    is a long gallery, whose captions stay."""
     from retrieval.furniture import without_furniture
 
     story = [
@@ -211,6 +212,8 @@ def test_furniture_rules_keep_the_story():
         "Spare Parts/" * 20_000 + "and more.",
     ]
     assert without_furniture(story) == story
+    gallery = "A man walks in Kyiv on Monday. Evan Vucci/AP " * 4_000  # a long paragraph of captions, read once
+    assert without_furniture([gallery]) == [("A man walks in Kyiv on Monday. " * 4_000).strip()]
 
 
 def test_url_is_fetched_and_bad_links_refused(engine, pages):
