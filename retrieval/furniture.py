@@ -25,8 +25,8 @@ Only the header's stamps go: further down, a paragraph holding a date and a time
 timeline ("6:31 p.m., Jan. 27, 1967"), which is the news. In the RealTime QA packs: a header
 stamp in 2,422 of realtimeqa-2026's 2,921 articles and 1,570 live-blog stamps in 44 of them;
 3,238 links to other stories in 1,359 of realtimeqa-2024's 8,653 articles; a summary's label in
-161 of realtimeqa-2025's 5,306; a credit line in 864 of them; photo credits in 355 and promotions in 796 of them
-(bench/README.md).
+161 of realtimeqa-2025's 5,306; a credit line in 864 of them, photo credits in 355 and
+promotions in 796 (bench/README.md).
 """
 
 from __future__ import annotations

@@ -118,9 +118,9 @@ def clean_again(store: Store, preparer: Preparer, indexes: Indexes, settings: En
     for start in range(0, len(ids), SPLIT_BATCH):
         stale, read = [], {}
         for row in store.articles_by_ids(ids[start : start + SPLIT_BATCH]).values():
-            text = clean_text(row.text)
-            if text != row.text and len(text) >= 20:  # one that was nothing but furniture stays
-                article = row.as_article()
+            article = row.as_article()
+            text = clean_text(article.text)
+            if text != article.text and len(text) >= 20:  # one that was nothing but furniture stays
                 read[article.key] = article.content_hash  # of the text as stored
                 article.text = text
                 stale.append(article)

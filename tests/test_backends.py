@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from retrieval.articles import Article
+from retrieval.articles import CLEANING_VERSION, Article
 from retrieval.engine import Engine, FollowUp
 from retrieval.feeds import FollowedSources
 from retrieval.ingest import ingest
@@ -252,6 +252,27 @@ def test_articles_an_older_newsbot_cleaned_are_cleaned_again_on_reindex(backend_
         assert not any("older newsbot" in n for n in notices)
 
 
+def test_an_article_todays_cleaning_would_empty_is_kept_as_stored_through_reindex(backend_settings, monkeypatch):
+    """A stored article that today's rules would leave without text (an older newsbot kept a
+    page of nothing but promotions) is read back as stored: cleaning again leaves it, and
+    splitting it again at another size neither cleans nor refuses it."""
+    import retrieval.articles as articles
+
+    promotions = "Sign up for our Harbour newsletter here.\nSupport local journalism. Subscribe today."
+    with monkeypatch.context() as older:
+        older.setattr(articles, "without_furniture", lambda paragraphs: paragraphs)
+        old = Article(title="Harbour newsletter", text=promotions, url="https://news.example/promo")
+    with Engine(backend_settings) as engine:
+        engine.add([old, TRAM])
+        engine.store.set_meta("cleaning", "1")
+        engine.store.set_passage_words(engine.settings.passage_words + 40)  # split at another size
+        articles_before = engine.stats()["articles"]
+    with Engine(backend_settings, notice=lambda m: None) as engine:
+        stats = engine.reindex()
+        assert engine.store.find_article(old.url).text == old.text
+        assert stats["articles"] == articles_before and stats["passages"] == stats["vectors"] == stats["keyword_docs"]
+
+
 def test_an_article_written_while_the_store_is_cleaned_again_keeps_that_write(backend_settings, monkeypatch):
     """Cleaning again reads, prepares, then writes: a feed's or an admin's write in between is
     newer, and is not replaced by the older text cleaned."""
@@ -325,6 +346,7 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         assert embedded_texts == [] and snapshot(engine) == counts
         # The passage size the articles were split at comes along: no call to split them again.
         assert engine.store.passage_words() == settings.passage_words
+        assert engine.store.cleaning() == CLEANING_VERSION  # and so does the cleaning they went through
         assert not any("newsbot reindex" in n for n in notices)
         answer = engine.ask("how many riders will the Northbridge tram carry?")
         assert [(c.url, c.excerpt) for c in answer.citations] == [(c.url, c.excerpt) for c in expected.citations]

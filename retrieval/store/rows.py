@@ -39,12 +39,10 @@ class ArticleRow:
     passages: int = 0
 
     def as_article(self) -> Article:
-        """The article to write again (split again, or copied to another store), with its text
-        exactly as stored: the passages' offsets point into it, and cleaning is not redone."""
-        article = Article(title=self.title, text=self.text, url=self.url, published=self.published,
-                          author=self.author, outlet=self.outlet, key=self.key)
-        article.text = self.text
-        return article
+        """The article to write again (split again, cleaned again, or copied to another store),
+        exactly as stored (Article.stored)."""
+        return Article.stored(title=self.title, text=self.text, url=self.url, published=self.published,
+                              author=self.author, outlet=self.outlet, key=self.key)
 
 
 @dataclass(frozen=True)
