@@ -128,13 +128,13 @@ def clean_inline(value: str | None) -> str:
 #: The version of clean_text, raised whenever it changes what an article's text keeps: a store
 #: records the version its articles were cleaned by, and `newsbot reindex` cleans older ones
 #: again (upkeep.clean_again). Stores that record none count as version 1.
-CLEANING_VERSION = "4"
+CLEANING_VERSION = "5"
 
 
 def clean_text(value: str | None) -> str:
     """Article body as plain paragraphs: HTML tags and entities never reach the index, nor the
-    page's furniture (time stamps, links to other stories, photo credits, promotions:
-    furniture.py)."""
+    page's furniture (time stamps, links to other stories, photo credits, promotions, datelines,
+    sign-offs: furniture.py)."""
     if not value:
         return ""
     value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")

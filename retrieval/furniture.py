@@ -16,6 +16,12 @@ to its words:
 - a photo's credit, left in a caption or between captions ("Thomas Coex/AFP/Getty Images",
   "(Image credit: Evan Vucci/AP)"), and a gallery's "Hide Caption 3 of 266"; the caption's own
   words stay;
+- the outlet's name standing as a dateline ("CNN —", "CNN Business —", a paragraph's opening
+  "(CNN)"): the citation names the outlet; the place stays ("Seoul, South Korea CNN —" becomes
+  "Seoul, South Korea —"), as an agency's ("LIMA, Peru (AP) —") does;
+- a live blog's sign-off, the reporter's name after a dash ending an update's paragraph ("… at
+  checkpoints. – Chris Coates") or standing after it: the byline of a page, not the story; a
+  quotation's attribution ("“…” — Mahatma Gandhi") stays;
 - a sign-up promotion ("From the stage to the screen: Sign up for USA TODAY's Entertainment
   newsletter.", "Support local journalism. Subscribe today."), with the short question or
   exclamation that leads into it ("What's true? What's false?"); a short paragraph that opens
@@ -51,6 +57,16 @@ LINE_MAX_CHARS = 250
 CREDIT = re.compile(r"contributing:\s*\S.*|[A-Z][^.!?]{0,150}\bcontributed (?:to )?this (?:report|story)\.?", re.I)
 #: The label before an outlet's machine-written summary.
 LABEL = re.compile(r"^AI-assisted summary\b:?\s*", re.I)
+#: The outlet's name as a dateline: a paragraph of its own, after the place's name or not (the
+#: place stays, as an agency's dateline shows it: "Seoul, South Korea —"), or opening one.
+DATELINE = re.compile(r"(?:(?P<place>[A-Z][\w.’'-]*(?:,? [A-Z][\w.’'-]*){0,3}) )?\(?CNN(?: [A-Z][a-z]+)?\)?\s*[—–-]+")
+DATELINE_LEAD = re.compile(r"^\(CNN(?: [A-Z][a-z]+)?\)\s*(?:[—–-]+\s*)?(?=[A-Z“\"‘])")
+#: A live blog's sign-off: a dash and a name of two or three words ending a paragraph, after a
+#: sentence's full stop (after a closing quotation mark it is the quotation's attribution).
+_SIGNER = r"[–—-] [A-Z][a-z]+(?: [A-Z]\.)?(?: (?:[A-Z][\w'’-]+|de|van|von|del|la)){1,2}"
+SIGN_OFF = re.compile(rf"(?<=[.!?]) {_SIGNER}$")
+#: The same sign-off as a paragraph of its own, after a paragraph that is not a quotation.
+SIGN_OFF_LINE = re.compile(_SIGNER)
 #: The story has begun at its first paragraph of this many words: the header is what comes before.
 STORY_WORDS = 20
 
@@ -102,7 +118,13 @@ def without_furniture(paragraphs: list[str]) -> list[str]:
         if len(p) <= LINE_MAX_CHARS and (LINK.fullmatch(p) or CREDIT.fullmatch(p)):
             continue
         p = without_promotions(without_photo_credits(LABEL.sub("", LIVE_STAMP.sub("", p, count=1), count=1)))
+        p = SIGN_OFF.sub("", p, count=1)
+        p = DATELINE_LEAD.sub("", p, count=1)
+        if dateline := DATELINE.fullmatch(p):
+            p = f"{dateline['place']} —" if dateline["place"] else ""
         if not p or (not story and HEADER_STAMP.fullmatch(p)):
+            continue
+        if SIGN_OFF_LINE.fullmatch(p) and out and out[-1][-1] in ".!?":
             continue
         story = story or len(p.split()) >= STORY_WORDS
         out.append(p)

@@ -101,7 +101,7 @@ def check_cleaning(store: Store, notice: Callable[[str], None]) -> None:
         store.set_cleaning(CLEANING_VERSION)
     else:
         notice("The stored articles were cleaned by an older newsbot, which kept some of their pages' "
-               "furniture (time stamps, links to other stories, photo credits, sign-up promotions): "
+               "furniture (time stamps, links to other stories, photo credits, sign-up promotions, “CNN —” datelines, live blogs' sign-offs): "
                "run `newsbot reindex` to clean them again.")
 
 

@@ -166,11 +166,13 @@ def test_html_in_article_text_is_not_indexed(engine, tmp_path):
 
 
 def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
-    """The header's time stamps, a live blog's stamps, links to other stories, photo credits and
-    sign-up promotions are the page's, not the story's: the excerpt shows the story; a timeline's
-    time further down, a caption's words and a poll's name stay."""
+    """The header's time stamps, the outlet's dateline, a live blog's stamps and sign-offs, links to
+    other stories, photo credits and sign-up promotions are the page's, not the story's: the
+    excerpt shows the story; a timeline's time further down, a caption's words, a poll's name and
+    a quotation's attribution stay."""
     text = "\n".join([
         "Updated Jan. 3, 2026, 12:39 p.m. ET",
+        "Kestrel Bay, Orkney CNN —",
         "Jan. 2, 2026 Updated Jan. 3, 2026, 2:06 p.m. ET",
         "AI-assisted summary The Kestrel Bay ferry resumed sailing on Friday after a three-week strike by its crews ended with a pay deal.",
         "More:Ferry fares to rise in spring as fuel costs climb",
@@ -184,24 +186,31 @@ def test_page_furniture_is_neither_stored_nor_shown(engine, tmp_path):
         "The crews voted 212 to 9 for the deal (Image credit: Tom Ekdahl/AFP via Getty Images) Hide Caption 2 of 14",
         "Love ferries? Sign up for the Herald's Harbour newsletter. Get the sailings delivered to your inbox.",
         "A new Ipsos/Reuters poll found that most islanders would sign up for a season pass.",
+        "The harbour master counted eleven sailings by noon, the most since the spring. – Mira Holt",
+        "Ticket offices reopened at nine.",
+        "— Jon Brakke",
+        "“A ferry is a promise kept twice a day.”",
+        "— Lena Voss",
     ])
     ingest(engine, [str(write_jsonl(tmp_path / "f.jsonl", [record(6, title="Kestrel Bay ferry sails again", text=text)]))])
     stored = engine.store.find_article("https://news.example/6").text
-    assert stored.startswith("The Kestrel Bay ferry resumed sailing")
+    assert stored.startswith("Kestrel Bay, Orkney —\n\nThe Kestrel Bay ferry resumed sailing")  # the dateline's place stays
     for furniture in ("12:39", "2:06 p.m.", "AI-assisted", "More:", "Share this update", "READ MORE", "9:12 pm",
-                      "Contributing", "contributed", "Getty", "Image credit", "Hide Caption", "Love ferries", "newsletter", "inbox"):
+                      "Contributing", "contributed", "Getty", "Image credit", "Hide Caption", "Love ferries", "newsletter", "inbox", "CNN", "Mira Holt", "Brakke"):
         assert furniture not in stored
     assert "Passengers board at the Kestrel Bay pier on Friday. The crews voted 212 to 9 for the deal" in stored  # the captions
     assert "A new Ipsos/Reuters poll found that most islanders would sign up" in stored  # the story's, not a credit
     assert "Crews vote to accept the deal Operator Lena Voss said" in stored  # the update's own words
     assert "7:15 a.m. ET Jan. 2, 2026" in stored  # below the story's start: a timeline's time
+    assert "the most since the spring." in stored and "twice a day.”\n\n— Lena Voss" in stored  # a quotation's attribution
     excerpt = engine.ask("When did the Kestrel Bay ferry resume sailing?").citations[0].excerpt
-    assert excerpt.startswith("The Kestrel Bay ferry resumed sailing on Friday")
+    assert excerpt.startswith("Kestrel Bay, Orkney — The Kestrel Bay ferry resumed sailing on Friday")
 
 
 def test_furniture_rules_keep_the_story():
-    """What looks like a credit or a promotion but is the story's stays: a poll's name, an exit
-    poll's, a sign-up that is news, a how-to; a long run of slashes is read through, whole, and so
+    """What looks like a credit, a promotion, a dateline or a sign-off but is the story's stays: a
+    poll's name, an exit poll's, a sign-up that is news, a how-to, an interview with CNN, a place's
+    dateline, a dash before a name that goes on; a long run of slashes is read through, whole, and so
     is a long gallery, whose captions stay."""
     from retrieval.furniture import without_furniture
 
@@ -210,6 +219,10 @@ def test_furniture_rules_keep_the_story():
         "Organizers had predicted 5,000 buses would sign up for the papal Mass, but only 1,100 did by Monday.",
         "How it works: Sign up with your bank (partners include Chase and most of the big banks) and send money.",
         "Spare Parts/" * 20_000 + "and more.",
+        "In an interview with CNN – the first since her release – she thanked the crew.",
+        "The campaign was airing on CNN -",
+        "LIMA, Peru (AP) — Peru's president said on Monday that the vote would go ahead.",
+        "“We will rebuild,” said the mayor. — Mahatma Gandhi Street was hit hardest.",
     ]
     assert without_furniture(story) == story
     gallery = "A man walks in Kyiv on Monday. Evan Vucci/AP " * 4_000  # a long paragraph of captions, read once
