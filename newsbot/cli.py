@@ -41,7 +41,7 @@ def open_engine(ctx: click.Context):
 SECTIONS = {
     "Use": ["chat", "ask", "quotes", "start", "run"],
     "Administer": ["add", "list", "remove", "sources", "sync", "reindex", "stats", "doctor", "migrate"],
-    "Measure": ["eval", "eval-quotes", "train-selector", "train-gate"],
+    "Measure": ["eval", "eval-quotes", "train-selector", "train-gate", "train-order"],
 }
 
 

@@ -1,6 +1,7 @@
-"""The command line's measuring commands: `newsbot eval`, `eval-quotes`, `train-selector` and
-`train-gate`. Each passes its arguments on to the module that measures (retrieval/evaluation) or
-trains (retrieval/selector/train.py, retrieval/answerability/train.py): `--help` is theirs."""
+"""The command line's measuring commands: `newsbot eval`, `eval-quotes`, `train-selector`,
+`train-gate` and `train-order`. Each passes its arguments on to the module that measures
+(retrieval/evaluation) or trains (retrieval/selector/train.py, retrieval/answerability/train.py,
+retrieval/ordering/train.py): `--help` is theirs."""
 
 from __future__ import annotations
 
@@ -30,4 +31,6 @@ COMMANDS = [
                  "Train a candidate answer-sentence selector (never on the reported pack): train-selector PACK_DIR..."),
     _passthrough("train-gate", "retrieval.answerability.train",
                  "Train the answerability gate: train-gate CORPUS_PACK --unanswerable OTHER_PACK..."),
+    _passthrough("train-order", "retrieval.ordering.train",
+                 "Train the first citations' order (never on the reported pack): train-order PACK_DIR..."),
 ]

@@ -2,8 +2,9 @@
 the asking date and for articles the conversation already cited; the best of them reranked by
 how well their best sentence answers (rerank.py) and, asked for a place, by whether they name the
 place the best candidates agree on; at most `per_article` passages per article, read again
-without the outlet's boilerplate (boilerplate.py); then the citations (citations.py), or
-suggestions when nothing relevant is found."""
+without the outlet's boilerplate (boilerplate.py); then the citations (citations.py), the first
+of them ordered by what their excerpts show (ordering/), or suggestions when nothing relevant is
+found."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .boilerplate import keyed_paragraphs
 from .citations import build_citations, suggestions
 from .embeddings import Encoder
 from .indexes import Indexes
+from .ordering import Order, shipped as shipped_order
 from .question import Question
 from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, read_closely
 from .selector import Selector, choose
@@ -95,10 +97,12 @@ class Searcher:
     selector: Selector | None = None
     #: Declines to cite what only shares the question's topic (None: the relevance floor alone).
     gate: Gate | None = field(default_factory=shipped_gate)
+    #: Orders the first citations again by what their excerpts show (None: search's order).
+    order: Order | None = field(default_factory=shipped_order)
 
     def alone(self, retriever: str) -> "Searcher":
         """This searcher with one retriever, in its own order, and no gate: a baseline."""
-        return replace(self, retrievers=(retriever,), gate=None)
+        return replace(self, retrievers=(retriever,), gate=None, order=None)
 
     @property
     def hybrid(self) -> bool:
@@ -117,6 +121,8 @@ class Searcher:
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
+        if self.order is not None and self.hybrid:
+            citations = self.order.apply(question, found.cues, citations, asked_on)
         return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
 
     def _declined(self, question: Question, found: "Found") -> bool:

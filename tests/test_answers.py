@@ -352,6 +352,8 @@ def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
 
 
 def test_the_place_most_reports_name_is_preferred(engine):
+    from dataclasses import replace
+
     def report(n, text):
         return story(f"summit-{n}", f"Climate summit, day {n}", date(2025, 11, n), text)
 
@@ -361,7 +363,8 @@ def test_the_place_most_reports_name_is_preferred(engine):
         report(5, "The climate summit in Nairobi ended with a pledge on coal."),
         HARBOUR,
     ])
-    answer = engine.ask("Which city hosted the climate summit?")
+    # Search's own order (ordering/ orders the first three again by what their excerpts show).
+    answer = engine.answering_with(replace(engine.searcher, order=None)).ask("Which city hosted the climate summit?")
     # One report names Lagos in passing; two name Nairobi: Nairobi's reports come first.
     assert {c.url for c in answer.citations[:2]} == {"https://example.org/summit-4", "https://example.org/summit-5"}
     assert all("Nairobi" in c.excerpt for c in answer.citations[:2])
@@ -425,3 +428,49 @@ def test_a_syndicated_copy_does_not_show_the_same_answer_twice(engine):
     answer = engine.ask("How much did the Valmora council approve for the new tram line?")
     shown = [c for c in answer.citations + answer.more if "approved 12 million euros" in c.excerpt]
     assert len(shown) == 1 and shown[0] is answer.citations[0]
+
+
+def test_the_first_citations_are_ordered_by_what_their_excerpts_show(engine):
+    """The first three citations are ordered again by what their excerpts show: the same three,
+    numbered again; an order that weighs the asked kind puts the excerpt holding the sum first,
+    one that weighs search's rank backwards reverses them; the shipped order loads offline and
+    reads the features this code computes."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from retrieval.logistic import Logistic
+    from retrieval.ordering import FEATURES, Order, shipped
+
+    engine.add([
+        story("tram-debate", "Valmora tram line debated", date(2024, 1, 5),
+              "The Valmora council debated the tram line for the whole evening.",
+              "Councillors asked how the tram line would be paid for."),
+        story("tram-budget", "Valmora approves tram budget", date(2024, 5, 2),
+              "The council approved 12 million euros for the Valmora tram line on Thursday."),
+        story("tram-route", "Tram route through Valmora old town", date(2024, 3, 9),
+              "The Valmora tram line will run through the old town to the station."),
+        HARBOUR,
+    ])
+    question, asked_on = "How much did the Valmora council approve for the tram line?", date(2024, 5, 3)
+
+    def weighing(**weights: float) -> Order:
+        n = len(FEATURES)
+        return Order(Logistic(FEATURES, np.zeros(n), np.ones(n), np.array([weights.get(f, 0.0) for f in FEATURES]), 0.0))
+
+    def ask(order: Order | None):
+        return engine.answering_with(replace(engine.searcher, order=order)).ask(question, k=3, asked_on=asked_on).citations
+
+    searched = ask(None)
+    assert len(searched) == 3
+    by_kind = ask(weighing(kind=1.0))
+    assert "12 million euros" in by_kind[0].excerpt
+    assert {c.url for c in by_kind} == {c.url for c in searched}
+    reversed_ = ask(weighing(rank=1.0))
+    assert [c.url for c in reversed_] == [c.url for c in reversed(searched)]
+    assert [c.rank for c in reversed_] == [1, 2, 3]
+
+    order = shipped()
+    assert order is not None and order.model.weights.shape == (len(FEATURES),)
+    assert Order.from_json(order.to_json()).model.weights.tolist() == order.model.weights.tolist()
+    assert "12 million euros" in engine.ask(question, k=3, asked_on=asked_on).citations[0].excerpt

@@ -123,6 +123,26 @@ def test_training_refuses_the_reported_pack(tmp_path, capsys):
     assert "never train on it" in capsys.readouterr().err
 
 
+def test_the_order_is_trained_on_packs_and_never_on_the_reported_one(tmp_path, settings, monkeypatch, capsys):
+    """`train-order` reads each question's first citations in search's order, a row each, the
+    ones showing the answer positive; it refuses the reported pack."""
+    from dataclasses import replace
+
+    from retrieval.ordering import FEATURES
+    from retrieval.ordering.train import collect, main, train
+
+    monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
+    make_pack(tmp_path / "pack")
+    groups = collect(tmp_path / "pack", notice=lambda m: None, settings=settings)
+    assert groups and all(g.rows.shape == (len(g.answers), len(FEATURES)) for g in groups)
+    assert all(g.rows[:, FEATURES.index("rank")].tolist() == list(range(len(g.answers))) for g in groups)
+    assert any(g.answers[0] for g in groups)  # the one-sentence answers are shown first
+    order = train(groups * 2 + [replace(g, answers=[not a for a in g.answers]) for g in groups])
+    assert order.model.weights.shape == (len(FEATURES),)
+    assert main([str(tmp_path / "realtimeqa-2025")]) == 2
+    assert "never train on it" in capsys.readouterr().err
+
+
 def test_the_gate_is_never_trained_on_the_reported_packs(tmp_path, capsys):
     from retrieval.answerability.train import main
 

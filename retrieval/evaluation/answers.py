@@ -15,7 +15,8 @@ honest "no answer"; a citation there can only be a false one).
 The pack (../shared/eval/README.md): `articles.jsonl.gz` and `questions.jsonl` (`id`, `date`,
 `question`, `answers`, `distractors`). It is ingested once (see `cache_dir`).
 
-`--baselines` adds newsbot without its answerability gate and the same engine answering through
+`--baselines` adds newsbot without its answerability gate, newsbot with its first three citations
+in search's order (ordering/ not applied), and the same engine answering through
 one retriever alone, in its own order (`Searcher.alone`): no date preference, no reranking, the
 same excerpts.
 """
@@ -39,6 +40,7 @@ from . import cache_dir
 VARIANTS = {
     "newsbot (hybrid)": lambda engine: engine,
     "newsbot without the answerability gate": lambda engine: engine.answering_with(replace(engine.searcher, gate=None)),
+    "newsbot in search's order (no ordering of the first three)": lambda engine: engine.answering_with(replace(engine.searcher, order=None)),
     "baseline: keyword only (BM25)": lambda engine: engine.answering_with(engine.searcher.alone("keyword")),
     "baseline: dense only (FAISS)": lambda engine: engine.answering_with(engine.searcher.alone("dense")),
 }
