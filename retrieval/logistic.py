@@ -35,6 +35,14 @@ class Logistic:
         return cls(features, *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "weights")), float(data["bias"]))
 
 
+def weights_listing(model: Logistic) -> str:
+    """The model's weights on its standardized features, largest first: what a training command
+    prints for its MODEL.md."""
+    width = max(len(f) for f in model.features)
+    return "\n".join(f"  {name:>{width}} {weight:+.3f}"
+                     for name, weight in sorted(zip(model.features, model.weights), key=lambda p: -abs(p[1])))
+
+
 def fit(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], l2: float = 1.0, steps: int = 50) -> Logistic:
     """Logistic regression by Newton's method on standardized features, the bias unpenalized."""
     mean, scale = x.mean(axis=0), x.std(axis=0)

@@ -121,7 +121,7 @@ class Searcher:
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
-        if self.order is not None and self.hybrid:
+        if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on)
         return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
 

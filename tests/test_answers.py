@@ -440,7 +440,9 @@ def test_the_first_citations_are_ordered_by_what_their_excerpts_show(engine):
     import numpy as np
 
     from retrieval.logistic import Logistic
-    from retrieval.ordering import FEATURES, Order, shipped
+    from retrieval.ordering import FEATURES, Order, features, shipped
+    from retrieval.question import Question
+    from retrieval.rerank import Cues
 
     engine.add([
         story("tram-debate", "Valmora tram line debated", date(2024, 1, 5),
@@ -469,6 +471,12 @@ def test_the_first_citations_are_ordered_by_what_their_excerpts_show(engine):
     reversed_ = ask(weighing(rank=1.0))
     assert [c.url for c in reversed_] == [c.url for c in reversed(searched)]
     assert [c.rank for c in reversed_] == [1, 2, 3]
+
+    # Asked without a date, the newest of the three stands for the asking date.
+    newest = max(date.fromisoformat(c.published) for c in searched)
+    question_read = Question.parse(question)
+    assert (features(question_read, Cues.of(question_read), searched, None)
+            == features(question_read, Cues.of(question_read), searched, newest)).all()
 
     order = shipped()
     assert order is not None and order.model.weights.shape == (len(FEATURES),)

@@ -133,7 +133,8 @@ def test_the_order_is_trained_on_packs_and_never_on_the_reported_one(tmp_path, s
 
     monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
     make_pack(tmp_path / "pack")
-    groups = collect(tmp_path / "pack", notice=lambda m: None, settings=settings)
+    groups, asked = collect(tmp_path / "pack", notice=lambda m: None, settings=settings)
+    assert asked == 2
     assert groups and all(g.rows.shape == (len(g.answers), len(FEATURES)) for g in groups)
     assert all(g.rows[:, FEATURES.index("rank")].tolist() == list(range(len(g.answers))) for g in groups)
     assert any(g.answers[0] for g in groups)  # the one-sentence answers are shown first

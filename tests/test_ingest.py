@@ -229,6 +229,16 @@ def test_furniture_rules_keep_the_story():
     assert without_furniture([gallery]) == [("A man walks in Kyiv on Monday. " * 4_000).strip()]
 
 
+def test_an_outlets_dateline_goes_and_its_place_stays():
+    """"CNN —" on its own goes, a place before it stays as an agency's dateline shows it, and a
+    lead's opening "(CNN)" goes; the lead's words stay."""
+    from retrieval.furniture import without_furniture
+
+    assert without_furniture(["CNN —", "The ferry sailed."]) == ["The ferry sailed."]
+    assert without_furniture(["Seoul, South Korea CNN Business —", "The ferry sailed."]) == ["Seoul, South Korea —", "The ferry sailed."]
+    assert without_furniture(["(CNN) The ferry sailed.", "(CNN) — Crews cheered."]) == ["The ferry sailed.", "Crews cheered."]
+
+
 def test_url_is_fetched_and_bad_links_refused(engine, pages):
     url = pages.add("/story", article_html("Ferry strike ends", [
         "Ferry workers ended their strike on Friday after a pay deal was reached with the operator.",

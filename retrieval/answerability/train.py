@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from ..question import Question
-from ..logistic import fit
+from ..evaluation import names_reported
+from ..logistic import fit, weights_listing
 from . import MODEL, Gate
 from .features import FEATURES
 
@@ -98,8 +99,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--unanswerable", type=Path, nargs="+", required=True)
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args(argv)
-    if any(p.resolve().name in REPORTED for p in [args.corpus, *args.unanswerable]):
-        print(f"error: {', '.join(REPORTED)} hold what is reported: never train on them", file=sys.stderr)
+    if names_reported([args.corpus, *args.unanswerable], REPORTED):
         return 2
     hits, misses, unanswerable = collect(args.corpus, args.unanswerable, notice=lambda m: print(m, file=sys.stderr))
     gate = train(hits, unanswerable)
@@ -110,8 +110,7 @@ def main(argv: list[str]) -> int:
     print(f"| unanswerable | {len(unanswerable)} | {kept(unanswerable):.3f} |")
     print(trade_off(gate, hits, unanswerable))
     print(f"\nthreshold {gate.threshold:.3f}; weights (standardized features):")
-    for name, weight in sorted(zip(FEATURES, gate.model.weights), key=lambda p: -abs(p[1])):
-        print(f"  {name:>16} {weight:+.3f}")
+    print(weights_listing(gate.model))
     args.out.write_text(json.dumps(gate.to_json(), indent=1) + "\n")
     return 0
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..logistic import fit
+from ..evaluation import names_reported
+from ..logistic import fit, weights_listing
 from ..question import Question
 from ..rerank import Cues
 from . import FEATURES, FIRST, MODEL, Order, features
@@ -42,14 +43,16 @@ class Group:
     distractors: list[float]
 
 
-def collect(pack: Path, notice=print, settings=None) -> list[Group]:
+def collect(pack: Path, notice=print, settings=None) -> tuple[list[Group], int]:
+    """The groups of `pack`'s questions that get citations, and how many questions it asks."""
     from ..evaluation.answers import hit, load_questions, pack_engine
 
     groups = []
+    questions = load_questions(pack)
     with pack_engine(pack, settings, notice) as (engine, report):
         notice(f"{pack.name}: {report.summary()}")
         unordered = engine.answering_with(replace(engine.searcher, order=None))
-        for q in load_questions(pack):
+        for q in questions:
             asked_on = date.fromisoformat(q["date"]) if q.get("date") else None
             answer = unordered.ask(q["question"], k=FIRST, asked_on=asked_on)
             if not answer.citations:
@@ -61,7 +64,7 @@ def collect(pack: Path, notice=print, settings=None) -> list[Group]:
                 [hit(q["answers"], c.excerpt) > 0 for c in head],
                 [hit(q.get("distractors", []), c.excerpt) for c in head],
             ))
-    return groups
+    return groups, len(questions)
 
 
 def train(groups: list[Group], l2: float = L2) -> Order:
@@ -94,22 +97,18 @@ def held_out(packs: dict[str, tuple[list[Group], int]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from ..evaluation.answers import load_questions
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packs", type=Path, nargs="+")
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args(argv)
-    if any(p.resolve().name in REPORTED for p in args.packs):
-        print(f"error: {', '.join(REPORTED)} is what is reported: never train on it", file=sys.stderr)
+    if names_reported(args.packs, REPORTED):
         return 2
-    packs = {p.name: (collect(p, notice=lambda m: print(m, file=sys.stderr)), len(load_questions(p))) for p in args.packs}
+    packs = {p.name: collect(p, notice=lambda m: print(m, file=sys.stderr)) for p in args.packs}
     if len(packs) > 1:
         print(held_out(packs))
     order = train([g for groups, _ in packs.values() for g in groups])
     print(f"\nL2 {L2:g}; weights (standardized features):")
-    for name, weight in sorted(zip(FEATURES, order.model.weights), key=lambda p: -abs(p[1])):
-        print(f"  {name:>14} {weight:+.3f}")
+    print(weights_listing(order.model))
     args.out.write_text(json.dumps(order.to_json(), indent=1) + "\n")
     return 0
 

@@ -25,7 +25,8 @@ import numpy as np
 from ..answers import as_shown
 from ..question import Question
 from ..rerank import Cues
-from ..logistic import fit as logistic_fit
+from ..evaluation import names_reported
+from ..logistic import fit as logistic_fit, weights_listing
 from . import Selector
 from .features import FEATURES, ArticleSentences, features
 
@@ -86,8 +87,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("packs", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("selector.json"))
     args = parser.parse_args(argv)
-    if any(p.resolve().name in REPORTED for p in args.packs):
-        print(f"error: {', '.join(REPORTED)} is the pack results are reported on: never train on it", file=sys.stderr)
+    if names_reported(args.packs, REPORTED):
         return 2
     data = {p.name: collect(p, notice=lambda m: print(m, file=sys.stderr)) for p in args.packs}
     print("| held out | articles | top sentence holds the answer: model | in the cited passage, by overlap | by overlap alone |")
@@ -103,8 +103,7 @@ def main(argv: list[str]) -> int:
     model = fit([g for gs in data.values() for g in gs])
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n")
     print("\nweights (standardized features):")
-    for name, weight in sorted(zip(FEATURES, model.model.weights), key=lambda p: -abs(p[1])):
-        print(f"  {name:>18} {weight:+.3f}")
+    print(weights_listing(model.model))
     return 0
 
 
