@@ -108,15 +108,17 @@ def render_answer(answer: Answer) -> str:
         return fit(render_quotes(answer.quotes) + (["<b>Sources</b>", *sources] if sources else []))
     if answer.no_answer:
         return render_no_answer(answer.suggestions)
-    return render_citations(answer.citations)
+    return render_citations(answer.citations, answer.caveat)
 
 
-def render_citations(citations: list[Citation]) -> str:
+def render_citations(citations: list[Citation], caveat: str = "") -> str:
+    """The citations, under the caveat (in italics) when they are older than the days asked about."""
+    header = f"<i>{esc(caveat)}</i>" if caveat else ""
     blocks = [render_citation(c) for c in citations]
-    text = fit(blocks)
-    if not text and citations:  # one citation alone too long (a hostile title): shorten it
-        text = fit([render_citation(citations[0], excerpt_limit=200)])
-    return text or "No sources to show."
+    text = fit(blocks, header)
+    if text == header and citations:  # one citation alone too long (a hostile title): shorten it
+        text = fit([render_citation(citations[0], excerpt_limit=200)], header)
+    return text if text != header else "No sources to show."
 
 
 def render_no_answer(suggestions: list[Suggestion]) -> str:

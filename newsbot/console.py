@@ -39,6 +39,8 @@ def print_answer(answer: Answer) -> None:
             for s in answer.suggestions:
                 out.print(f"  - {escape(s.title)} ({s.published or 'undated'}) {escape(s.url)}")
         return
+    if answer.caveat:
+        out.print(f"[italic]{escape(answer.caveat)}[/italic]")
     for c in answer.citations:
         start, end = c.highlights[0] if c.highlights else (0, 0)
         excerpt = escape(c.excerpt[:start]) + "[bold]" + escape(c.excerpt[start:end]) + "[/bold]" + escape(c.excerpt[end:])

@@ -52,6 +52,9 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     #: Why the question was not searched, for the reader (asked in another language); else "".
     notice: str = ""
+    #: Said before the citations when they are older than the days the question asks about
+    #: (timeliness.py); else "".
+    caveat: str = ""
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -59,8 +62,9 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
-        if not self.notice:
-            data.pop("notice")
+        for optional in ("notice", "caveat"):
+            if not data[optional]:
+                data.pop(optional)
         return data
 
 

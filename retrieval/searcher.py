@@ -3,8 +3,8 @@ the asking date and for articles the conversation already cited; the best of the
 how well their best sentence answers (rerank.py) and, asked for a place, by whether they name the
 place the best candidates agree on; at most `per_article` passages per article, read again
 without the outlet's boilerplate (boilerplate.py); then the citations (citations.py), the first
-of them ordered by what their excerpts show (ordering/), or suggestions when nothing relevant is
-found."""
+of them ordered by what their excerpts show (ordering/), with a caveat when they are older than
+the days the question asks about (timeliness.py); or suggestions when nothing relevant is found."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, 
 from .selector import Selector, choose
 from .settings import EngineSettings
 from .store import Store
+from .timeliness import caveat
 
 CANDIDATES = 100  # from each retriever, before fusion
 RRF_K = 60
@@ -123,7 +124,8 @@ class Searcher:
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on)
-        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:])
+        dated = caveat(question.text, [c.published for c in citations[:k]], asked_on)
+        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:], caveat=dated)
 
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was

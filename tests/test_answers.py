@@ -482,3 +482,34 @@ def test_the_first_citations_are_ordered_by_what_their_excerpts_show(engine):
     assert order is not None and order.model.weights.shape == (len(FEATURES),)
     assert Order.from_json(order.to_json()).model.weights.tolist() == order.model.weights.tolist()
     assert "12 million euros" in engine.ask(question, k=3, asked_on=asked_on).citations[0].excerpt
+
+
+def test_an_answer_older_than_the_days_asked_about_says_so(engine):
+    engine.add([HARBOUR, ORCHARD])
+    asked = "How much did the Valmora council approve for the repairs this week?"
+    late = engine.ask(asked, asked_on=date(2025, 6, 1))
+    assert "3.5 million euros" in late.citations[0].excerpt  # still cited: it may be the answer
+    newest = max(date.fromisoformat(c.published) for c in late.citations)
+    assert late.caveat == f"None of these is from the days you ask about: the newest is from {newest.day} {newest:%B %Y}."
+    assert late.to_json()["caveat"] == late.caveat
+    # Within the fortnight asked about, without a date, or not asking about recent days: no caveat.
+    assert engine.ask(asked, asked_on=date(2024, 2, 20)).caveat == ""
+    assert engine.ask(asked).caveat == ""
+    plain = engine.ask("How much did the Valmora council approve for the repairs?", asked_on=date(2025, 6, 1))
+    assert plain.caveat == "" and "caveat" not in plain.to_json()
+
+
+def test_the_days_a_question_asks_about_are_told_from_its_words():
+    from retrieval.timeliness import asks_about_recent_days, caveat
+
+    for asked in ("Who won on Sunday?", "What did the mayor announce this week?", "Which team lost yesterday?",
+                  "What happened TONIGHT in Valmora?", "Who resigned last week?"):
+        assert asks_about_recent_days(asked), asked
+    for asked in ("Who won the Sunday Times award?", "What did USA Today report about tariffs?",
+                  "How many weeks did the strike last?"):
+        assert not asks_about_recent_days(asked), asked
+    on = date(2025, 1, 20)
+    assert caveat("Who won on Sunday?", ["2024-01-01"], on).endswith("the newest is from 1 January 2024.")
+    assert caveat("Who won on Sunday?", ["2024-01-01", "2025-01-10"], on) == ""  # one is recent
+    assert caveat("Who won on Sunday?", ["2024-01-01", None], on) == ""  # an undated one may be
+    assert caveat("Who won on Sunday?", [], on) == ""

@@ -120,6 +120,13 @@ async def test_private_question_is_answered_with_cited_bold_excerpt(fake, app):
     assert "fb:1" in buttons and "fb:0" in buttons
 
 
+async def test_an_answer_older_than_the_week_asked_about_says_so_first(fake, app):
+    _, call = await ask(fake, ALICE, ALICE, "Where was the founding conference held this week?")
+    text = call.params["text"]
+    assert text.startswith("<i>None of these is from the days you ask about: the newest is from 24 April 2012.</i>\n\n1. ")
+    assert "Museum of Contemporary History" in text
+
+
 async def test_no_answer_says_so(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "what is the best recipe for sourdough bread?")
     assert call.params["text"].startswith("I found nothing in the covered news that answers this.")

@@ -1,0 +1,60 @@
+"""Answers older than the days asked about: how often newsbot's caveat (retrieval/timeliness.py)
+is said on a RealTime QA pack, and how often the answers it is said before still show the
+answer, beside those it is not.
+
+Usage: python bench/timeliness.py ../shared/eval/realtimeqa-2026 [more packs]
+
+Each question is asked as `newsbot eval` asks it (on its date, first three citations, the pack's
+evaluation cache). Of the questions that ask about recent days ("this week", "yesterday", "on
+Monday"), the caveat goes before the answers whose first three citations are all older than the
+window: if those answers rarely show the answer, the caveat tells the reader something true; if
+they sometimes do, declining them would lose answers, which is why they are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def measure(pack: Path) -> list[str]:
+    from retrieval.evaluation.answers import hit, load_questions, pack_engine
+    from retrieval.timeliness import asks_about_recent_days
+
+    questions = load_questions(pack)
+    said, unsaid = [], []
+    with pack_engine(pack, notice=lambda m: None) as (engine, _):
+        for q in questions:
+            if not asks_about_recent_days(q["question"]):
+                continue
+            answer = engine.ask(q["question"], k=3, asked_on=date.fromisoformat(q["date"]))
+            if answer.no_answer:
+                continue
+            shown = hit(q["answers"], "\n".join(c.excerpt for c in answer.citations)) > 0
+            (said if answer.caveat else unsaid).append(shown)
+    asking = len(said) + len(unsaid)
+    share = lambda xs: f"{sum(xs) / len(xs):.2f}" if xs else "-"  # noqa: E731
+    return [pack.name, f"{len(questions):,}", f"{asking:,}", f"{len(said):,}", share(said), share(unsaid)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("packs", type=Path, nargs="+")
+    args = parser.parse_args()
+    from retrieval.evaluation.answers import PackMissing
+
+    head = ["pack", "questions", "asking about recent days, answered", "with the caveat",
+            "answer@3 with the caveat", "answer@3 without it"]
+    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+    for pack in args.packs:
+        try:
+            print("| " + " | ".join(measure(pack)) + " |", flush=True)
+        except PackMissing as e:
+            sys.exit(str(e))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
