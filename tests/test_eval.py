@@ -123,6 +123,19 @@ def test_training_refuses_the_reported_pack(tmp_path, capsys):
     assert "never train on it" in capsys.readouterr().err
 
 
+def test_train_selector_runs_as_the_command_line_runs_it(tmp_path, monkeypatch, capsys):
+    """With the default settings, as `newsbot train-selector PACK --out FILE` calls it."""
+    from retrieval.selector import load
+    from retrieval.selector.train import main
+
+    monkeypatch.setenv("NEWSBOT_EVAL_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWSBOT_ATTRIBUTION_TAGGER", "false")
+    make_pack(tmp_path / "pack")
+    assert main([str(tmp_path / "pack"), "--out", str(tmp_path / "selector.json")]) == 0
+    assert load(tmp_path / "selector.json").model.weights.shape == (15,)
+    assert "weights (standardized features):" in capsys.readouterr().out
+
+
 def test_the_order_is_trained_on_packs_and_never_on_the_reported_one(tmp_path, settings, monkeypatch, capsys):
     """`train-order` reads each question's first citations in search's order, a row each, the
     ones showing the answer positive; it refuses the reported pack."""

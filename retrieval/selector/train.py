@@ -56,7 +56,7 @@ def collect(pack: Path, notice=print, settings=None) -> list[tuple[np.ndarray, n
                 seen.add(c.article_id)
                 article = engine.store.find_article(c.article_id)
                 spans = engine.store.passage_spans([article.id])[article.id]
-                vectors = engine.store.vectors_of(settings.embedding_id, [pid for pid, _, _ in spans])
+                vectors = engine.store.vectors_of(engine.settings.embedding_id, [pid for pid, _, _ in spans])
                 cosines = {pid: float(np.dot(qvec, v)) for pid, v in vectors.items()}
                 sentences = ArticleSentences.of(article.text, spans)
                 labels = np.array([
