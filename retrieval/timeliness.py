@@ -20,7 +20,7 @@ RECENT_DAYS = re.compile(
     r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.IGNORECASE,
 )
-#: How far back "this week" may reach: a weekly quiz's week, and the fortnight its news comes from.
+#: How far back those days reach: "last week" asked on a Sunday means up to 13 days before.
 WINDOW_DAYS = 14
 #: The citations read: the first page.
 FIRST = 3
@@ -36,9 +36,9 @@ def caveat(question: str, published: list[str | None], asked_on: date | None) ->
     one of the first citations is dated and older than WINDOW_DAYS before it. An undated
     article may be recent: it is not called old."""
     first = published[:FIRST]
-    if asked_on is None or not first or None in first or "" in first or not asks_about_recent_days(question):
+    if asked_on is None or not first or not all(first) or not asks_about_recent_days(question):
         return ""
-    dates = [date.fromisoformat(p) for p in first if p]
+    dates = [date.fromisoformat(p) for p in first]
     if any((asked_on - d).days <= WINDOW_DAYS for d in dates):
         return ""
     newest = max(dates)
