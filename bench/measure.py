@@ -17,6 +17,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+#: Citations asked for, as `newsbot eval -k 1,3,5,10` asks (the first page is cut from them).
+ASKED = 10
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
@@ -53,7 +55,7 @@ def main() -> None:
     shown = []
     with pack_engine(args.pack, notice=lambda m: None) as (engine, _):
         for q in questions:
-            answer = engine.ask(q["question"], k=max(ks), asked_on=date.fromisoformat(q["date"]) if q.get("date") else None)
+            answer = engine.ask(q["question"], k=ASKED, asked_on=date.fromisoformat(q["date"]) if q.get("date") else None)
             shown.append([(c.title, c.excerpt) for c in answer.citations])
     n = len(questions)
     head = ["reading", *[f"answer@{k} / distractor@{k}" for k in ks]]
