@@ -3,11 +3,14 @@ the date and the answering sentence as the description); choosing one posts the 
 with its link, in the same HTML as answers. An empty query shows the newest headlines.
 
 Results are cached by Telegram for CACHE_S seconds and shared between users: an inline answer
-has no conversation behind it, so it is the same for everyone who types the same words."""
+has no conversation behind it, so it is the same for everyone who types the same words. An inline
+query carries no date, so it is asked on today's (UTC), as a chat's question is asked on its
+message's: the same preference for recent coverage, nothing dated later cited."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
@@ -57,7 +60,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     engine = engine_of(context)
     text = query.query.strip()
     if text:
-        answer = await asyncio.to_thread(engine.ask, text)
+        answer = await asyncio.to_thread(engine.ask, text, asked_on=datetime.now(timezone.utc).date())
         results = results_for(answer)
     else:
         rows = await asyncio.to_thread(engine.list_articles, HEADLINES)

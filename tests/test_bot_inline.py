@@ -4,7 +4,11 @@ results are valid `answerInlineQuery` results (checked against the Bot API spec 
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+
 from bench.telegram_rules import parse_html
+from retrieval.articles import Article
 
 from .test_bot import ALICE, app, ask, bot_settings, fake  # noqa: F401  (fixtures)
 from .conftest import SEED_URL
@@ -42,3 +46,20 @@ async def test_every_answer_has_a_share_button_that_asks_the_same_inline(fake, a
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     share = [b for b in buttons if b["text"] == "Share"]
     assert share == [{"text": "Share", "switch_inline_query": "How many delegates attended?"}]
+
+
+async def test_an_inline_question_is_asked_on_todays_date_as_a_chats_is(fake, app):  # noqa: F811
+    """Nothing dated after the asking date is cited, inline as in a chat (an article dated
+    ahead, an embargoed story, waits for its day)."""
+    keeper = "The Tarnow lighthouse keeper retired after forty years, the harbour board said."
+    await asyncio.to_thread(app.bot_data["engine"].add, [
+        Article(title="Tarnow lighthouse keeper retires", url="https://example.org/keeper", published=date(2020, 5, 1), text=keeper),
+        Article(title="Tarnow lighthouse keeper honoured", url="https://example.org/ahead", published=date(2099, 5, 1),
+                text="The harbour board honoured the Tarnow lighthouse keeper, who retired after forty years at the light."),
+    ])
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "When did the Tarnow lighthouse keeper retire?")
+    urls = [r.get("url") for r in (await fake.wait_for("answerInlineQuery", after=n)).params["results"]]
+    assert "https://example.org/keeper" in urls and "https://example.org/ahead" not in urls
+    _, call = await ask(fake, ALICE, ALICE, "When did the Tarnow lighthouse keeper retire?")
+    assert "https://example.org/keeper" in call.params["text"] and "https://example.org/ahead" not in call.params["text"]
