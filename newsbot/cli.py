@@ -200,7 +200,7 @@ def chat(ctx: click.Context) -> None:
             if question.lower() in GREETINGS:
                 err.print(CHAT_HELP + "\n\nFor example:\n" + "\n".join(f"  {q}" for q in engine.example_questions()))
                 continue
-            answer = engine.ask(question, follow_up=follow_up)
+            answer = engine.ask(question, asked_on=date.today(), follow_up=follow_up)  # as the bot asks
             print_answer(answer)
             if not answer.no_answer:
                 follow_up.questions = [*follow_up.questions[-2:], question]

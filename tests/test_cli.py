@@ -87,6 +87,20 @@ def test_help_groups_the_commands_and_shows_them_whole(tmp_path):
         assert key in add_help
 
 
+def test_chat_asks_on_todays_date_as_the_bot_does(tmp_path):
+    """A story dated ahead (embargoed) is not cited in the terminal conversation, as in the bot,
+    and a question about this week's news over old coverage gets the caveat."""
+    past, ahead = tmp_path / "past.txt", tmp_path / "ahead.txt"
+    past.write_text("---\ntitle: Lighthouse keeper retires\nurl: https://news.example/keeper\npublished: 2020-05-01\n---\n"
+                    "The Tarnow lighthouse keeper retired after forty years, the harbour board said.")
+    ahead.write_text("---\ntitle: Lighthouse keeper honoured\nurl: https://news.example/ahead\npublished: 2099-05-01\n---\n"
+                     "The harbour board honoured the Tarnow lighthouse keeper, who retired after forty years at the light.")
+    assert run(tmp_path / "d", "add", str(past), str(ahead)).exit_code == 0
+    out = run(tmp_path / "d", "chat", input="Did the Tarnow lighthouse keeper retire this week?\n/quit\n").stdout
+    assert "https://news.example/keeper" in out and "https://news.example/ahead" not in out
+    assert "None of these is from the days you ask about: the newest is from 1 May 2020." in out
+
+
 def test_chat_greets_with_help_and_examples_and_says_how_to_add_articles(tmp_path):
     result = run(tmp_path / "d", "chat", input="hello\n/help\n/quit\n")
     assert result.exit_code == 0
