@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pack", type=Path)
     args = parser.parse_args()
-    from retrieval.evaluation.answers import PackMissing, load_questions, pack_engine
+    from retrieval.evaluation.answers import PackMissing, hit, load_questions, pack_engine
 
     try:
         questions = load_questions(args.pack)
@@ -67,9 +67,8 @@ def main() -> None:
             answered = distracted = 0.0
             for q, cited in zip(questions, shown):
                 text = of_text("\n".join((f"{t}\n" if with_title else "") + e for t, e in cited[:k]))
-                answered += any(of_answer(a) in text for a in q["answers"])
-                wrong = q.get("distractors") or []
-                distracted += sum(of_answer(d) in text for d in wrong) / len(wrong) if wrong else 0.0
+                answered += hit([of_answer(a) for a in q["answers"]], text) > 0
+                distracted += hit([of_answer(d) for d in q.get("distractors") or []], text)
             cells.append(f"{answered / n:.3f} / {distracted / n:.3f}")
         print("| " + " | ".join(cells) + " |")
 

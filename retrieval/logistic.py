@@ -1,10 +1,12 @@
-"""The small trained models newsbot uses (the answerability gate, the candidate sentence
-selector): a logistic regression over standardized features, fitted deterministically, stored as
-JSON beside the code that computes its features."""
+"""The small trained models newsbot uses (the answerability gate, the first citations' order,
+the candidate sentence selector): a logistic regression over standardized features, fitted
+deterministically, stored as JSON beside the code that computes its features."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -41,6 +43,14 @@ def weights_listing(model: Logistic) -> str:
     width = max(len(f) for f in model.features)
     return "\n".join(f"  {name:>{width}} {weight:+.3f}"
                      for name, weight in sorted(zip(model.features, model.weights), key=lambda p: -abs(p[1])))
+
+
+def write_trained(path: Path, data: dict, model: Logistic, settings: str = "") -> None:
+    """How each training command ends: the weights printed (under the `settings` that chose
+    them, "L2 100; ") for its MODEL.md, and the model's JSON `data` written to `path`."""
+    print(f"\n{settings}weights (standardized features):")
+    print(weights_listing(model))
+    path.write_text(json.dumps(data, indent=1) + "\n")
 
 
 def fit(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], l2: float = 1.0, steps: int = 50) -> Logistic:

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..question import Question
 from ..evaluation import names_reported
-from ..logistic import fit, weights_listing
+from ..logistic import fit, write_trained
 from . import MODEL, Gate
 from .features import FEATURES
 
@@ -109,9 +109,7 @@ def main(argv: list[str]) -> int:
     print(f"| answerable, not answered at 3 | {len(misses)} | {kept(misses):.3f} |")
     print(f"| unanswerable | {len(unanswerable)} | {kept(unanswerable):.3f} |")
     print(trade_off(gate, hits, unanswerable))
-    print(f"\nthreshold {gate.threshold:.3f}; weights (standardized features):")
-    print(weights_listing(gate.model))
-    args.out.write_text(json.dumps(gate.to_json(), indent=1) + "\n")
+    write_trained(args.out, gate.to_json(), gate.model, f"threshold {gate.threshold:.3f}; ")
     return 0
 
 

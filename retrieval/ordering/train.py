@@ -14,7 +14,6 @@ Never pass realtimeqa-2025: it is the pack the result is reported on.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluation import names_reported
-from ..logistic import fit, weights_listing
+from ..logistic import fit, write_trained
 from ..question import Question
 from ..rerank import Cues
 from . import FEATURES, FIRST, MODEL, Order, features
@@ -107,9 +106,7 @@ def main(argv: list[str]) -> int:
     if len(packs) > 1:
         print(held_out(packs))
     order = train([g for groups, _ in packs.values() for g in groups])
-    print(f"\nL2 {L2:g}; weights (standardized features):")
-    print(weights_listing(order.model))
-    args.out.write_text(json.dumps(order.to_json(), indent=1) + "\n")
+    write_trained(args.out, order.to_json(), order.model, f"L2 {L2:g}; ")
     return 0
 
 

@@ -15,7 +15,6 @@ Never pass realtimeqa-2025: it is the pack results are reported on.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from ..answers import as_shown
 from ..question import Question
 from ..rerank import Cues
 from ..evaluation import names_reported
-from ..logistic import fit as logistic_fit, weights_listing
+from ..logistic import fit as logistic_fit, write_trained
 from . import Selector
 from .features import FEATURES, ArticleSentences, features
 
@@ -101,9 +100,7 @@ def main(argv: list[str]) -> int:
         local = [(x, y) for x, y in local if len(x)]
         print(f"| {name} | {len(held)} | {top_hit(model, held):.3f} | {top_hit(None, local, 'overlap'):.3f} | {top_hit(None, held, 'overlap'):.3f} |")
     model = fit([g for gs in data.values() for g in gs])
-    args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n")
-    print("\nweights (standardized features):")
-    print(weights_listing(model.model))
+    write_trained(args.out, model.to_json(), model.model)
     return 0
 
 
