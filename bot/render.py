@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from retrieval.answers import Answer, Citation, Suggestion
+from retrieval.text_fragment import link_to_text
 
 MAX_UNITS = 4096
 MAX_TITLE = 200
@@ -57,17 +58,18 @@ def headline(title: str, url: str, published: object | None) -> str:
 
 
 def render_citation(c: Citation, excerpt_limit: int | None = None) -> str:
-    """Title as a link to the source, outlet and date, and the excerpt in a blockquote with the
-    answering sentence in bold."""
+    """Title as a link to the answering sentence on the source's page (text_fragment.py),
+    outlet and date, and the excerpt in a blockquote with that sentence in bold."""
     excerpt = c.excerpt
     start, end = c.highlights[0] if c.highlights else (0, 0)
+    url = link_to_text(c.url, excerpt[start:end])
     if excerpt_limit is not None and len(excerpt) > excerpt_limit:
         excerpt = _shorten(excerpt, excerpt_limit)
         start, end = min(start, len(excerpt)), min(end, len(excerpt))
     meta = " · ".join(x for x in (esc(_shorten(c.outlet, 80)), format_date(c.published)) if x)
     quote = esc(excerpt[:start]) + "<b>" + esc(excerpt[start:end]) + "</b>" + esc(excerpt[end:])
     quote = quote.replace("<b></b>", "")
-    head = f"{c.rank}. {link_html(c.title, c.url)}" + (f"\n<i>{meta}</i>" if meta else "")
+    head = f"{c.rank}. {link_html(c.title, url)}" + (f"\n<i>{meta}</i>" if meta else "")
     return f"{head}\n<blockquote>{quote}</blockquote>"
 
 
@@ -88,7 +90,7 @@ def render_quote(q) -> str:
     if q.kind == "direct":
         text = f"“{text}”"
     when = f", {format_date(q.published)}" if q.published else ""
-    return f"<blockquote>{text}</blockquote>\n<i>{esc(q.cue)}</i> · {link_html(q.title, q.url)}{esc(when)}"
+    return f"<blockquote>{text}</blockquote>\n<i>{esc(q.cue)}</i> · {link_html(q.title, link_to_text(q.url, q.quote))}{esc(when)}"
 
 
 def render_quotes(quotes: list, header: str | None = None) -> list[str]:

@@ -111,7 +111,9 @@ async def test_private_question_is_answered_with_cited_bold_excerpt(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "what did Lukyanova say?")
     p = call.params
     assert p["parse_mode"] == "HTML" and p["link_preview_options"] == {"is_disabled": True}
-    assert f'<a href="{SEED_URL}">Gudkov Calls for Leftist Groups to Join Forces</a>' in p["text"]
+    # The title links to the bold sentence on the outlet's page (a text fragment of its first and last words).
+    fragment = "#:~:text=Either%20the%20party%20will%20reform%2C%20or,hard%20times%2C%E2%80%9D%20Lukyanova%20said"
+    assert f'<a href="{SEED_URL}{fragment}">Gudkov Calls for Leftist Groups to Join Forces</a>' in p["text"]
     assert "<b>“Either the party will reform, or it will face hard times,” Lukyanova said.</b>" in p["text"]
     assert "<blockquote>" in p["text"] and "The Moscow Times" in p["text"]
     assert "reply_parameters" not in p  # no quoting in private chats

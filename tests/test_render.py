@@ -23,7 +23,8 @@ def citation(rank: int, title: str, excerpt: str, outlet: str = "Outlet & Co", u
 def test_escapes_and_bolds():
     text = render_answer(Answer("q", False, [citation(1, "AT&T <b>", "a < b & c. Next one.")]))
     assert "AT&amp;T &lt;b&gt;" in text and "<b>a &lt; b &amp; c.</b> Next one." in text
-    assert 'href="https://x.example/?a=1&amp;b=&lt;2&gt;"' in text
+    # The link points at the bold sentence on the page (a text fragment), escaped as an attribute.
+    assert 'href="https://x.example/?a=1&amp;b=&lt;2&gt;#:~:text=a%20%3C%20b%20%26%20c"' in text
     parse_html(text)
 
 
