@@ -1,5 +1,5 @@
 """Admins' handlers: /add (a link, an uploaded document, or a text or forwarded post replied to),
-/remove, /sources and /reindex. Only the user ids in ADMIN_USER_IDS may use them.
+/remove, /sources, /reindex and /gaps. Only the user ids in ADMIN_USER_IDS may use them.
 
 Links, files and messages are ingested in a separate process (`newsbot add --json`): parsing, splitting,
 finding attributions and embedding hundreds of articles would otherwise hold the GIL the
@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from telegram import Message, MessageOriginChannel, Update
@@ -22,12 +23,13 @@ from telegram.ext import ContextTypes
 
 from retrieval.articles import Article
 from retrieval.errors import BadInput, NewsbotError
+from retrieval.gaps import DEFAULT_DAYS, MAX_DAYS, Gap, Gaps, gaps as find_gaps
 from retrieval.ingest import Outcome, Report
 from retrieval.sources import SUFFIXES, is_url
 from retrieval.text import plural
 
 from .handlers import engine_of, settings_of
-from .render import esc, fit
+from .render import shorten, esc, fit, format_date
 
 SOURCES_PAGE = 10
 #: The ingest process runs at this niceness, so that it uses what CPU answering leaves.
@@ -249,3 +251,38 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(
         f"Reindexed {stats['articles']} articles, {stats['passages']} passages."
     )
+
+
+
+def render_gaps(found: Gaps) -> str:
+    """Both lists of /gaps, a line a group, each question escaped; lines past Telegram's limit
+    are left out."""
+    def lines(listed: list[Gap]) -> list[str]:
+        out = []
+        for g in listed:
+            when = format_date(datetime.fromtimestamp(g.last_at, timezone.utc).date().isoformat())
+            also = f"\n    <i>also: {esc('; '.join(shorten(w, 120) for w in g.also))}</i>" if g.also else ""
+            out.append(f"• {g.count}× {esc(shorten(g.question, 300))} ({esc(when)}){also}")
+        return out or ["none"]
+
+    return fit([
+        f"<b>Asked in the last {found.days:g} days, nothing cited</b> (most asked first, rephrasings together):",
+        *lines(found.unanswered), "", "<b>Answers marked 👎</b>:", *lines(found.unhelpful),
+    ], sep="\n")
+
+
+async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/gaps [days]: what readers asked that the covered news did not answer, grouped by
+    meaning, and the answers they marked not helpful (retrieval/gaps.py)."""
+    if await refuse_unless_admin(update, context):
+        return
+    try:
+        days = float(context.args[0]) if context.args else DEFAULT_DAYS
+    except ValueError:
+        days = 0
+    if not 0 < days <= MAX_DAYS:
+        await update.effective_message.reply_text(f"Usage: /gaps [days], at most {MAX_DAYS} (default {DEFAULT_DAYS}).")
+        return
+    engine = engine_of(context)
+    found = await asyncio.to_thread(find_gaps, engine.chats, engine.encoder, days)
+    await update.effective_message.reply_text(render_gaps(found))

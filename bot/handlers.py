@@ -115,6 +115,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     remember = None
     if not result.no_answer:
         remember = conversations_of(context).entry(key_of(message), result.question, follow_up, result.citations, result.more)
+    elif not result.notice:  # the news did not answer it: for the newsroom's /gaps (retrieval/gaps.py)
+        await asyncio.to_thread(engine_of(context).chats.add_unanswered, question)
     group = message.chat.type != ChatType.PRIVATE
     await outbox.put(  # the sender delivers it within Telegram's limits; this slot is free
         message.chat_id, group, render_answer(result), reply_to=message.message_id if group else None,
@@ -244,14 +246,15 @@ HELP = (
     "<b>How to ask</b>\n"
     "In a private chat, send any question. In groups, use /ask your question, mention me, or "
     "reply to one of my answers to follow up.\n\n"
-    "Each answer cites the articles it comes from: the title links to the source, and the "
-    "sentence that answers is in bold. \"More sources\" shows further citations.\n\n"
+    "Each answer cites the articles it comes from: the title links to the sentence that answers "
+    "on the source's page, and that sentence is in bold. \"More sources\" shows further citations.\n\n"
     "/who NAME: what a person said, and who is quoted beside them\n"
     "/about: what I know\n/new: forget this conversation\n/help: this message"
 )
 ADMIN_HELP = (
     "\n\n<b>Admins</b>\n/add URL (or a document with caption /add, or /add in reply to a text or a "
-    "forwarded post)\n/remove URL_OR_ID\n/sources [page]\n/reindex"
+    "forwarded post)\n/remove URL_OR_ID\n/sources [page]\n/reindex\n/gaps [days]: what readers asked that "
+    "the news did not answer"
 )
 
 

@@ -30,7 +30,7 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -44,7 +44,7 @@ def format_date(value: str | None) -> str:
 
 
 def link_html(title: str, url: str) -> str:
-    title = esc(_shorten(title, MAX_TITLE))
+    title = esc(shorten(title, MAX_TITLE))
     if url.startswith(("http://", "https://")):
         return f'<a href="{esc(url)}">{title}</a>'
     return f"<b>{title}</b>"
@@ -64,20 +64,20 @@ def render_citation(c: Citation, excerpt_limit: int | None = None) -> str:
     start, end = c.highlights[0] if c.highlights else (0, 0)
     url = link_to_text(c.url, excerpt[start:end])
     if excerpt_limit is not None and len(excerpt) > excerpt_limit:
-        excerpt = _shorten(excerpt, excerpt_limit)
+        excerpt = shorten(excerpt, excerpt_limit)
         start, end = min(start, len(excerpt)), min(end, len(excerpt))
-    meta = " · ".join(x for x in (esc(_shorten(c.outlet, 80)), format_date(c.published)) if x)
+    meta = " · ".join(x for x in (esc(shorten(c.outlet, 80)), format_date(c.published)) if x)
     quote = esc(excerpt[:start]) + "<b>" + esc(excerpt[start:end]) + "</b>" + esc(excerpt[end:])
     quote = quote.replace("<b></b>", "")
     head = f"{c.rank}. {link_html(c.title, url)}" + (f"\n<i>{meta}</i>" if meta else "")
     return f"{head}\n<blockquote>{quote}</blockquote>"
 
 
-def fit(blocks: list[str], header: str = "", limit: int = MAX_UNITS) -> str:
+def fit(blocks: list[str], header: str = "", limit: int = MAX_UNITS, sep: str = "\n\n") -> str:
     """Join blocks under `header`, dropping trailing blocks that would overflow the limit."""
     out = header
     for block in blocks:
-        candidate = (out + "\n\n" + block) if out else block
+        candidate = (out + sep + block) if out else block
         if utf16_len(visible_text(candidate)) > limit:
             break
         out = candidate
@@ -86,7 +86,7 @@ def fit(blocks: list[str], header: str = "", limit: int = MAX_UNITS) -> str:
 
 def render_quote(q) -> str:
     """One statement: the quote (in quotation marks when direct), its cue, and its source."""
-    text = esc(_shorten(q.quote, 600))
+    text = esc(shorten(q.quote, 600))
     if q.kind == "direct":
         text = f"“{text}”"
     when = f", {format_date(q.published)}" if q.published else ""

@@ -17,6 +17,7 @@ from retrieval.errors import NewsbotError
 from retrieval.text import plural
 
 from .console import err, out, print_answer, print_quotes, progress_for
+from .gaps import gaps
 from .measure import COMMANDS
 from .sources import sources, sync
 
@@ -40,7 +41,7 @@ def open_engine(ctx: click.Context):
 #: `newsbot --help` lists the commands in these groups, in this order.
 SECTIONS = {
     "Use": ["chat", "ask", "quotes", "start", "run"],
-    "Administer": ["add", "list", "remove", "sources", "sync", "reindex", "stats", "doctor", "migrate"],
+    "Administer": ["add", "list", "remove", "sources", "sync", "reindex", "stats", "gaps", "doctor", "migrate"],
     "Measure": ["eval", "eval-quotes", "train-selector", "train-gate", "train-order"],
 }
 
@@ -376,7 +377,7 @@ def start(ctx: click.Context) -> None:
     ctx.invoke(chat)
 
 
-for command in [*COMMANDS, sources, sync]:
+for command in [*COMMANDS, sources, sync, gaps]:
     cli.add_command(command)
 
 

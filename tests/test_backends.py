@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
+
 from retrieval.articles import CLEANING_VERSION, Article
 from retrieval.engine import Engine, FollowUp
 from retrieval.feeds import FollowedSources
@@ -325,6 +327,7 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         embedded.add([TRAM])
         embedded.chats.save_conversation("chat:5", {"questions": ["what did Brennan say?"], "article_keys": []})
         embedded.chats.add_feedback("chat:5", 5, "what did Brennan say?", [TRAM.key], helpful=True)
+        embedded.chats.add_unanswered("who painted the tram depot?")
         followed = FollowedSources(embedded.store)
         feed, _ = followed.add("https://example.org/feed.xml", 900)
         followed.record(feed.id, [("https://example.org/tram", "", True)])
@@ -352,6 +355,8 @@ def test_migrate_moves_an_embedded_corpus_without_embedding_again(settings, data
         assert [(c.url, c.excerpt) for c in answer.citations] == [(c.url, c.excerpt) for c in expected.citations]
         assert engine.chats.load_conversation("chat:5", 1e9)["questions"] == ["what did Brennan say?"]
         assert engine.chats.feedback()[0]["question"] == "what did Brennan say?"
+        assert engine.chats.asked_since(0, 10)[0] == [("who painted the tram depot?", pytest.approx(time.time(), abs=600))]
+        engine.chats.add_unanswered("who built the tram depot?")  # ids go on after the copied ones
         assert [q.speaker for q in engine.quotes("Brennan")] == ["Olga Brennan", "Olga Brennan"]
         followed = FollowedSources(engine.store)
         assert [s.url for s in followed.all()] == ["https://example.org/feed.xml"]
@@ -416,12 +421,13 @@ def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
         conn.execute("DROP TABLE alerts_sent")
         conn.execute("DROP TABLE digests")
         conn.execute("DROP TABLE paragraphs")
+        conn.execute("DROP TABLE unanswered")
         conn.execute("ALTER TABLE outbox DROP COLUMN alert")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     store = PostgresStore(database_url)
     try:
         applied = sorted(r[0] for r in store.query("SELECT name FROM migrations"))
-        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "outbox-alerts", "follows", "keyword-per-replica", "paragraph-keys"])  # the later ones applied
+        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "outbox-alerts", "follows", "keyword-per-replica", "paragraph-keys", "unanswered"])  # the later ones applied
         assert store.get_meta("schema") == NAMED_MIGRATIONS_MARK
     finally:
         store.close()

@@ -135,6 +135,28 @@ async def test_no_answer_says_so(fake, app):
     assert "<blockquote>" not in call.params["text"]
 
 
+async def test_admins_see_what_readers_asked_that_the_news_did_not_answer(fake, app):
+    for user, question in ((ALICE, "what is the best recipe for sourdough bread?"),
+                           (BOB, "best sourdough bread recipe?"),
+                           (BOB, "When does the <b>tram</b> strike in Oslo end?")):
+        _, call = await ask(fake, user, user, question)
+        assert call.params["text"].startswith("I found nothing")
+    await ask(fake, ALICE, ALICE, "how many delegates attended?")  # answered: not a gap
+    _, refused = await ask(fake, ALICE, ALICE, "/gaps")
+    assert refused.params["text"] == "Sorry, only the bot's admins can do that."
+    _, bad = await ask(fake, ADMIN, ADMIN, "/gaps 365")
+    assert bad.params["text"].startswith("Usage: /gaps [days]")
+    _, call = await ask(fake, ADMIN, ADMIN, "/gaps")
+    lines = call.params["text"].split("\n")
+    assert lines[0].startswith("<b>Asked in the last 7 days, nothing cited</b>")
+    # The two wordings of one question count together, the newest first; questions are escaped.
+    assert lines[1].startswith("• 2× best sourdough bread recipe? (")
+    assert lines[2] == "    <i>also: what is the best recipe for sourdough bread?</i>"
+    assert lines[3].startswith("• 1× When does the &lt;b&gt;tram&lt;/b&gt; strike in Oslo end? (")
+    assert "delegates" not in call.params["text"]
+    assert lines[-2:] == ["<b>Answers marked 👎</b>:", "none"]
+
+
 async def test_more_sources_and_feedback(fake, app):
     await asyncio.to_thread(
         app.bot_data["engine"].add,
@@ -160,6 +182,9 @@ async def test_more_sources_and_feedback(fake, app):
     fake.user_clicks(BOB, {**answer, "message_id": 99999}, "fb:1")  # a made-up answer
     stale = await fake.wait_for("answerCallbackQuery", after=n)
     assert "too old" in stale.params["text"] and len(app.bot_data["engine"].chats.feedback()) == 1
+    _, gaps = await ask(fake, ADMIN, ADMIN, "/gaps 1")
+    marked = gaps.params["text"].split("<b>Answers marked 👎</b>:\n", 1)[1]
+    assert marked.startswith("• 1× What did the harbour pilot say about the storm in Tarnow? (")
 
 
 def _article(i: int):

@@ -138,7 +138,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "digests", "paragraphs", "migrations"):
+    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "digests", "paragraphs", "unanswered", "migrations"):
         db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version=2")
     db.commit()
@@ -147,7 +147,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
         assert engine.quotes("Lukyanova")
         applied = [r[0] for r in engine.store.query("SELECT name FROM migrations ORDER BY name")]
         assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox",
-                                  "followed-sources", "outbox-alerts", "follows", "paragraph-keys"])
+                                  "followed-sources", "outbox-alerts", "follows", "paragraph-keys", "unanswered"])
 
 
 

@@ -1,5 +1,6 @@
-"""What the bot keeps in the store about its chats: conversations, feedback, the updates it
-has handled, and its outbox. Kept apart from the articles: `Engine.chats` is this."""
+"""What the bot keeps in the store about its chats: conversations, feedback, the questions it
+could not answer, the updates it has handled, and its outbox. Kept apart from the articles:
+`Engine.chats` is this."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ CARRIED = {
     "conversations": "chat_key, state, updated_at",
     "feedback": "id, chat_key, user_id, question, article_ids, helpful, at",
     "handled_updates": "update_id, at",
+    "unanswered": "id, question, at",
 }
+#: Unanswered questions are kept this long: enough for a month's view of what readers miss.
+UNANSWERED_KEEP_S = 90 * 86_400
 
 
 class ChatState:
@@ -47,6 +51,24 @@ class ChatState:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (chat_key, user_id, question, json.dumps(article_ids), int(helpful), time.time()),
             )
+
+    def add_unanswered(self, question: str) -> None:
+        """A question nothing was cited for: its words and the time, not who asked (gaps.py).
+        Rows past UNANSWERED_KEEP_S are dropped as new ones come."""
+        with self.store.transaction() as db:
+            now = time.time()
+            row = db.execute("INSERT INTO unanswered (question, at) VALUES (?, ?) RETURNING id", (question[:1000], now)).fetchone()
+            if row[0] % 100 == 0:
+                db.execute("DELETE FROM unanswered WHERE at < ?", (now - UNANSWERED_KEEP_S,))
+
+    def asked_since(self, since: float, limit: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """(question, time) newest first, at most `limit` of each, since `since`: the questions
+        nothing was cited for, and those whose answer a reader marked not helpful."""
+        unanswered = self.store.query("SELECT question, at FROM unanswered WHERE at >= ? ORDER BY at DESC LIMIT ?", (since, limit))
+        unhelpful = self.store.query(
+            "SELECT question, at FROM feedback WHERE helpful = 0 AND at >= ? ORDER BY at DESC LIMIT ?", (since, limit)
+        )
+        return [(r[0], r[1]) for r in unanswered], [(r[0], r[1]) for r in unhelpful]
 
     def claim_update(self, update_id: int, keep_s: float = 86_400) -> bool:
         """True the first time an update id is claimed; False for a redelivery."""
@@ -147,4 +169,5 @@ class ChatState:
                 db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING", rows)
                 copied[table] = len(rows)
         target.store.after_copy("feedback")
+        target.store.after_copy("unanswered")
         return {"conversations": copied["conversations"], "feedback": copied["feedback"]}

@@ -284,6 +284,16 @@ MIGRATIONS = [
             PRIMARY KEY (key, day, article_id)
         ) {without_rowid}
     """, then=_key_paragraphs),
+    # Questions the bot found nothing to cite for, for the newsroom's admins (retrieval/gaps.py):
+    # their words and when, nothing about who asked.
+    Migration("unanswered", """
+        CREATE TABLE unanswered (
+            id {id},
+            question TEXT NOT NULL,
+            at {real} NOT NULL
+        );
+        CREATE INDEX unanswered_at ON unanswered (at)
+    """),
 ]
 
 #: What stores that counted their migrations instead of naming them had applied: SQLite's
