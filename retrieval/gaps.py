@@ -95,18 +95,18 @@ def group(asked: list[tuple[str, float]], encoder: Encoder, limit: int = LISTED)
     vectors = encoder.encode(list(position))[[position[t.lower()] for t in texts]]
     heads: list[int] = []  # index of each group's first (newest) question
     members: list[list[int]] = []
-    head_vectors = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    head_vectors = np.empty_like(vectors)  # the first len(heads) rows are the groups' first questions
     for i, vec in enumerate(vectors):
         if heads:
-            scores = head_vectors @ vec
+            scores = head_vectors[: len(heads)] @ vec
             close = [g for g in np.argsort(-scores, kind="stable") if scores[g] >= SAME_QUESTION]
             joined = next((int(g) for g in close if same_names(texts[heads[int(g)]], texts[i])), None)
             if joined is not None:
                 members[joined].append(i)
                 continue
+        head_vectors[len(heads)] = vec
         heads.append(i)
         members.append([i])
-        head_vectors = np.vstack([head_vectors, vec[None, :]])
     gaps = []
     for head, ids in zip(heads, members):
         wordings = list(dict.fromkeys(texts[i] for i in ids))
