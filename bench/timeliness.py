@@ -1,6 +1,7 @@
 """Answers older than the days asked about: how often newsbot's caveat (retrieval/timeliness.py)
 is said on a RealTime QA pack, and how often the answers it is said before still show the
-answer, beside those it is not.
+answer, beside those it is not. Then the questions that name an earlier day or month ("in
+February", "on Jan. 7, 2024"): answered with the preference for coverage from then, and without.
 
 Usage: python bench/timeliness.py ../shared/eval/realtimeqa-2026 [more packs]
 
@@ -39,6 +40,30 @@ def measure(pack: Path) -> list[str]:
     return [pack.name, f"{len(questions):,}", f"{asking:,}", f"{len(said):,}", share(said), share(unsaid)]
 
 
+def periods(pack: Path) -> list[str]:
+    """The questions naming an earlier day or month, answered with newsbot's preference for
+    coverage from then and with the asking date's alone: hits at 1 and 3, and caveats said."""
+    import retrieval.searcher as searcher
+    from retrieval.evaluation.answers import hit, load_questions, pack_engine
+    from retrieval.timeliness import named_period
+
+    questions = [q for q in load_questions(pack) if named_period(q["question"], date.fromisoformat(q["date"]))]
+    row = [pack.name, f"{len(questions)}"]
+    with pack_engine(pack, notice=lambda m: None) as (engine, _):
+        for reads in (named_period, lambda question, asked_on: None):
+            searcher.named_period = reads
+            at1 = at3 = said = 0
+            for q in questions:
+                answer = engine.ask(q["question"], k=3, asked_on=date.fromisoformat(q["date"]))
+                excerpts = [c.excerpt for c in answer.citations]
+                at1 += hit(q["answers"], "\n".join(excerpts[:1])) > 0
+                at3 += hit(q["answers"], "\n".join(excerpts)) > 0
+                said += bool(answer.caveat)
+            row.append(f"{at1} / {at3} / {said}")
+        searcher.named_period = named_period
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("packs", type=Path, nargs="+")
@@ -48,11 +73,16 @@ def main() -> None:
     head = ["pack", "questions", "asking about recent days, answered", "with the caveat",
             "answer@3 with the caveat", "answer@3 without it"]
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
-    for pack in args.packs:
-        try:
+    try:
+        for pack in args.packs:
             print("| " + " | ".join(measure(pack)) + " |", flush=True)
-        except PackMissing as e:
-            sys.exit(str(e))
+        head = ["pack", "naming an earlier day or month", "answered at 1 / at 3 / caveats: from then preferred",
+                "the asking date alone"]
+        print("\n| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+        for pack in args.packs:
+            print("| " + " | ".join(periods(pack)) + " |", flush=True)
+    except PackMissing as e:
+        sys.exit(str(e))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Search: dense and keyword hits fused by reciprocal rank, with a preference for coverage near
-the asking date and for articles the conversation already cited; the best of them reranked by
-how well their best sentence answers (rerank.py) and, asked for a place, by whether they name the
-place the best candidates agree on; at most `per_article` passages per article, read again
+the asking date (or within an earlier period the question names, timeliness.py) and for articles
+the conversation already cited; the best of them reranked by how well their best sentence
+answers (rerank.py) and, asked for a place, by whether they name the place the best candidates
+agree on; at most `per_article` passages per article, read again
 without the outlet's boilerplate (boilerplate.py); then the citations (citations.py), the first
 of them ordered by what their excerpts show (ordering/), with a caveat when they are older than
 the days the question asks about (timeliness.py); or suggestions when nothing relevant is found."""
@@ -28,7 +29,7 @@ from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, 
 from .selector import Selector, choose
 from .settings import EngineSettings
 from .store import Store
-from .timeliness import caveat
+from .timeliness import Period, caveat, named_period
 
 CANDIDATES = 100  # from each retriever, before fusion
 RRF_K = 60
@@ -54,13 +55,18 @@ NAMES_SHARE = 2 / 3
 RETRIEVERS = ("dense", "keyword")
 
 
-def recency(asked_on: date, published: str) -> float:
-    """1 for an article published on the asking date, 0.5 a half-life earlier, and so on."""
+def recency(asked_on: date | None, published: str, period: Period | None = None) -> float:
+    """1 for an article published on the asking date, 0.5 a half-life earlier, and so on; for
+    a question naming an earlier period (timeliness.named_period), 1 within it and halving every
+    half-life away from it, before or after."""
     try:
-        days = (asked_on - date.fromisoformat(published)).days
+        day = date.fromisoformat(published)
     except ValueError:
         return 0.0
-    return 0.5 ** (max(days, 0) / RECENCY_HALF_LIFE_DAYS)
+    near = [(asked_on - day).days] if asked_on else []
+    if period is not None:
+        near.append(period.distance(day))
+    return max((0.5 ** (max(days, 0) / RECENCY_HALF_LIFE_DAYS) for days in near), default=0.0)
 
 
 def fuse(dense: list[tuple[int, float]], keyword: list[tuple[int, float]]) -> dict[int, float]:
@@ -113,7 +119,8 @@ class Searcher:
                cited: Iterable[str] = (), more_pages: int = 2) -> Answer:
         """Cited excerpts answering `question`, none published after `asked_on`; `cited` are
         the keys of articles the conversation cited (preferred for a follow-up)."""
-        found = self._find(question, k, asked_on, cited, more_pages)
+        period = self._period(question, asked_on)
+        found = self._find(question, k, asked_on, cited, more_pages, period)
         if isinstance(found, Answer):
             return found
         if self._declined(question, found):
@@ -123,9 +130,17 @@ class Searcher:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         if self.order is not None:
-            citations = self.order.apply(question, found.cues, citations, asked_on)
-        dated = caveat(question.text, [c.published for c in citations[:k]], asked_on)
+            citations = self.order.apply(question, found.cues, citations, asked_on, period)
+        dated = caveat(question.text, [c.published for c in citations[:k]], asked_on, period)
         return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:], caveat=dated)
+
+    def _period(self, question: Question, asked_on: date | None) -> Period | None:
+        """The earlier period the question names, when the corpus holds coverage from it: "the
+        first Winter Olympics in 1924" asks about history, which today's coverage tells."""
+        period = named_period(question.text, asked_on) if self.hybrid else None
+        if period is None or not self.store.published_between(period.start.isoformat(), period.end.isoformat()):
+            return None
+        return period
 
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was
@@ -137,13 +152,14 @@ class Searcher:
 
     def evidence(self, question: Question, k: int, asked_on: date | None = None) -> np.ndarray | None:
         """What the answerability gate reads for this question (None when nothing is cited)."""
-        found = self._find(question, k, asked_on, (), 2)
+        found = self._find(question, k, asked_on, (), 2, self._period(question, asked_on))
         return None if isinstance(found, Answer) else self._evidence(question, found)
 
     def _evidence(self, question: Question, found: "Found") -> np.ndarray:
         return answerability_features(question, found.cues, found.relevant, found.relevance, found.dense_found, found.keyword_found)
 
-    def _find(self, question: Question, k: int, asked_on: date | None, cited: Iterable[str], more_pages: int) -> "Found | Answer":
+    def _find(self, question: Question, k: int, asked_on: date | None, cited: Iterable[str], more_pages: int,
+              period: Period | None = None) -> "Found | Answer":
         """The relevant passages, best first, and what was read to choose them; or the answer
         when there is nothing to cite."""
         if not question.terms and len(question.text) < 3:
@@ -151,7 +167,7 @@ class Searcher:
         qvec = self.encoder.encode_one(question.search_text)
         dense_hits = self.indexes.search_dense(qvec, CANDIDATES) if "dense" in self.retrievers else []
         keyword_hits = self.indexes.search_keyword(question.search_terms, CANDIDATES) if "keyword" in self.retrievers else []
-        candidates = self._candidates(fuse(dense_hits, keyword_hits), asked_on, cited)
+        candidates = self._candidates(fuse(dense_hits, keyword_hits), asked_on, cited, period)
         if not candidates:
             return Answer(question=question.text, no_answer=True)
 
@@ -218,8 +234,10 @@ class Searcher:
             out.append(r)
         return out
 
-    def _candidates(self, fused: dict[int, float], asked_on: date | None, cited: Iterable[str]) -> list[Candidate]:
-        """Fused hits published by the asking date, with their date and follow-up preferences."""
+    def _candidates(self, fused: dict[int, float], asked_on: date | None, cited: Iterable[str],
+                    period: Period | None = None) -> list[Candidate]:
+        """Fused hits published by the asking date, with their date (or named period) and
+        follow-up preferences."""
         meta = self.store.article_of_passages(fused)
         boosted = {a.id for ref in cited if (a := self.store.find_article(ref)) is not None}
         cutoff = asked_on.isoformat() if asked_on else None
@@ -230,8 +248,8 @@ class Searcher:
             article_id, published = meta[pid]
             if cutoff and published and published > cutoff:
                 continue
-            if asked_on and published and RECENCY_WEIGHT and self.hybrid:
-                score += RECENCY_WEIGHT * recency(asked_on, published) / (RRF_K + 1)
+            if (asked_on or period) and published and RECENCY_WEIGHT and self.hybrid:
+                score += RECENCY_WEIGHT * recency(asked_on, published, period) / (RRF_K + 1)
             if article_id in boosted:
                 score += FOLLOW_UP_BOOST * 2 / (RRF_K + 1)
             candidates.append(Candidate(pid, score, article_id, published))

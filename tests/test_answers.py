@@ -513,3 +513,76 @@ def test_the_days_a_question_asks_about_are_told_from_its_words():
     assert caveat("Who won on Sunday?", ["2024-01-01", "2025-01-10"], on) == ""  # one is recent
     assert caveat("Who won on Sunday?", ["2024-01-01", None], on) == ""  # an undated one may be
     assert caveat("Who won on Sunday?", [], on) == ""
+
+
+def test_an_earlier_period_a_question_names_is_read_from_its_words():
+    from retrieval.timeliness import named_period
+
+    on = date(2026, 12, 7)
+    said = {q: (p.start, p.end, p.name) if (p := named_period(q, on)) else None for q in (
+        "What did the Fed decide in March 2024?",
+        "What happened on March 5, 2024?",
+        "Who spoke on the 5th of May 2024?",
+        "What did the court rule on Jan. 7, 2024?",
+        "What did the council decide last month?",
+        "Who won the vote in January?",
+        "Who won the vote in December?",  # the month of the asking date: what search prefers already
+        "Which film was announced this week for release in February 2024?",  # asks about this week
+        "what did the court decide in may 2024",
+        "What happened at Mar-a-Lago 2022?",
+        "How many babies were born last year?",  # a year: mostly reported after it
+        "Who won the 2022 World Cup?",
+        "What happened on February 30, 2024?",
+        "What will happen in March 2027?",
+    )}
+    assert said == {
+        "What did the Fed decide in March 2024?": (date(2024, 3, 1), date(2024, 3, 31), "March 2024"),
+        "What happened on March 5, 2024?": (date(2024, 3, 5), date(2024, 3, 5), "5 March 2024"),
+        "Who spoke on the 5th of May 2024?": (date(2024, 5, 5), date(2024, 5, 5), "5 May 2024"),
+        "What did the court rule on Jan. 7, 2024?": (date(2024, 1, 7), date(2024, 1, 7), "7 January 2024"),
+        "What did the council decide last month?": (date(2026, 11, 1), date(2026, 11, 30), "November 2026"),
+        "Who won the vote in January?": (date(2026, 1, 1), date(2026, 1, 31), "January 2026"),
+        "Who won the vote in December?": None,
+        "Which film was announced this week for release in February 2024?": None,
+        "what did the court decide in may 2024": (date(2024, 5, 1), date(2024, 5, 31), "May 2024"),
+        "What happened at Mar-a-Lago 2022?": None,
+        "How many babies were born last year?": None,
+        "Who won the 2022 World Cup?": None,
+        "What happened on February 30, 2024?": None,  # no such day
+        "What will happen in March 2027?": None,
+    }
+    assert named_period("Who won the vote in January?", None) is None  # relative: needs the asking date
+    assert named_period("What did the Fed decide in March 2024?", None).name == "March 2024"
+
+
+FED = [
+    Article(title="Fed holds rates steady", url="https://example.org/fed/march", published=date(2024, 3, 20),
+            text="The Federal Reserve held its benchmark interest rate steady on Wednesday at 5.25 to 5.5 percent. "
+                 "Fed chair Jerome Powell said the central bank still expected three cuts this year."),
+    Article(title="Fed minutes show division", url="https://example.org/fed/may", published=date(2024, 5, 22),
+            text="Minutes of the Federal Reserve's last meeting showed officials divided over when to cut the "
+                 "interest rate. Some officials said rates may need to rise."),
+    Article(title="Fed cuts rates again", url="https://example.org/fed/november", published=date(2026, 11, 20),
+            text="The Federal Reserve cut its benchmark interest rate by a quarter point on Wednesday to 3.25 "
+                 "percent. Fed chair Kevin Hassett said further cuts would depend on inflation."),
+    Article(title="Zoo welcomes twin pandas", url="https://example.org/zoo", published=date(2024, 6, 12),
+            text="The city zoo welcomed twin panda cubs on Tuesday, its first in a decade."),
+]
+
+
+def test_a_question_about_an_earlier_month_prefers_coverage_from_then(engine):
+    engine.add(FED)
+    on = date(2026, 12, 7)
+    titles = lambda answer: [c.title for c in answer.citations]  # noqa: E731
+    # Asked in December 2026, the asking date's coverage comes first, unless the question says when.
+    assert titles(engine.ask("What did the Fed decide on interest rates?", asked_on=on))[0] == "Fed cuts rates again"
+    then = engine.ask("What did the Fed decide on interest rates in March 2024?", asked_on=on)
+    assert titles(then)[0] == "Fed holds rates steady" and then.caveat == ""
+    assert titles(engine.ask("What did the Fed decide on interest rates last month?", asked_on=on))[0] == "Fed cuts rates again"
+    # The corpus has coverage from June 2024 (the zoo), none of it on the Fed: the answer says so.
+    june = engine.ask("What did the Fed decide on interest rates in June 2024?", asked_on=on)
+    assert "Zoo welcomes twin pandas" not in titles(june)
+    assert june.caveat == "None of these is from June 2024: the closest is from 22 May 2024."
+    # A month the corpus holds nothing from is history told by today's coverage: no preference, no caveat.
+    history = engine.ask("What did the Fed decide on interest rates in March 1980?", asked_on=on)
+    assert titles(history)[0] == "Fed cuts rates again" and history.caveat == ""

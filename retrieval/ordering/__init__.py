@@ -24,6 +24,7 @@ from ..answers import Citation
 from ..logistic import Logistic
 from ..question import Question
 from ..rerank import Cues
+from ..timeliness import Period
 
 MODEL = Path(__file__).with_name("model.json")
 #: The citations ordered again: the first page's three (answer-hit at 3 is what they hold).
@@ -42,9 +43,10 @@ FEATURES = (
 UNDATED_DAYS = 365
 
 
-def features(question: Question, cues: Cues, citations: list[Citation], asked_on: date | None) -> np.ndarray:
+def features(question: Question, cues: Cues, citations: list[Citation], asked_on: date | None,
+             period: Period | None = None) -> np.ndarray:
     """One row of FEATURES for each citation. Asked without a date, the newest of them stands
-    for the asking date."""
+    for the asking date; for a question naming an earlier period, age is the distance from it."""
     published = [date.fromisoformat(c.published) if c.published else None for c in citations]
     if asked_on is None:
         asked_on = max((d for d in published if d), default=date.today())
@@ -54,7 +56,7 @@ def features(question: Question, cues: Cues, citations: list[Citation], asked_on
         excerpt, title = c.excerpt, c.title
         terms = cues.overlap(t for _, t in cues.hits(excerpt, 0, len(excerpt)))
         shown = f"{excerpt} {title}".lower()
-        days = max((asked_on - when).days, 0) if when else UNDATED_DAYS
+        days = UNDATED_DAYS if when is None else period.distance(when) if period else max((asked_on - when).days, 0)
         rows.append([
             float(rank),
             c.score,
@@ -74,12 +76,13 @@ class Order:
 
     model: Logistic
 
-    def apply(self, question: Question, cues: Cues, citations: list[Citation], asked_on: date | None) -> list[Citation]:
+    def apply(self, question: Question, cues: Cues, citations: list[Citation], asked_on: date | None,
+              period: Period | None = None) -> list[Citation]:
         """`citations` with their first FIRST in this order, ranks numbered again."""
         head = citations[:FIRST]
         if len(head) < 2:
             return citations
-        logits = self.model.logits(features(question, cues, head, asked_on))
+        logits = self.model.logits(features(question, cues, head, asked_on, period))
         ordered = [head[i] for i in sorted(range(len(head)), key=lambda i: -logits[i])]  # stable on ties
         return [replace(c, rank=i + 1) for i, c in enumerate(ordered + citations[FIRST:])]
 

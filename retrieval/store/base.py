@@ -315,6 +315,10 @@ class Store(PassageQueries, AttributionQueries, StoreChecks):
     def all_article_ids(self) -> list[int]:
         return [r[0] for r in self.query("SELECT id FROM articles")]
 
+    def published_between(self, first: str, last: str) -> bool:
+        """Whether any article was published from `first` to `last` (ISO dates, both included)."""
+        return bool(self.query("SELECT 1 FROM articles WHERE published >= ? AND published <= ? LIMIT 1", (first, last)))
+
     def counts(self) -> dict[str, int]:
         row = self.query(
             "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM passages), "
