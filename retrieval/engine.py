@@ -28,6 +28,7 @@ from .searcher import Searcher
 from .settings import EngineSettings
 from .store import ArticleRow, ChatState, PreparedArticle, WriteResult, open_store
 from .text import plural
+from .timeliness import in_time, named_period
 
 log = logging.getLogger(__name__)
 
@@ -220,9 +221,7 @@ class Engine:
         asked = question.speaker_named()
         if asked is None:
             return []
-        cutoff = asked_on.isoformat() if asked_on else None
-        quotes = [q for q in self.quotes(*asked) if not (cutoff and q.published and q.published > cutoff)]
-        return quotes[:QUOTES_IN_ANSWER]
+        return in_time(self.quotes(*asked), asked_on, named_period(question.text, asked_on))[:QUOTES_IN_ANSWER]
 
     def ask(self, text: str, k: int | None = None, asked_on: date | None = None,
             follow_up: FollowUp | None = None, more_pages: int = 2) -> Answer:

@@ -28,10 +28,20 @@ _LEANS_ON_CONTEXT = re.compile(
     r"^\s*(and|but|so|what about|how about|also)\b|\b(" + "|".join(BACK_REFERENCES) + r")\b", re.I
 )
 
+_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
+#: When the statements were made, after what they were about: "in March 2024", "on 5 May",
+#: "last week", "yesterday" (timeliness.py prefers statements from a named day or month).
+_WHEN = (
+    rf"(?:(?:in|during)\s+(?:(?:{_MONTH_NAMES})(?:,?\s+(?:19|20)\d\d)?|(?:19|20)\d\d)"
+    rf"|on\s+(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})(?:,?\s+(?:19|20)\d\d)?"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?:last|this)\s+(?:week|weekend|month|year|night)|yesterday|today|tonight)"
+)
 _SPEAKER_QUESTION = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what|which\s+\w+)\s+(?:else\s+)?(?:did|does|has|have|had|do)\s+(?P<who>.+?)\s+"
     r"(?:(?:ever|also|really|actually)\s+)?(?:say|said|tell|told|claim|claimed|write|wrote|think|thought|argue|argued)"
-    r"(?:\s+(?:about|on|regarding|of)\s+(?P<topic>.+?))?\s*\??\s*$",
+    rf"(?:\s+(?:about|on|regarding|of)\s+(?P<topic>.+?))?(?:\s+{_WHEN})?\s*\??\s*$",
     re.I,
 )
 _COMMENTS = re.compile(
@@ -63,6 +73,8 @@ def speaker_question(text: str) -> tuple[str, str | None] | None:
         if m:
             who = m["who"].strip(" ,")
             topic = (m["topic"] or "").strip(" ?") or None
+            if topic and re.fullmatch(_WHEN, f"on {topic}", re.I):
+                topic = None  # "on Tuesday", "on 5 May 2024": when, not what about
             if len(who.split()) <= 5:
                 return who, topic
     return None

@@ -586,3 +586,17 @@ def test_a_question_about_an_earlier_month_prefers_coverage_from_then(engine):
     # A month the corpus holds nothing from is history told by today's coverage: no preference, no caveat.
     history = engine.ask("What did the Fed decide on interest rates in March 1980?", asked_on=on)
     assert titles(history)[0] == "Fed cuts rates again" and history.caveat == ""
+
+
+def test_statements_from_the_month_asked_about_come_first(engine):
+    later = Article(title="Powell looks back", url="https://example.org/powell/october", published=date(2026, 10, 1),
+                    text="Former Fed chair Jerome Powell said the economy had proved more resilient than he expected.")
+    engine.add([*FED, later])
+    on = date(2026, 12, 7)
+    newest = engine.ask("What did Powell say?", asked_on=on).quotes
+    assert [q.published for q in newest] == ["2026-10-01", "2024-03-20"]
+    then = engine.ask("What did Powell say in March 2024?", asked_on=on)
+    assert not then.no_answer and [q.published for q in then.quotes] == ["2024-03-20", "2026-10-01"]
+    assert "three cuts" in then.quotes[0].quote
+    # Asked before the later statement was published, it is not there.
+    assert [q.published for q in engine.ask("What did Powell say last month?", asked_on=date(2024, 4, 10)).quotes] == ["2024-03-20"]

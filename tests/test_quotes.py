@@ -104,6 +104,13 @@ def test_speaker_questions_are_recognised():
     assert speaker_question("What has Mukhin said about Gudkov?") == ("Mukhin", "Gudkov")
     assert speaker_question("Lukyanova's comments on the party") == ("Lukyanova", "the party")
     assert speaker_question("how many delegates attended?") is None
+    # When the words were said is not what they were about.
+    for asked in ("What did Powell say in March 2024?", "what did Lukyanova say last week?", "What did she say on Tuesday?",
+                  "What did Powell say on 5 May 2024?", "What did Powell say on March 5, 2024?", "What did Powell say yesterday?"):
+        assert speaker_question(asked)[1] is None, asked
+    assert speaker_question("What did Powell say about rates in March 2024?") == ("Powell", "rates")
+    assert speaker_question("What did Powell say about inflation in Europe?") == ("Powell", "inflation in Europe")
+    assert speaker_question("What did Powell say on the economy?") == ("Powell", "the economy")
 
 
 def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
