@@ -75,7 +75,8 @@ def _month(year: int, month: int) -> Period:
 
 def named_period(question: str, asked_on: date | None) -> Period | None:
     """The period the question names, when it ends before the asking date (or there is none):
-    a period that holds the asking date ("this year") asks for what search already prefers.
+    a period that holds the asking date ("in December" asked on 7 December) asks for what
+    search already prefers.
     A period relative to the asking date ("last month", "in January") needs one. A question that
     also asks about recent days ("the headliner for the show in February was announced this
     week") asks about them."""
