@@ -570,7 +570,14 @@ FED = [
 ]
 
 
-def test_a_question_about_an_earlier_month_prefers_coverage_from_then(engine):
+def test_a_question_about_an_earlier_month_prefers_coverage_from_then(backend_settings):
+    from retrieval.engine import Engine
+
+    with Engine(backend_settings) as engine:
+        _asked_about_an_earlier_month(engine)
+
+
+def _asked_about_an_earlier_month(engine) -> None:
     engine.add(FED)
     on = date(2026, 12, 7)
     titles = lambda answer: [c.title for c in answer.citations]  # noqa: E731
