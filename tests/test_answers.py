@@ -314,6 +314,8 @@ def test_answer_types_are_told_from_the_question_and_found_in_sentences():
     assert kind("Which US state passed the law?") == "state"
     assert kind("Which city hosted the summit?") == "city"
     assert kind("Where did the tower wash ashore?") == "place"
+    assert kind("Which film topped the box office this weekend?") == "title"
+    assert kind("What Netflix series was renewed?") == "title"
     assert kind("Who won the election?") is None and kind("What did Lukyanova say?") is None
 
     def holds(question, sentence):
@@ -332,6 +334,10 @@ def test_answer_types_are_told_from_the_question_and_found_in_sentences():
     assert holds("Which city hosted the summit?", "Leaders met in Paris for the summit.")
     assert holds("Where did leaders meet?", "Leaders met in Texas.") and holds("Where did leaders meet?", "They met in Kenya.")
     assert not holds("Which city hosted the summit?", "Leaders met in Kenya for the summit.")  # a country
+    assert holds("Which film topped the box office?", "Universal’s “Oppenheimer” led the weekend with $82 million.")
+    assert holds("Which show ended?", 'AMC\'s "Better Call Saul" aired its finale.')
+    assert not holds("Which film topped the box office?", "The film led the weekend, the studio said.")
+    assert not holds("Which film topped the box office?", "“it was a great weekend,” she said.")  # a lowercase quote
 
 
 def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
