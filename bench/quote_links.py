@@ -57,16 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("packs", type=Path, nargs="+")
     args = parser.parse_args()
-    from retrieval.evaluation.answers import PackMissing
+    from bench.tables import pack_table
 
-    head = ["pack", "questions", "citations (first three)", "linked to their sentence",
-            "landing on the bold sentence", "characters added (median)"]
-    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
-    for pack in args.packs:
-        try:
-            print("| " + " | ".join(measure(pack)) + " |", flush=True)
-        except PackMissing as e:
-            sys.exit(str(e))
+    pack_table(["pack", "questions", "citations (first three)", "linked to their sentence",
+                "landing on the bold sentence", "characters added (median)"], measure, args.packs)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -43,24 +44,21 @@ def measure(pack: Path) -> list[str]:
 def periods(pack: Path) -> list[str]:
     """The questions naming an earlier day or month, answered with newsbot's preference for
     coverage from then and with the asking date's alone: hits at 1 and 3, and caveats said."""
-    import retrieval.searcher as searcher
     from retrieval.evaluation.answers import hit, load_questions, pack_engine
     from retrieval.timeliness import named_period
 
     questions = [q for q in load_questions(pack) if named_period(q["question"], date.fromisoformat(q["date"]))]
     row = [pack.name, f"{len(questions)}"]
     with pack_engine(pack, notice=lambda m: None) as (engine, _):
-        for reads in (named_period, lambda question, asked_on: None):
-            searcher.named_period = reads
+        for variant in (engine, engine.answering_with(replace(engine.searcher, named_periods=False))):
             at1 = at3 = said = 0
             for q in questions:
-                answer = engine.ask(q["question"], k=3, asked_on=date.fromisoformat(q["date"]))
+                answer = variant.ask(q["question"], k=3, asked_on=date.fromisoformat(q["date"]))
                 excerpts = [c.excerpt for c in answer.citations]
                 at1 += hit(q["answers"], "\n".join(excerpts[:1])) > 0
                 at3 += hit(q["answers"], "\n".join(excerpts)) > 0
                 said += bool(answer.caveat)
             row.append(f"{at1} / {at3} / {said}")
-        searcher.named_period = named_period
     return row
 
 
@@ -68,21 +66,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("packs", type=Path, nargs="+")
     args = parser.parse_args()
-    from retrieval.evaluation.answers import PackMissing
+    from bench.tables import pack_table
 
-    head = ["pack", "questions", "asking about recent days, answered", "with the caveat",
-            "answer@3 with the caveat", "answer@3 without it"]
-    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
-    try:
-        for pack in args.packs:
-            print("| " + " | ".join(measure(pack)) + " |", flush=True)
-        head = ["pack", "naming an earlier day or month", "answered at 1 / at 3 / caveats: from then preferred",
-                "the asking date alone"]
-        print("\n| " + " | ".join(head) + " |\n|" + "---|" * len(head))
-        for pack in args.packs:
-            print("| " + " | ".join(periods(pack)) + " |", flush=True)
-    except PackMissing as e:
-        sys.exit(str(e))
+    pack_table(["pack", "questions", "asking about recent days, answered", "with the caveat",
+                "answer@3 with the caveat", "answer@3 without it"], measure, args.packs)
+    print()
+    pack_table(["pack", "naming an earlier day or month", "answered at 1 / at 3 / caveats: from then preferred",
+                "the asking date alone"], periods, args.packs)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from retrieval.sources import SUFFIXES, is_url
 from retrieval.text import plural
 
 from .handlers import engine_of, settings_of
-from .render import shorten, esc, fit, format_date
+from .render import esc, fit, format_date, shorten
 
 SOURCES_PAGE = 10
 #: The ingest process runs at this niceness, so that it uses what CPU answering leaves.
@@ -251,7 +251,6 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(
         f"Reindexed {stats['articles']} articles, {stats['passages']} passages."
     )
-
 
 
 def render_gaps(found: Gaps) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .answer_types import AnswerType, answer_type
 from .attribution.names import PRONOUNS
+from .timeliness import MONTH_NAMES
 
 # Words that carry no meaning for retrieval; the question's content words are what we search.
 STOPWORDS = frozenset(
@@ -28,7 +29,7 @@ _LEANS_ON_CONTEXT = re.compile(
     r"^\s*(and|but|so|what about|how about|also)\b|\b(" + "|".join(BACK_REFERENCES) + r")\b", re.I
 )
 
-_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_NAMES = "|".join(MONTH_NAMES)
 #: When the statements were made, after what they were about: "in March 2024", "on 5 May",
 #: "last week", "yesterday" (timeliness.py prefers statements from a named day or month).
 _WHEN = (

@@ -106,6 +106,9 @@ class Searcher:
     gate: Gate | None = field(default_factory=shipped_gate)
     #: Orders the first citations again by what their excerpts show (None: search's order).
     order: Order | None = field(default_factory=shipped_order)
+    #: Prefers coverage from an earlier day or month the question names (False: the asking
+    #: date's preference alone; bench/timeliness.py compares the two).
+    named_periods: bool = True
 
     def alone(self, retriever: str) -> "Searcher":
         """This searcher with one retriever, in its own order, and no gate: a baseline."""
@@ -137,7 +140,7 @@ class Searcher:
     def _period(self, question: Question, asked_on: date | None) -> Period | None:
         """The earlier period the question names, when the corpus holds coverage from it: "the
         first Winter Olympics in 1924" asks about history, which today's coverage tells."""
-        period = named_period(question.text, asked_on) if self.hybrid else None
+        period = named_period(question.text, asked_on) if self.hybrid and self.named_periods else None
         if period is None or not self.store.published_between(period.start.isoformat(), period.end.isoformat()):
             return None
         return period

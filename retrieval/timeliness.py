@@ -37,7 +37,9 @@ WINDOW_DAYS = 14
 #: The citations read: the first page.
 FIRST = 3
 
-_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+#: The months' names, "January" to "December" (question.py reads them in speaker questions too).
+MONTH_NAMES = tuple(calendar.month_name[1:])
+_MONTHS = {name.lower(): n for n, name in enumerate(MONTH_NAMES, 1)}
 _MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?![\d-])"
@@ -51,7 +53,7 @@ _PERIODS = [
     ("month", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}", re.I)),
     ("last month", re.compile(r"\blast month\b", re.I)),
     # A month alone, after "in": capitalized, so that "in may" (a verb) is not read as May.
-    ("month alone", re.compile(r"\b(?:in|during)\s+(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
+    ("month alone", re.compile(r"\b(?:in|during)\s+(?P<month>" + "|".join(MONTH_NAMES) + r")\b")),
 ]
 
 
@@ -66,6 +68,11 @@ class Period:
     def distance(self, day: date) -> int:
         """Days from `day` to the period: 0 within it."""
         return max((self.start - day).days, (day - self.end).days, 0)
+
+
+def spoken(day: date) -> str:
+    """A date as the answer says it: "24 April 2012"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _month(year: int, month: int) -> Period:
@@ -99,7 +106,7 @@ def named_period(question: str, asked_on: date | None) -> Period | None:
 def _period(kind: str, m: re.Match, asked_on: date | None) -> Period | None:
     if kind == "day":
         day = date(int(m["year"]), _MONTHS[m["month"].lower()], int(m["day"]))
-        return Period(day, day, f"{day.day} {day:%B %Y}")
+        return Period(day, day, spoken(day))
     if kind == "month":
         return _month(int(m["year"]), _MONTHS[m["month"].lower()])
     if asked_on is None:
@@ -148,10 +155,10 @@ def caveat(question: str, published: list[str | None], asked_on: date | None, pe
         if any(period.start <= d <= period.end + timedelta(days=WINDOW_DAYS) for d in dates):
             return ""
         closest = min(dates, key=lambda d: (period.distance(d), d))
-        return f"None of these is from {period.name}: the closest is from {closest.day} {closest:%B %Y}."
+        return f"None of these is from {period.name}: the closest is from {spoken(closest)}."
     if not asks_about_recent_days(question):
         return ""
     if any((asked_on - d).days <= WINDOW_DAYS for d in dates):
         return ""
     newest = max(dates)
-    return f"None of these is from the days you ask about: the newest is from {newest.day} {newest:%B %Y}."
+    return f"None of these is from the days you ask about: the newest is from {spoken(newest)}."

@@ -4,6 +4,7 @@ nothing fits, the asking date respected, follow-ups understood."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from retrieval.articles import Article
@@ -358,7 +359,6 @@ def test_the_sentence_holding_the_asked_place_is_highlighted(engine):
 
 
 def test_the_place_most_reports_name_is_preferred(engine):
-    from dataclasses import replace
 
     def report(n, text):
         return story(f"summit-{n}", f"Climate summit, day {n}", date(2025, 11, n), text)
@@ -379,7 +379,6 @@ def test_the_place_most_reports_name_is_preferred(engine):
 def test_the_shipped_gate_loads_offline_and_declines_below_its_threshold(engine):
     """The answerability gate ships with newsbot; with a threshold no answer reaches, a fact
     question is declined with the closest headlines offered, while someone's words are not gated."""
-    from dataclasses import replace
 
     from retrieval.answerability import Gate, shipped
     from retrieval.answerability.features import FEATURES
@@ -441,7 +440,6 @@ def test_the_first_citations_are_ordered_by_what_their_excerpts_show(engine):
     numbered again; an order that weighs the asked kind puts the excerpt holding the sum first,
     one that weighs search's rank backwards reverses them; the shipped order loads offline and
     reads the features this code computes."""
-    from dataclasses import replace
 
     import numpy as np
 
@@ -591,6 +589,8 @@ def _asked_about_an_earlier_month(engine) -> None:
     assert titles(engine.ask("What did the Fed decide on interest rates?", asked_on=on))[0] == "Fed cuts rates again"
     then = engine.ask("What did the Fed decide on interest rates in March 2024?", asked_on=on)
     assert titles(then)[0] == "Fed holds rates steady" and then.caveat == ""
+    without = engine.answering_with(replace(engine.searcher, named_periods=False))  # the asking date alone
+    assert titles(without.ask("What did the Fed decide on interest rates in March 2024?", asked_on=on))[0] == "Fed cuts rates again"
     assert titles(engine.ask("What did the Fed decide on interest rates last month?", asked_on=on))[0] == "Fed cuts rates again"
     # The corpus has coverage from June 2024 (the zoo), none of it on the Fed: the answer says so.
     june = engine.ask("What did the Fed decide on interest rates in June 2024?", asked_on=on)

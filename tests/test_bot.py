@@ -142,6 +142,7 @@ async def test_admins_see_what_readers_asked_that_the_news_did_not_answer(fake, 
         _, call = await ask(fake, user, user, question)
         assert call.params["text"].startswith("I found nothing")
     await ask(fake, ALICE, ALICE, "how many delegates attended?")  # answered: not a gap
+    await ask(fake, ALICE, ALICE, "Что сказала Лукьянова о партии?")  # not searched (another language): not a gap
     _, refused = await ask(fake, ALICE, ALICE, "/gaps")
     assert refused.params["text"] == "Sorry, only the bot's admins can do that."
     _, bad = await ask(fake, ADMIN, ADMIN, "/gaps 365")

@@ -63,3 +63,11 @@ async def test_an_inline_question_is_asked_on_todays_date_as_a_chats_is(fake, ap
     assert "https://example.org/keeper" in urls and "https://example.org/ahead" not in urls
     _, call = await ask(fake, ALICE, ALICE, "When did the Tarnow lighthouse keeper retire?")
     assert "https://example.org/keeper" in call.params["text"] and "https://example.org/ahead" not in call.params["text"]
+
+
+async def test_an_unanswered_inline_question_is_not_kept_for_gaps(fake, app):  # noqa: F811
+    """Inline queries arrive a letter at a time: none is kept for the newsroom's /gaps."""
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "what is the best recipe for sourdough bread?")
+    assert (await fake.wait_for("answerInlineQuery", after=n)).params["results"] == []
+    assert app.bot_data["engine"].chats.asked_since(0, 10)[0] == []
