@@ -51,6 +51,13 @@ _COMMENTS = re.compile(
     re.I,
 )
 
+#: A follow-up that names only a new topic: "and about the ceasefire?", "what about Israel?".
+#: After a question about someone's words it asks for that person's words on the new topic.
+_TOPIC_ONLY = re.compile(
+    r"^\s*(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+)?(?:about|on|regarding|concerning)\s+(?P<topic>(?!(?:what|which|who|when|where|why|how)\b).+?)\s*\??\s*$",
+    re.I,
+)
+
 
 def query_terms(text: str) -> list[str]:
     """The content words of a text, lower-cased, in order, without repeats."""
@@ -67,17 +74,36 @@ def question_names(text: str) -> set[str]:
     return {w.lower() for w in words[1:] if w[0].isupper() and w.lower() not in STOPWORDS}
 
 
+def _topic(raw: str | None) -> str | None:
+    topic = (raw or "").strip(" ?") or None
+    if topic and re.fullmatch(_WHEN, f"on {topic}", re.I):
+        return None  # "on Tuesday", "on 5 May 2024": when, not what about
+    return topic
+
+
 def speaker_question(text: str) -> tuple[str, str | None] | None:
     """(who, topic) when the question asks what someone said; None otherwise."""
     for pattern in (_SPEAKER_QUESTION, _COMMENTS):
         m = pattern.match(text)
         if m:
             who = m["who"].strip(" ,")
-            topic = (m["topic"] or "").strip(" ?") or None
-            if topic and re.fullmatch(_WHEN, f"on {topic}", re.I):
-                topic = None  # "on Tuesday", "on 5 May 2024": when, not what about
             if len(who.split()) <= 5:
-                return who, topic
+                return who, _topic(m["topic"])
+    return None
+
+
+def speaker_carried(text: str, earlier: list[str]) -> tuple[str, str | None] | None:
+    """(who, topic) for "and about the ceasefire?" when the conversation was asking for someone's
+    words (possibly through such follow-ups already); None otherwise."""
+    m = _TOPIC_ONLY.match(text)
+    if not m:
+        return None
+    for q in reversed(earlier):
+        asked = speaker_question(q)
+        if asked:
+            return asked[0], _topic(m["topic"])
+        if not _TOPIC_ONLY.match(q):
+            return None
     return None
 
 
@@ -116,7 +142,7 @@ class Question:
             search_terms=terms if search_text == text else query_terms(search_text),
             names=question_names(search_text),
             wants=answer_type(text),
-            speaker=speaker_question(text),
+            speaker=speaker_question(text) or speaker_carried(text, earlier),
             earlier=earlier,
         )
 

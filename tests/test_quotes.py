@@ -13,7 +13,7 @@ from retrieval.articles import Article
 from retrieval.engine import Engine, FollowUp
 from retrieval.attribution import extract
 from retrieval import upkeep
-from retrieval.question import speaker_question
+from retrieval.question import Question, speaker_question
 from retrieval.sources import parse_markdown
 from retrieval.settings import DEFAULT_CORPUS_DIR
 
@@ -85,6 +85,25 @@ def test_reported_speech_after_a_clause_or_with_a_party_and_state():
     ]  # and an organisation's reported words are not a person's
 
 
+def test_a_circumstance_after_the_cue_and_a_work_in_quotation_marks_are_not_what_was_said():
+    found = found_in(
+        "Former Fed chairman Walter Greenhalgh died on Monday at 98.",
+        "Greenhalgh, however, said in an interview with USA TODAY in September 2007 that he didn't deserve so much credit.",
+        "Rumors of what he said in private speeches moved financial markets for years.",
+        "Famous for veiled speeches that he often wrote in his bathtub, Greenhalgh said in 1987 that he had learned to mumble.",
+        "His book, which he mostly wrote in longhand, landed at No. 1 on the best-seller list in 2007.",
+        "Greenhalgh went to Washington in 1974, a development that Greenhalgh said in his book brought him fame.",
+        "The “timing couldn’t have been better,” he said ahead of the release of his book, “The Age of Turbulence.”",
+        "“I can still recite the lineup of the 1936 Yankees,” Greenhalgh said in “The Age of Turbulence.”",
+    )
+    assert [(a.kind, a.quote) for a in by("Walter Greenhalgh", found)] == [
+        ("reported", "he didn't deserve so much credit"),
+        ("reported", "he had learned to mumble"),
+        ("direct", "timing couldn’t have been better"),
+        ("direct", "I can still recite the lineup of the 1936 Yankees"),
+    ]
+
+
 def test_a_pronoun_stands_for_the_subject_named_just_before():
     found = found_in(
         "Harbour master Tomas Reyes said the port would reopen on Monday.",
@@ -113,6 +132,21 @@ def test_speaker_questions_are_recognised():
     assert speaker_question("What did Powell say on the economy?") == ("Powell", "the economy")
 
 
+def test_a_follow_up_naming_only_a_topic_asks_for_the_same_persons_words():
+    asked = ["what did Trump say about Iran?"]
+    assert Question.parse("and about the ceasefire?", asked).speaker_named() == ("Trump", "the ceasefire")
+    assert Question.parse("what about Israel?", asked).speaker_named() == ("Trump", "Israel")
+    assert Question.parse("and on Tuesday?", asked).speaker_named() == ("Trump", None)  # when, not what about
+    assert Question.parse("how about Spain?", asked + ["and about the ceasefire?"]).speaker_named() == ("Trump", "Spain")
+    assert Question.parse("what about Mironov?", ["what did Lukyanova say?", "and what did she say about Gudkov?"]).speaker_named() == (
+        "Lukyanova", "Mironov")
+    # Not after a question about something else, and not for a question of its own.
+    assert Question.parse("and about the ceasefire?", ["who won the vote?"]).speaker is None
+    assert Question.parse("and about Israel?", ["what did Trump say?", "who won the vote?"]).speaker is None
+    assert Question.parse("and what is the ceasefire?", asked).speaker is None
+    assert Question.parse("about what?", asked).speaker is None
+
+
 def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
     assert [(q.kind, q.quote[:40]) for q in engine.quotes("Gudkov")] == [
         ("reported", "all left-leaning forces to unite under t"),  # "Gudkov ... called for all ..."
@@ -126,6 +160,8 @@ def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
     assert engine.ask("how many delegates attended?").quotes == []
     follow = engine.ask("and what did she say about Khodorkovsky?", follow_up=FollowUp(["what did Lukyanova say?"]))
     assert follow.quotes and all("Khodorkovsky" in q.quote for q in follow.quotes)
+    short = engine.ask("and about Khodorkovsky?", follow_up=FollowUp(["what did Lukyanova say?"]))
+    assert [q.quote for q in short.quotes] == [q.quote for q in follow.quotes]
     assert engine.ask("what did Lukyanova say?", asked_on=date(2011, 1, 1)).quotes == []
 
     article = Article(title="Gudkov again", url="https://x.example/g", published=date(2013, 1, 1),
@@ -135,6 +171,13 @@ def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
     engine.add([Article(title="Gudkov again", url="https://x.example/g", published=date(2013, 1, 1),
                         text="Gennady Gudkov spoke on Monday.\n“We may leave the party after all,” Gudkov said.")])
     assert [q.quote for q in engine.quotes("Gudkov")][:1] == ["We may leave the party after all"]
+    # A statement two articles carry is listed once, from the newer.
+    engine.add([Article(title="Gudkov, a week on", url="https://x.example/g2", published=date(2013, 1, 8),
+                        text="Gennady Gudkov was asked again.\n“We may leave the party after all,” Gudkov said.")])
+    listed = [(q.quote, q.url) for q in engine.quotes("Gudkov")]
+    assert listed[0] == ("We may leave the party after all", "https://x.example/g2")
+    assert [quote for quote, _ in listed].count("We may leave the party after all") == 1 and len(listed) == 3
+    engine.remove("https://x.example/g2")
     engine.remove("https://x.example/g")
     assert len(engine.quotes("Gudkov")) == 2  # the seed article's two again
 

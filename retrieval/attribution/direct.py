@@ -19,6 +19,19 @@ from .rules import (
 
 #: (speaker, is_person, cue)
 Said = tuple[str, bool, str]
+#: A work named in quotation marks, not words said: 'ahead of the release of his book, "The Age
+#: of Turbulence."', 'Greenspan said in "The Age of Turbulence."' The quotation is then short
+#: and in title case.
+_WORK_BEFORE = re.compile(
+    r"(?:\b(?:book|memoir|novel|biography|film|movie|documentary|album|song|single|show|series|play|musical|podcast|"
+    r"column|essay|op-ed|titled|entitled|called|named)[\s,:]*|\b(?:said|says|wrote|writes|recalled|recalls)\s+in\s+)$", re.I)
+_MINOR_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as"}
+
+
+def _names_a_work(before: str, quotation: str) -> bool:
+    words = quotation.strip(" .,!?").split()
+    return (bool(_WORK_BEFORE.search(before)) and 0 < len(words) <= 8
+            and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _MINOR_WORDS for w in words))
 
 
 @dataclass
@@ -180,6 +193,8 @@ class DirectQuotes:
             self.last_direct = (said[0], said[1], p_index)
             if said[1]:
                 self.resolver.last_person = said[0]
+            if _names_a_work(site.before, ptext[site.inner_s : site.inner_e]):
+                continue  # the speaker's, but a title: the quotes around it stay theirs
             found.append(Attribution(said[0], said[1], ptext[site.inner_s : site.inner_e], said[2].lower(), "direct",
                                      para.start + site.inner_s, para.start + site.inner_e))
             self.covered.append((para.start + qs, para.start + qe))

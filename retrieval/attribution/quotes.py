@@ -29,21 +29,30 @@ def _about(text: str, topic_terms: list[str]) -> bool:
     return any(t in words or any(w.startswith(t[:5]) for w in words if len(t) > 5) for t in topic_terms)
 
 
+def _same_words(text: str) -> str:
+    """A statement as compared with the others: its words, case and typography aside."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None) -> list[Quote]:
     """Quotes of the person `name` stands for (any of the names they go by; one word is a
     surname before it is a first name: `speakers_meant`), newest first; only those about the
-    topic when its content words are given."""
+    topic when its content words are given. A statement that several articles carry (a wire
+    story, a live blog's summary of the day) is listed once, from the newest."""
     keys = name_key(name)
     if not keys:
         return []
     rows = store.attributions_of([max(keys, key=len)])
     meant = speakers_meant(name, {row["speaker"] for row in rows})
-    out = []
+    out, seen = [], set()
     for row in rows:
         if row["speaker"] not in meant:
             continue
         if topic_terms and not _about(row["quote"], topic_terms):
             continue
+        if (words := _same_words(row["quote"])) in seen:
+            continue
+        seen.add(words)
         out.append(Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
                          row["published"], row["article_key"], row["passage_id"]))
     return out

@@ -5,6 +5,7 @@ of `REPORTED_RULES` that matches the sentence."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,15 @@ from .rules import (
 Found = tuple[str, int, str, int, int]
 #: A rule's answer that the sentence holds no attribution, whatever later rules would say.
 STOP = ("", 0, "", 0, 0)
+#: What follows a cue may open with a circumstance, not what was said ("said in an interview with
+#: USA TODAY in 2007 that he …"): the words said then start after the "that".
+_CIRCUMSTANCE = re.compile(r"(?:in|with|at|on|during|after|before|for|from|by|over|through|while)\b")
+_THEN_THAT = re.compile(r"[^.;:“\"]{0,100}?\bthat\s+(?=\w)")
+#: After a trailing "…, Greenspan said": a relative clause ("a development that Greenspan said")
+#: is not the speaker, and "said in 1987 that …" starts the words said instead of ending them.
+_OBJECT_CLAUSE = re.compile(r"\b(?:which|what)\s+$", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|what)\b", re.I)
+_SAID_THAT = re.compile(r"\s+(?:in|on|at|during|after|before|following)\b[^,.;]{0,80}?\bthat\s+\w")
 
 
 @dataclass
@@ -34,7 +44,10 @@ class Sentence:
 
 def _back_form(m) -> Found | None:
     subject = m["subject1"] or m["subject2"]
-    if not subject_ok(subject):
+    cue = "cue1" if m["subject1"] else "cue2"
+    if not subject_ok(subject) or (m["subject2"] and _RELATIVE.search(subject)):
+        return None
+    if _SAID_THAT.match(m.string, m.end(cue)):
         return None
     return subject, m.start("subject1" if m["subject1"] else "subject2"), m["cue1"] or m["cue2"], 0, m.end("content")
 
@@ -96,7 +109,17 @@ def _second_verb(s: Sentence) -> Found | None:
 def _content_then_speaker(s: Sentence) -> Found | None:
     """'The plan will fail, said a senior official.'"""
     m = REPORTED_BACK.match(s.text)
-    return (_back_form(m) or STOP) if m else None
+    if not m or _SAID_THAT.match(s.text, m.end("cue1" if m["subject1"] else "cue2")):
+        return None  # "…, Greenspan said in 1987 that …": the words said follow
+    return _back_form(m) or STOP
+
+
+def _words_said_from(text: str, start: int) -> int:
+    """Where the words said start: after the "that" when the content found after a cue opens
+    with a circumstance ("in his book and in interviews that he advocated …")."""
+    lead = start + len(text[start:]) - len(text[start:].lstrip(" ,"))
+    m = _THEN_THAT.match(text, lead) if _CIRCUMSTANCE.match(text, lead) else None
+    return m.end() if m else start
 
 
 def _inner_clause(s: Sentence) -> Found | None:
@@ -104,6 +127,8 @@ def _inner_clause(s: Sentence) -> Found | None:
     m = REPORTED_INNER.search(s.text)
     if not (m and (m["subject"].lower() in PRONOUNS or person_name(m["subject"]))):
         return None
+    if _OBJECT_CLAUSE.search(s.text, 0, m.start("subject")) and _CIRCUMSTANCE.match(s.text, m.start("content")):
+        return None  # "what he said in private speeches moved markets": the words are not given
     return m["subject"], m.start("subject"), m["cue"].split()[0], m.start("content"), s.to_end
 
 
@@ -137,6 +162,8 @@ def reported_in(text: str, base: int, ptext: str, resolver: Resolver, covered: l
         if found is None or found is STOP:
             continue
         subject, subject_at, cue, c_start, c_end = found
+        if c_start > subject_at:
+            c_start = _words_said_from(s.text, c_start)
         content = s.text[c_start:c_end].strip(" ,.")
         if len(content.split()) < 4:
             continue
