@@ -54,3 +54,18 @@ def test_windows_pack_whole_paragraphs_and_split_only_a_paragraph_longer_than_a_
     assert windows(600, [100, 200, 300]) == [(0, 200), (200, 100), (300, 254), (427, 173)]
     assert windows(1000, [100])[:3] == [(0, 100), (100, 254), (227, 254)]
     assert windows(0, []) == []
+
+
+def test_reported_speech_is_not_read_in_a_heading():
+    from retrieval.attribution.tagger import _in_heading
+
+    text = ("Maria Lopez here, bringing you the news to know on Thursday.\n\n"
+            "Brennan throws tram plan into uncertainty\n\n"
+            "Mayor Olga Brennan said on Thursday that she considers the tram deal to be over.")
+    heading = text.index("tram plan")
+    assert _in_heading(text, heading, heading + len("tram plan into uncertainty"))
+    said = text.index("she considers")
+    assert not _in_heading(text, said, said + len("she considers the tram deal to be over"))
+    assert not _in_heading("Brennan said the deal is over.", 13, 29)  # a short sentence is not a heading
+    intro = "Brennan described the plan this way:\n\n“Trams first, cars second.”"
+    assert not _in_heading(intro, 10, 35)  # nor one that introduces what follows

@@ -90,6 +90,7 @@ def test_a_circumstance_after_the_cue_and_a_work_in_quotation_marks_are_not_what
         "Former Fed chairman Walter Greenhalgh died on Monday at 98.",
         "Greenhalgh, however, said in an interview with USA TODAY in September 2007 that he didn't deserve so much credit.",
         "Rumors of what he said in private speeches moved financial markets for years.",
+        "Greenhalgh said Wednesday after the latest talks between the U.S. and Japan that he considers the deal to be over.",
         "Famous for veiled speeches that he often wrote in his bathtub, Greenhalgh said in 1987 that he had learned to mumble.",
         "His book, which he mostly wrote in longhand, landed at No. 1 on the best-seller list in 2007.",
         "Greenhalgh went to Washington in 1974, a development that Greenhalgh said in his book brought him fame.",
@@ -98,6 +99,7 @@ def test_a_circumstance_after_the_cue_and_a_work_in_quotation_marks_are_not_what
     )
     assert [(a.kind, a.quote) for a in by("Walter Greenhalgh", found)] == [
         ("reported", "he didn't deserve so much credit"),
+        ("reported", "he considers the deal to be over"),
         ("reported", "he had learned to mumble"),
         ("direct", "timing couldn’t have been better"),
         ("direct", "I can still recite the lineup of the 1936 Yankees"),

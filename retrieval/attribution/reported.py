@@ -22,7 +22,7 @@ STOP = ("", 0, "", 0, 0)
 #: What follows a cue may open with a circumstance, not what was said ("said in an interview with
 #: USA TODAY in 2007 that he …"): the words said then start after the "that".
 _CIRCUMSTANCE = re.compile(r"(?:in|with|at|on|during|after|before|for|from|by|over|through|while)\b")
-_THEN_THAT = re.compile(r"[^.;:“\"]{0,100}?\bthat\s+(?=\w)")
+_THEN_THAT = re.compile(r"(?:[^.;:“\"]|(?<=[A-Z])\.|\.(?=\S)){0,100}?\bthat\s+(?=\w)")
 #: After a trailing "…, Greenspan said": a relative clause ("a development that Greenspan said")
 #: is not the speaker, and "said in 1987 that …" starts the words said instead of ending them.
 _OBJECT_CLAUSE = re.compile(r"\b(?:which|what)\s+$", re.I)

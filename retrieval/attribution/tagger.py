@@ -180,7 +180,7 @@ class Tagger:
         for start, end in content_spans(pred, offsets):
             quoted = (start > 0 and text[start - 1] in "“\"") or text[start] in "“\""
             kind = "direct" if quoted else "reported"
-            if confidence((start, end)) < MIN_CONFIDENCE[kind]:
+            if confidence((start, end)) < MIN_CONFIDENCE[kind] or (kind == "reported" and _in_heading(text, start, end)):
                 continue
             i = bisect.bisect_left(starts, start)
             near = [s for s in sources[max(0, i - 1) : i + 1] if min(abs(s[0] - end), abs(start - s[1])) <= REACH
@@ -193,6 +193,20 @@ class Tagger:
                 continue
             out.append(Attribution(speaker, is_person, text[start:end].strip(" “”\",;:"), "said", kind, start, end))
         return out
+
+
+#: A paragraph of at most this many words without a sentence's closing mark is a heading.
+HEADING_WORDS = 15
+
+
+def _in_heading(text: str, start: int, end: int) -> bool:
+    """Reported speech tagged in a heading ("Trump throws Iran peace process into uncertainty"
+    over a live blog's entry) is the heading's wording, not someone's statement; a heading that
+    names its speaker with a colon is the rules' (SPEAKER_LABEL)."""
+    para_start = text.rfind("\n\n", 0, start) + 1
+    para_end = text.find("\n\n", end)
+    paragraph = text[para_start : para_end if para_end >= 0 else len(text)].strip()
+    return len(paragraph.split()) <= HEADING_WORDS and not paragraph.endswith((".", "!", "?", ":", ";", "”", "\"", "’", "'", ")"))
 
 
 def content_share(tags: Tags, starts: list[int], start: int, end: int) -> float:
