@@ -13,9 +13,17 @@ from .prepare import Preparer
 from .settings import EngineSettings
 from .store import Store
 
-#: Stores up to this many articles find their attributions again on open (about 17 ms an
-#: article); larger ones do it in the background of a running bot, or on `newsbot reindex`.
-INLINE_REFRESH_ARTICLES = 500
+#: A store finds its attributions again on open when that takes under this long; a larger one
+#: does it in the background of a running bot, or on `newsbot reindex`.
+INLINE_REFRESH_SECONDS = 10.0
+#: What finding one article's attributions again costs on 2 cores: the rules alone, and the
+#: rules with the learned tagger (0.33 s an article of RealTime QA, bench/ingest.py --tagger).
+REFRESH_SECONDS_PER_ARTICLE = {False: 0.017, True: 0.33}
+
+
+def inline_refresh_articles(attributor: Attributor) -> int:
+    """The most stored articles whose attributions are found again while opening."""
+    return int(INLINE_REFRESH_SECONDS / REFRESH_SECONDS_PER_ARTICLE[attributor.tagger is not None])
 #: Articles split again, and embedded, at a time.
 SPLIT_BATCH = 32
 
@@ -40,7 +48,7 @@ def check_attribution_rules(store: Store, attributor: Attributor, notice: Callab
     if not attributions_stale(store, attributor):
         return
     articles = store.counts()["articles"]
-    if articles > INLINE_REFRESH_ARTICLES:
+    if articles > inline_refresh_articles(attributor):
         notice(
             f"Who said what in the {articles} stored articles was found by older rules: `newsbot run` "
             "finds it again in the background, or run `newsbot reindex`."
