@@ -57,19 +57,22 @@ def headline(title: str, url: str, published: object | None) -> str:
     return link_html(title, url) + (f" ({esc(when)})" if when else "")
 
 
-def render_citation(c: Citation, excerpt_limit: int | None = None) -> str:
+def render_citation(c: Citation, excerpt_limit: int | None = None, dated: bool = False) -> str:
     """Title as a link to the answering sentence on the source's page (text_fragment.py),
-    outlet and date, and the excerpt in a blockquote with that sentence in bold."""
+    outlet and date, and the excerpt in a blockquote with that sentence in bold. `dated`: an
+    entry of a timeline, led by its date instead of its rank."""
     excerpt = c.excerpt
     start, end = c.highlights[0] if c.highlights else (0, 0)
     url = link_to_text(c.url, excerpt[start:end])
     if excerpt_limit is not None and len(excerpt) > excerpt_limit:
         excerpt = shorten(excerpt, excerpt_limit)
         start, end = min(start, len(excerpt)), min(end, len(excerpt))
-    meta = " · ".join(x for x in (esc(shorten(c.outlet, 80)), format_date(c.published)) if x)
+    when = format_date(c.published)
+    meta = " · ".join(x for x in (esc(shorten(c.outlet, 80)), "" if dated else when) if x)
     quote = esc(excerpt[:start]) + "<b>" + esc(excerpt[start:end]) + "</b>" + esc(excerpt[end:])
     quote = quote.replace("<b></b>", "")
-    head = f"{c.rank}. {link_html(c.title, url)}" + (f"\n<i>{meta}</i>" if meta else "")
+    lead = f"<b>{esc(when or 'Undated')}</b> · " if dated else f"{c.rank}. "
+    head = lead + link_html(c.title, url) + (f"\n<i>{meta}</i>" if meta else "")
     return f"{head}\n<blockquote>{quote}</blockquote>"
 
 
@@ -110,16 +113,22 @@ def render_answer(answer: Answer) -> str:
         return fit(render_quotes(answer.quotes) + (["<b>Sources</b>", *sources] if sources else []))
     if answer.no_answer:
         return render_no_answer(answer.suggestions)
+    if answer.timeline:
+        return render_citations(answer.citations, header=TIMELINE_HEADER, dated=True)
     return render_citations(answer.citations, answer.caveat)
 
 
-def render_citations(citations: list[Citation], caveat: str = "") -> str:
-    """The citations, under the caveat (in italics) when they are older than the days asked about."""
-    header = f"<i>{esc(caveat)}</i>" if caveat else ""
-    blocks = [render_citation(c) for c in citations]
+TIMELINE_HEADER = "<b>How the story developed, oldest first</b>"
+
+
+def render_citations(citations: list[Citation], caveat: str = "", header: str = "", dated: bool = False) -> str:
+    """The citations, under the caveat (in italics) when they are older than the days asked
+    about, or under `header`; `dated`: a timeline's entries, each led by its date."""
+    header = header or (f"<i>{esc(caveat)}</i>" if caveat else "")
+    blocks = [render_citation(c, dated=dated) for c in citations]
     text = fit(blocks, header)
     if text == header and citations:  # one citation alone too long (a hostile title): shorten it
-        text = fit([render_citation(citations[0], excerpt_limit=200)], header)
+        text = fit([render_citation(citations[0], excerpt_limit=200, dated=dated)], header)
     return text if text != header else "No sources to show."
 
 

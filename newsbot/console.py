@@ -41,11 +41,14 @@ def print_answer(answer: Answer) -> None:
         return
     if answer.caveat:
         out.print(f"[italic]{escape(answer.caveat)}[/italic]")
+    if answer.timeline:
+        out.print("[bold]How the story developed, oldest first[/bold]")
     for c in answer.citations:
         start, end = c.highlights[0] if c.highlights else (0, 0)
         excerpt = escape(c.excerpt[:start]) + "[bold]" + escape(c.excerpt[start:end]) + "[/bold]" + escape(c.excerpt[end:])
-        meta = ", ".join(x for x in (c.outlet, c.published) if x)
-        out.print(f"[{c.rank}] [bold]{escape(c.title)}[/bold]" + (f" ({escape(meta)})" if meta else ""))
+        meta = ", ".join(x for x in (c.outlet, None if answer.timeline else c.published) if x)
+        lead = f"{c.published or 'undated'} · " if answer.timeline else ""
+        out.print(f"[{c.rank}] {lead}[bold]{escape(c.title)}[/bold]" + (f" ({escape(meta)})" if meta else ""))
         out.print(f"    {excerpt}")
         if c.url:
             out.print(f"    [dim]{escape(c.url)}[/dim]")

@@ -55,6 +55,8 @@ class Answer:
     #: Said before the citations when they are older than the days the question asks about
     #: (timeliness.py); else "".
     caveat: str = ""
+    #: The citations are a story's development, one article each, oldest first (timeline.py).
+    timeline: bool = False
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -62,7 +64,7 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
-        for optional in ("notice", "caveat"):
+        for optional in ("notice", "caveat", "timeline"):
             if not data[optional]:
                 data.pop(optional)
         return data

@@ -58,6 +58,24 @@ _TOPIC_ONLY = re.compile(
     re.I,
 )
 
+#: A question about how a story developed: "timeline of the Iran deal", "how did the strike
+#: unfold?", "what has happened with the strike so far?", "catch me up on the strike".
+_TIMELINE = re.compile(
+    r"^\s*(?:(?:give|show)\s+me\s+)?(?:a\s+|the\s+)?timeline\s+(?:of|for|on)\s+(?P<t1>.+?)\s*\??\s*$"
+    r"|^\s*how\s+(?:did|has|have|had)\s+(?P<t2>.+?)\s+(?:develop(?:ed)?|unfold(?:ed)?|evolved?|come\s+about|play(?:ed)?\s+out)"
+    r"(?:\s+so\s+far)?\s*\??\s*$"
+    r"|^\s*(?P<t3>.+?)\s+timeline\s*\??\s*$"
+    r"|^\s*what\s+(?:has\s+)?happened\s+(?:with|to|in)\s+(?P<t4>.+?)\s+so\s+far\s*\??\s*$"
+    r"|^\s*(?:catch\s+me\s+up|bring\s+me\s+up\s+to\s+speed)\s+on\s+(?P<t5>.+?)\s*\??\s*$",
+    re.I,
+)
+
+
+def timeline_topic(text: str) -> str | None:
+    """The story a question asks the development of ("the Iran deal"); None for other questions."""
+    m = _TIMELINE.match(text)
+    return next((g.strip(" ,") for g in m.groups() if g), None) if m else None
+
 
 def query_terms(text: str) -> list[str]:
     """The content words of a text, lower-cased, in order, without repeats."""
@@ -129,12 +147,17 @@ class Question:
     speaker: tuple[str, str | None] | None
     #: Earlier questions of the conversation, newest last (to resolve "she" in "what did she say?").
     earlier: list[str] = field(default_factory=list)
+    #: It asks how a story developed: the story is what is searched, and the answer is its
+    #: articles, oldest first (timeline.py).
+    timeline: bool = False
 
     @classmethod
     def parse(cls, text: str, earlier: list[str] | None = None) -> "Question":
         earlier = list(earlier or [])
-        search_text = f"{earlier[-1]} {text}" if earlier and leans_on_context(text) else text
-        terms = query_terms(text)
+        story = timeline_topic(text)
+        asked = story or text  # "timeline of the strike" searches for the strike
+        search_text = f"{earlier[-1]} {asked}" if earlier and leans_on_context(asked) else asked
+        terms = query_terms(asked)
         return cls(
             text=text,
             search_text=search_text,
@@ -142,8 +165,9 @@ class Question:
             search_terms=terms if search_text == text else query_terms(search_text),
             names=question_names(search_text),
             wants=answer_type(text),
-            speaker=speaker_question(text) or speaker_carried(text, earlier),
+            speaker=None if story else speaker_question(text) or speaker_carried(text, earlier),
             earlier=earlier,
+            timeline=story is not None,
         )
 
     def speaker_named(self) -> tuple[str, str | None] | None:

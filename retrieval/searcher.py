@@ -29,6 +29,7 @@ from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, 
 from .selector import Selector, choose
 from .settings import EngineSettings
 from .store import Store
+from . import timeline
 from .timeliness import Period, caveat, named_period
 
 CANDIDATES = 100  # from each retriever, before fusion
@@ -123,6 +124,8 @@ class Searcher:
         """Cited excerpts answering `question`, none published after `asked_on`; `cited` are
         the keys of articles the conversation cited (preferred for a follow-up)."""
         period = self._period(question, asked_on)
+        if question.timeline:
+            k, more_pages = timeline.ENTRIES, 1  # up to two passages an article: six articles
         found = self._find(question, k, asked_on, cited, more_pages, period)
         if isinstance(found, Answer):
             return found
@@ -132,6 +135,8 @@ class Searcher:
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
+        if question.timeline:
+            return timeline.timeline(question.text, question.terms, citations)
         if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on, period)
         dated = caveat(question.text, [c.published for c in citations[:k]], asked_on, period)
@@ -148,8 +153,9 @@ class Searcher:
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was
         trained on questions that ask for a fact; one asking for someone's words is answered by
-        what they said (the attributions), and is not gated."""
-        if self.gate is None or question.speaker is not None:
+        what they said (the attributions), and one asking how a story developed by the coverage
+        of that topic: neither is gated."""
+        if self.gate is None or question.speaker is not None or question.timeline:
             return False
         return self.gate.probability(self._evidence(question, found)) < self.gate.threshold
 

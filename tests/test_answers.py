@@ -613,3 +613,48 @@ def test_statements_from_the_month_asked_about_come_first(engine):
     assert "three cuts" in then.quotes[0].quote
     # Asked before the later statement was published, it is not there.
     assert [q.published for q in engine.ask("What did Powell say last month?", asked_on=date(2024, 4, 10)).quotes] == ["2024-03-20"]
+
+
+TRAM_STRIKE = [
+    story("strike-called", "Tram drivers call a strike in Valmora", date(2024, 3, 4),
+          "Tram drivers in Valmora voted to strike from next Monday over pay, their union said."),
+    story("strike-begins", "Valmora trams stop as drivers strike", date(2024, 3, 11),
+          "No trams ran in Valmora on Monday as the drivers' strike over pay began."),
+    story("strike-talks", "Talks to end Valmora tram strike stall", date(2024, 3, 15),
+          "Talks between the tram company and the drivers' union to end the strike stalled on Friday."),
+    story("strike-ends", "Valmora tram strike ends with pay deal", date(2024, 3, 22),
+          "The Valmora tram strike ended after drivers accepted a 6 percent pay rise."),
+]
+
+
+def test_how_a_story_developed_is_answered_oldest_first(engine):
+    engine.add([HARBOUR, ORCHARD, *TRAM_STRIKE])
+    for asked in ("How did the Valmora tram strike unfold?", "timeline of the Valmora tram strike",
+                  "What has happened with the Valmora tram strike so far?"):
+        answer = engine.ask(asked, asked_on=date(2024, 4, 1))
+        assert answer.timeline and not answer.no_answer and answer.more == []
+        # One excerpt an article, the story's articles, in the order they were published.
+        assert [c.url for c in answer.citations] == [a.url for a in TRAM_STRIKE], asked
+        assert [c.rank for c in answer.citations] == [1, 2, 3, 4]
+        assert answer.to_json()["timeline"] is True
+    # Asked before it ended, the timeline ends where the coverage did.
+    earlier = engine.ask("How did the Valmora tram strike unfold?", asked_on=date(2024, 3, 16))
+    assert [c.url for c in earlier.citations] == [a.url for a in TRAM_STRIKE[:3]]
+    # Any other question is answered best first, as before, and its JSON has no timeline key.
+    plain = engine.ask("How much was the Valmora tram drivers' pay rise?", asked_on=date(2024, 4, 1))
+    assert not plain.timeline and "timeline" not in plain.to_json() and plain.citations[0].url == TRAM_STRIKE[3].url
+
+
+def test_a_question_about_a_storys_development_is_told_from_its_words():
+    from retrieval.question import Question, timeline_topic
+
+    assert timeline_topic("timeline of the Iran deal") == "the Iran deal"
+    assert timeline_topic("How did the tram strike unfold?") == "the tram strike"
+    assert timeline_topic("how has the screwworm outbreak developed so far?") == "the screwworm outbreak"
+    assert timeline_topic("Screwworm timeline") == "Screwworm"
+    assert timeline_topic("catch me up on the Iran war") == "the Iran war"
+    assert timeline_topic("How did the pope die?") is None and timeline_topic("what happened in Albania?") is None
+    question = Question.parse("timeline of the tram strike")
+    assert question.timeline and question.search_text == "the tram strike" and question.terms == ["tram", "strike"]
+    follow = Question.parse("how did it unfold?", ["who called the tram strike?"])
+    assert follow.timeline and follow.search_text == "who called the tram strike? it"

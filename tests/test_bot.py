@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 
 import aiohttp
@@ -127,6 +128,17 @@ async def test_an_answer_older_than_the_week_asked_about_says_so_first(fake, app
     text = call.params["text"]
     assert text.startswith("<i>None of these is from the days you ask about: the newest is from 24 April 2012.</i>\n\n1. ")
     assert "Museum of Contemporary History" in text
+
+
+async def test_how_a_story_developed_is_told_oldest_first(fake, app):
+    from .test_answers import TRAM_STRIKE
+
+    app.bot_data["engine"].add(TRAM_STRIKE)
+    _, call = await ask(fake, ALICE, ALICE, "How did the Valmora tram strike unfold?")
+    text = call.params["text"]
+    assert text.startswith("<b>How the story developed, oldest first</b>\n\n<b>4 Mar 2024</b> · <a href=")
+    assert re.findall(r"<b>(\d+ Mar 2024)</b> · <a", text) == ["4 Mar 2024", "11 Mar 2024", "15 Mar 2024", "22 Mar 2024"]
+    assert "more" not in button_data(call.params["reply_markup"])  # the whole story is in the message
 
 
 async def test_no_answer_says_so(fake, app):
