@@ -648,12 +648,12 @@ def test_how_a_story_developed_is_answered_oldest_first(engine):
 def test_a_question_about_a_storys_development_is_told_from_its_words():
     from retrieval.question import Question, timeline_topic
 
-    assert timeline_topic("timeline of the Iran deal") == "the Iran deal"
-    assert timeline_topic("How did the tram strike unfold?") == "the tram strike"
-    assert timeline_topic("how has the screwworm outbreak developed so far?") == "the screwworm outbreak"
-    assert timeline_topic("Screwworm timeline") == "Screwworm"
-    assert timeline_topic("catch me up on the Iran war") == "the Iran war"
-    assert timeline_topic("How did the pope die?") is None and timeline_topic("what happened in Albania?") is None
+    stories = {
+        "timeline of the Iran deal": "the Iran deal", "How did the tram strike unfold?": "the tram strike",
+        "how has the screwworm outbreak developed so far?": "the screwworm outbreak", "Screwworm timeline": "Screwworm",
+        "catch me up on the Iran war": "the Iran war", "How did the pope die?": None, "what happened in Albania?": None,
+    }
+    assert {asked: timeline_topic(asked) for asked in stories} == stories
     question = Question.parse("timeline of the tram strike")
     assert question.timeline and question.search_text == "the tram strike" and question.terms == ["tram", "strike"]
     follow = Question.parse("how did it unfold?", ["who called the tram strike?"])
