@@ -132,6 +132,8 @@ class Searcher:
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
         relevant = found.relevant
+        if question.timeline:
+            relevant = timeline.from_the_ledes(self.store, relevant, found.relevance, found.cues)
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)

@@ -1,7 +1,8 @@
 """A story's development: "how did the strike unfold?", "timeline of the Iran deal". The answer
 is the articles that cover the story, one excerpt each, oldest first, so a reader sees it move.
 Which articles: the most relevant ones, as for any question, that are about the whole story
-(not an article that shares only its place); only their order is by date."""
+(not an article that shares only its place); only their order is by date. Each shows its lede
+when the lede is about the story: the first paragraph of a news report says what happened."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import re
 from dataclasses import replace
 
 from .answers import Answer, Citation
+from .rerank import Cues, Scored, read_closely
+from .store import Store
 
 #: Articles a timeline shows: enough to see a story move, few enough for one message.
 ENTRIES = 6
@@ -17,6 +20,26 @@ ENTRIES = 6
 def _holds(text: str, term: str) -> bool:
     words = set(re.findall(r"\w+", text.lower()))
     return term in words or (len(term) > 5 and any(w.startswith(term[:5]) for w in words))
+
+
+#: The lede shows for an article when it holds at least this share of the story's words.
+LEDE_OVERLAP = 0.5
+
+
+def from_the_ledes(store: Store, relevant: list[Scored], relevance: dict[int, float], cues: Cues) -> list[Scored]:
+    """Each article read from its first passage instead, where that passage is about the story
+    (`relevance` learns the first passages' scores)."""
+    firsts = {aid: spans[0][0] for aid, spans in store.passage_spans(r.candidate.article_id for r in relevant).items() if spans}
+    rows = store.passages_by_ids(firsts.values())
+    out = []
+    for r in relevant:
+        pid = firsts.get(r.candidate.article_id)
+        lede = read_closely(replace(r.candidate, passage_id=pid), rows[pid], r.article, cues) if pid in rows else None
+        if lede is not None and pid != r.candidate.passage_id and lede.passage_score >= LEDE_OVERLAP:
+            relevance.setdefault(pid, relevance[r.candidate.passage_id])
+            r = lede
+        out.append(r)
+    return out
 
 
 def on_the_story(citation: Citation, terms: list[str]) -> bool:

@@ -645,6 +645,23 @@ def test_how_a_story_developed_is_answered_oldest_first(engine):
     assert not plain.timeline and "timeline" not in plain.to_json() and plain.citations[0].url == TRAM_STRIKE[3].url
 
 
+def test_a_timeline_shows_each_articles_lede_when_it_is_about_the_story(engine):
+    background = " ".join(f"Depot {n} in the northern district was rebuilt in the nineties and serves line {n}." for n in range(1, 16))
+    long_read = story("strike-explainer", "What the Valmora tram strike means for riders", date(2024, 3, 12),
+                      "Valmora tram drivers walked out on Tuesday, the second day of their strike over pay.",
+                      background,
+                      "Riders asking how the Valmora tram strike will unfold can check the tram strike page for updates.")
+    engine.add([TRAM_STRIKE[0], long_read])
+    article = engine.store.find_article(long_read.url)
+    assert len(engine.store.passage_spans([article.id])[article.id]) > 1  # the lede and a later passage
+    answer = engine.ask("How did the Valmora tram strike unfold?", asked_on=date(2024, 4, 1))
+    explainer = next(c for c in answer.citations if c.url == long_read.url)
+    assert explainer.excerpt.startswith("Valmora tram drivers walked out on Tuesday")
+    # Asked for a fact, the same article answers from the passage that matches best.
+    fact = engine.ask("Where can riders check for Valmora tram strike updates?", asked_on=date(2024, 4, 1))
+    assert "tram strike page" in next(c for c in fact.citations if c.url == long_read.url).excerpt
+
+
 def test_a_question_about_a_storys_development_is_told_from_its_words():
     from retrieval.question import Question, timeline_topic
 
