@@ -42,8 +42,17 @@ def _citation_result(c: Citation) -> InlineQueryResultArticle:
 
 def results_for(answer: Answer) -> list[InlineQueryResultArticle]:
     """The answer's citations as results; a question for someone's words first offers the list
-    of their statements (the whole answer, as the bot would send it)."""
+    of their statements, and one for how a story developed its whole timeline (the whole answer,
+    as the bot would send it)."""
     results = []
+    if answer.timeline and answer.citations:
+        first, last = answer.citations[0], answer.citations[-1]
+        span = " – ".join(dict.fromkeys(format_date(c.published) for c in (first, last) if c.published))
+        results.append(InlineQueryResultArticle(
+            id="timeline", title=f"How the story developed: {len(answer.citations)} articles, oldest first",
+            description=(f"{span}: " if span else "") + first.title[:300],
+            input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
+        ))
     if answer.quotes:
         results.append(InlineQueryResultArticle(
             id="quotes", title=f"What {answer.quotes[0].speaker[:100]} said",

@@ -41,6 +41,21 @@ async def test_an_inline_question_gets_cited_results_and_an_empty_one_the_newest
     assert [r["url"] for r in headlines] == [SEED_URL]
 
 
+async def test_an_inline_question_about_a_storys_development_offers_the_whole_timeline(fake, app):  # noqa: F811
+    from .test_answers import TRAM_STRIKE
+
+    app.bot_data["engine"].add(TRAM_STRIKE)
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "timeline of the Valmora tram strike")
+    results = (await fake.wait_for("answerInlineQuery", after=n)).params["results"]
+    whole = results[0]
+    assert whole["id"] == "timeline" and whole["title"] == "How the story developed: 4 articles, oldest first"
+    assert whole["description"].startswith("4 Mar 2024 – 22 Mar 2024: Tram drivers call a strike")
+    text = parse_html(whole["input_message_content"]["message_text"])
+    assert text.index("4 Mar 2024") < text.index("11 Mar 2024") < text.index("22 Mar 2024")
+    assert [r["url"] for r in results[1:]] == [a.url for a in TRAM_STRIKE]  # then each article, oldest first
+
+
 async def test_every_answer_has_a_share_button_that_asks_the_same_inline(fake, app):  # noqa: F811
     _, call = await ask(fake, ALICE, ALICE, "How many delegates attended?")
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
