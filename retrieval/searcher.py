@@ -138,7 +138,7 @@ class Searcher:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         if question.timeline:
-            return timeline.timeline(question.text, question.terms, citations)
+            return timeline.timeline(question.text, question.terms, citations, found.suggestions)
         if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on, period)
         dated = caveat(question.text, [c.published for c in citations[:k]], asked_on, period)

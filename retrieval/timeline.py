@@ -1,27 +1,21 @@
 """A story's development: "how did the strike unfold?", "timeline of the Iran deal". The answer
 is the articles that cover the story, one excerpt each, oldest first, so a reader sees it move.
 Which articles: the most relevant ones, as for any question, that are about the whole story
-(not an article that shares only its place); only their order is by date. Each shows its lede
-when the lede is about the story: the first paragraph of a news report says what happened."""
+(not an article that shares only its place, or another story's); only their order is by date.
+Each shows its lede when the lede is about the story: the first paragraph of a news report says
+what happened."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from .answers import Answer, Citation
+from .answers import Answer, Citation, Suggestion
 from .rerank import Cues, Scored, read_closely
 from .store import Store
 
 #: Articles a timeline shows: enough to see a story move, few enough for one message.
 ENTRIES = 6
-
-
-def _holds(text: str, term: str) -> bool:
-    words = set(re.findall(r"\w+", text.lower()))
-    return term in words or (len(term) > 5 and any(w.startswith(term[:5]) for w in words))
-
-
 #: The lede shows for an article when it holds at least this share of the story's words.
 LEDE_OVERLAP = 0.5
 
@@ -42,22 +36,33 @@ def from_the_ledes(store: Store, relevant: list[Scored], relevance: dict[int, fl
     return out
 
 
+def _holds(words: set[str], term: str) -> bool:
+    return term in words or f"{term}s" in words or (len(term) > 5 and any(w.startswith(term[:5]) for w in words))
+
+
 def on_the_story(citation: Citation, terms: list[str]) -> bool:
-    """The citation's title and excerpt hold more than half of the story's words ("Valmora tram
-    strike": two of the three; a port story from Valmora holds one)."""
-    shown = f"{citation.title} {citation.excerpt}"
-    return sum(_holds(shown, t) for t in terms) * 2 > len(terms)
+    """The citation's title and excerpt hold all of the story's words, or all but one of more
+    than three: for "the Valmora tram strike", a port story from Valmora is not on it, and nor
+    is the tram strike for "the Valmora ferry strike"."""
+    words = set(re.findall(r"\w+", f"{citation.title} {citation.excerpt}".lower()))
+    held = sum(_holds(words, t) for t in terms)
+    return held >= (len(terms) if len(terms) <= 3 else len(terms) - 1)
 
 
-def timeline(question: str, terms: list[str], citations: list[Citation], entries: int = ENTRIES) -> Answer:
+def timeline(question: str, terms: list[str], citations: list[Citation], suggestions: list[Suggestion],
+             entries: int = ENTRIES) -> Answer:
     """The best citation of each of the `entries` most relevant articles on the story
-    (`citations` come best first, up to two an article), by publication date, undated ones last."""
+    (`citations` come best first, up to two an article), by publication date, undated ones last.
+    None on the story (what was found shares a word or two of it): no answer, with the closest
+    headlines, as for any question."""
     picked: dict[str, Citation] = {}
     for c in citations:
-        if not picked or on_the_story(c, terms):  # the most relevant one is the story's, whatever its words
+        if on_the_story(c, terms):
             picked.setdefault(c.article_id, c)
         if len(picked) == entries:
             break
+    if not picked:
+        return Answer(question=question, no_answer=True, suggestions=suggestions)
     dated = sorted(picked.values(), key=lambda c: (c.published is None, c.published or ""))
     return Answer(question=question, no_answer=False, citations=[replace(c, rank=i) for i, c in enumerate(dated, 1)],
                   timeline=True)

@@ -640,6 +640,9 @@ def test_how_a_story_developed_is_answered_oldest_first(engine):
     # Asked before it ended, the timeline ends where the coverage did.
     earlier = engine.ask("How did the Valmora tram strike unfold?", asked_on=date(2024, 3, 16))
     assert [c.url for c in earlier.citations] == [a.url for a in TRAM_STRIKE[:3]]
+    # A story the news did not cover: nothing shares more than its city's name.
+    uncovered = engine.ask("timeline of the Valmora ferry strike", asked_on=date(2024, 4, 1))
+    assert uncovered.no_answer and not uncovered.timeline and uncovered.suggestions
     # Any other question is answered best first, as before, and its JSON has no timeline key.
     plain = engine.ask("How much was the Valmora tram drivers' pay rise?", asked_on=date(2024, 4, 1))
     assert not plain.timeline and "timeline" not in plain.to_json() and plain.citations[0].url == TRAM_STRIKE[3].url
