@@ -1,0 +1,73 @@
+"""How a story developed (retrieval/timeline.py): what a timeline question gets on a RealTime QA
+pack, and what it costs beside a plain question about the same story.
+
+Usage: python bench/timeline.py ../shared/eval/realtimeqa-2026 [more packs]
+
+Each quiz answer names a story the pack's corpus covers ("Pizza Hut", "Screwworm", "Alan
+Greenspan"). It is asked as "timeline of <answer>" and as "<answer>" alone, on the question's
+date, over the pack's evaluation cache, side by side in one run: how many get an answer, how
+many articles a timeline shows and over how many days, how many of its entries name the story
+in their title or excerpt, and the time each question takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from statistics import median
+
+
+def _story(answer: str) -> str:
+    return answer.strip(" \"“”'’")
+
+
+def measure(pack: Path) -> list[list[str]]:
+    from retrieval.evaluation.answers import load_questions, pack_engine
+
+    questions = load_questions(pack)
+    rows = []
+    with pack_engine(pack, notice=lambda m: None) as (engine, _):
+        engine.ask("warm up")
+        for form in ("timeline of {}", "{}"):
+            took, entries, spans, named, answered = [], [], [], [], 0
+            for q in questions:
+                story = _story(q["answers"][0])
+                answer = engine.ask(form.format(story), asked_on=date.fromisoformat(q["date"]))
+                took.append(answer.took_ms)
+                if answer.no_answer:
+                    continue
+                answered += 1
+                entries.append(len(answer.citations))
+                dates = [date.fromisoformat(c.published) for c in answer.citations if c.published]
+                spans.append((max(dates) - min(dates)).days if dates else 0)
+                named += [story.lower() in f"{c.title} {c.excerpt}".lower() for c in answer.citations]
+            took.sort()
+            rows.append([pack.name, form.format("<answer>"), f"{len(questions):,}", f"{answered / len(questions):.3f}",
+                         f"{median(entries):.0f}" if entries else "-", f"{median(spans):.0f}" if spans else "-",
+                         f"{sum(named) / len(named):.3f}" if named else "-",
+                         f"{took[len(took) // 2]:.0f}", f"{took[int(len(took) * 0.95)]:.0f}"])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("packs", type=Path, nargs="+")
+    args = parser.parse_args()
+    from retrieval.evaluation.answers import PackMissing
+
+    head = ["pack", "asked", "questions", "answered", "articles shown (median)", "days spanned (median)",
+            "entries naming the story", "p50 ms", "p95 ms"]
+    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head), flush=True)
+    for pack in args.packs:
+        try:
+            for row in measure(pack):
+                print("| " + " | ".join(row) + " |", flush=True)
+        except PackMissing as e:
+            sys.exit(str(e))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
