@@ -25,9 +25,10 @@ _CIRCUMSTANCE = re.compile(r"(?:in|with|at|on|during|after|before|for|from|by|ov
 _THEN_THAT = re.compile(r"(?:[^.;:“\"]|(?<=[A-Z])\.|\.(?=\S)){0,100}?\bthat\s+(?=\w)")
 #: After a trailing "…, Greenspan said": a relative clause ("a development that Greenspan said")
 #: is not the speaker, and "said in 1987 that …" starts the words said instead of ending them.
-_OBJECT_CLAUSE = re.compile(r"\b(?:which|what)\s+$", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|what)\b", re.I)
 _SAID_THAT = re.compile(r"\s+(?:in|on|at|during|after|before|following)\b[^,.;]{0,80}?\bthat\s+\w")
+#: "what he said", "which he wrote": the relative pronoun is what was said, not the words after.
+_OBJECT_CLAUSE = re.compile(r"\b(?:which|what)\s+$", re.I)
 
 
 @dataclass
@@ -42,12 +43,14 @@ class Sentence:
         return len(self.text.rstrip(" ."))
 
 
+def _words_follow(m) -> bool:
+    """'…, Greenspan said in 1987 that …': the words said follow the cue, not stand before it."""
+    return bool(_SAID_THAT.match(m.string, m.end("cue1" if m["subject1"] else "cue2")))
+
+
 def _back_form(m) -> Found | None:
     subject = m["subject1"] or m["subject2"]
-    cue = "cue1" if m["subject1"] else "cue2"
-    if not subject_ok(subject) or (m["subject2"] and _RELATIVE.search(subject)):
-        return None
-    if _SAID_THAT.match(m.string, m.end(cue)):
+    if not subject_ok(subject) or (m["subject2"] and _RELATIVE.search(subject)) or _words_follow(m):
         return None
     return subject, m.start("subject1" if m["subject1"] else "subject2"), m["cue1"] or m["cue2"], 0, m.end("content")
 
@@ -109,8 +112,8 @@ def _second_verb(s: Sentence) -> Found | None:
 def _content_then_speaker(s: Sentence) -> Found | None:
     """'The plan will fail, said a senior official.'"""
     m = REPORTED_BACK.match(s.text)
-    if not m or _SAID_THAT.match(s.text, m.end("cue1" if m["subject1"] else "cue2")):
-        return None  # "…, Greenspan said in 1987 that …": the words said follow
+    if not m or _words_follow(m):
+        return None  # a later rule reads the words that follow
     return _back_form(m) or STOP
 
 
