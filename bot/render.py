@@ -10,6 +10,7 @@ import html
 import re
 from datetime import date
 
+from retrieval import timeline
 from retrieval.answers import Answer, Citation, Suggestion
 from retrieval.text_fragment import link_to_text
 
@@ -114,11 +115,8 @@ def render_answer(answer: Answer) -> str:
     if answer.no_answer:
         return render_no_answer(answer.suggestions)
     if answer.timeline:
-        return render_citations(answer.citations, header=TIMELINE_HEADER, dated=True)
+        return render_citations(answer.citations, header=f"<b>{esc(timeline.HEADING)}</b>", dated=True)
     return render_citations(answer.citations, answer.caveat)
-
-
-TIMELINE_HEADER = "<b>How the story developed, oldest first</b>"
 
 
 def render_citations(citations: list[Citation], caveat: str = "", header: str = "", dated: bool = False) -> str:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from retrieval import timeline
 from retrieval.answers import Answer
 from retrieval.sources import SUFFIXES, is_url
 
@@ -42,7 +43,7 @@ def print_answer(answer: Answer) -> None:
     if answer.caveat:
         out.print(f"[italic]{escape(answer.caveat)}[/italic]")
     if answer.timeline:
-        out.print("[bold]How the story developed, oldest first[/bold]")
+        out.print(f"[bold]{escape(timeline.HEADING)}[/bold]")
     for c in answer.citations:
         start, end = c.highlights[0] if c.highlights else (0, 0)
         excerpt = escape(c.excerpt[:start]) + "[bold]" + escape(c.excerpt[start:end]) + "[/bold]" + escape(c.excerpt[end:])

@@ -16,6 +16,8 @@ from .store import Store
 
 #: Articles a timeline shows: enough to see a story move, few enough for one message.
 ENTRIES = 6
+#: What a timeline is headed by, in the bot and on the command line.
+HEADING = "How the story developed, oldest first"
 #: The lede shows for an article when it holds at least this share of the story's words.
 LEDE_OVERLAP = 0.5
 

@@ -24,6 +24,8 @@ REFRESH_SECONDS_PER_ARTICLE = {False: 0.017, True: 0.33}
 def inline_refresh_articles(attributor: Attributor) -> int:
     """The most stored articles whose attributions are found again while opening."""
     return int(INLINE_REFRESH_SECONDS / REFRESH_SECONDS_PER_ARTICLE[attributor.tagger is not None])
+
+
 #: Articles split again, and embedded, at a time.
 SPLIT_BATCH = 32
 
