@@ -627,7 +627,14 @@ TRAM_STRIKE = [
 ]
 
 
-def test_how_a_story_developed_is_answered_oldest_first(engine):
+def test_how_a_story_developed_is_answered_oldest_first(backend_settings):
+    from retrieval.engine import Engine
+
+    with Engine(backend_settings) as engine:
+        _a_storys_development(engine)
+
+
+def _a_storys_development(engine) -> None:
     engine.add([HARBOUR, ORCHARD, *TRAM_STRIKE])
     for asked in ("How did the Valmora tram strike unfold?", "timeline of the Valmora tram strike",
                   "What has happened with the Valmora tram strike so far?"):
