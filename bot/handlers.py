@@ -248,7 +248,8 @@ HELP = (
     "reply to one of my answers to follow up.\n\n"
     "Each answer cites the articles it comes from: the title links to the sentence that answers "
     "on the source's page, and that sentence is in bold. \"More sources\" shows further citations.\n\n"
-    "Ask \"how did the strike unfold?\" or \"timeline of the strike\" to see a story's articles oldest first.\n\n"
+    "Ask \"how did the strike unfold?\" to see a story's articles oldest first, or \"what's the latest on the "
+    "strike?\" for the newest.\n\n"
     "/who NAME: what a person said, and who is quoted beside them\n"
     "/about: what I know\n/new: forget this conversation\n/help: this message"
 )

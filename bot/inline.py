@@ -16,6 +16,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from retrieval import timeline
 from retrieval.answers import Answer, Citation
 
 from .handlers import engine_of
@@ -42,14 +43,14 @@ def _citation_result(c: Citation) -> InlineQueryResultArticle:
 
 def results_for(answer: Answer) -> list[InlineQueryResultArticle]:
     """The answer's citations as results; a question for someone's words first offers the list
-    of their statements, and one for how a story developed its whole timeline (the whole answer,
-    as the bot would send it)."""
+    of their statements, and one for a story's articles by date all of them in that order (the
+    whole answer, as the bot would send it)."""
     results = []
-    if answer.timeline and answer.citations:
+    if answer.by_date and answer.citations:
         first, last = answer.citations[0], answer.citations[-1]
         span = " – ".join(dict.fromkeys(format_date(c.published) for c in (first, last) if c.published))
         results.append(InlineQueryResultArticle(
-            id="timeline", title=f"How the story developed: {len(answer.citations)} articles, oldest first",
+            id="story", title=f"{timeline.HEADINGS[answer.by_date]} ({len(answer.citations)} articles)",
             description=(f"{span}: " if span else "") + first.title[:300],
             input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
         ))

@@ -61,7 +61,7 @@ def headline(title: str, url: str, published: object | None) -> str:
 def render_citation(c: Citation, excerpt_limit: int | None = None, dated: bool = False) -> str:
     """Title as a link to the answering sentence on the source's page (text_fragment.py),
     outlet and date, and the excerpt in a blockquote with that sentence in bold. `dated`: an
-    entry of a timeline, led by its date instead of its rank."""
+    entry of a story's articles by date, led by its date instead of its rank."""
     excerpt = c.excerpt
     start, end = c.highlights[0] if c.highlights else (0, 0)
     url = link_to_text(c.url, excerpt[start:end])
@@ -114,14 +114,14 @@ def render_answer(answer: Answer) -> str:
         return fit(render_quotes(answer.quotes) + (["<b>Sources</b>", *sources] if sources else []))
     if answer.no_answer:
         return render_no_answer(answer.suggestions)
-    if answer.timeline:
-        return render_citations(answer.citations, header=f"<b>{esc(timeline.HEADING)}</b>", dated=True)
+    if answer.by_date:
+        return render_citations(answer.citations, header=f"<b>{esc(timeline.HEADINGS[answer.by_date])}</b>", dated=True)
     return render_citations(answer.citations, answer.caveat)
 
 
 def render_citations(citations: list[Citation], caveat: str = "", header: str = "", dated: bool = False) -> str:
     """The citations, under the caveat (in italics) when they are older than the days asked
-    about, or under `header`; `dated`: a timeline's entries, each led by its date."""
+    about, or under `header`; `dated`: a story's articles by date, each led by its date."""
     header = header or (f"<i>{esc(caveat)}</i>" if caveat else "")
     blocks = [render_citation(c, dated=dated) for c in citations]
     text = fit(blocks, header)

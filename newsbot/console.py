@@ -42,13 +42,13 @@ def print_answer(answer: Answer) -> None:
         return
     if answer.caveat:
         out.print(f"[italic]{escape(answer.caveat)}[/italic]")
-    if answer.timeline:
-        out.print(f"[bold]{escape(timeline.HEADING)}[/bold]")
+    if answer.by_date:
+        out.print(f"[bold]{escape(timeline.HEADINGS[answer.by_date])}[/bold]")
     for c in answer.citations:
         start, end = c.highlights[0] if c.highlights else (0, 0)
         excerpt = escape(c.excerpt[:start]) + "[bold]" + escape(c.excerpt[start:end]) + "[/bold]" + escape(c.excerpt[end:])
-        meta = ", ".join(x for x in (c.outlet, None if answer.timeline else c.published) if x)
-        lead = f"{c.published or 'undated'} · " if answer.timeline else ""
+        meta = ", ".join(x for x in (c.outlet, None if answer.by_date else c.published) if x)
+        lead = f"{c.published or 'undated'} · " if answer.by_date else ""
         out.print(f"[{c.rank}] {lead}[bold]{escape(c.title)}[/bold]" + (f" ({escape(meta)})" if meta else ""))
         out.print(f"    {excerpt}")
         if c.url:

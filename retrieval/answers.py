@@ -55,8 +55,9 @@ class Answer:
     #: Said before the citations when they are older than the days the question asks about
     #: (timeliness.py); else "".
     caveat: str = ""
-    #: The citations are a story's development, one article each, oldest first (timeline.py).
-    timeline: bool = False
+    #: The citations are a story's articles, one excerpt each, by date: "oldest first" (how it
+    #: developed) or "newest first" (where it stands); else "" (timeline.py).
+    by_date: str = ""
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -64,7 +65,7 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
-        for optional in ("notice", "caveat", "timeline"):
+        for optional in ("notice", "caveat", "by_date"):
             if not data[optional]:
                 data.pop(optional)
         return data

@@ -58,8 +58,11 @@ _TOPIC_ONLY = re.compile(
     re.I,
 )
 
-#: A question about how a story developed: "timeline of the Iran deal", "how did the strike
-#: unfold?", "what has happened with the strike so far?", "catch me up on the strike".
+#: A question about a story asks for its articles by date (Question.by_date): how it developed,
+#: oldest first ("timeline of the Iran deal", "how did the strike unfold?", "what has happened
+#: with the strike so far?", "catch me up on the strike"), or where it stands, newest first
+#: ("what's the latest on the strike?", "any update on the strike?", "news about the strike").
+OLDEST_FIRST, NEWEST_FIRST = "oldest first", "newest first"
 _TIMELINE = re.compile(
     r"^\s*(?:(?:give|show)\s+me\s+)?(?:a\s+|the\s+)?timeline\s+(?:of|for|on)\s+(?P<t1>.+?)\s*\??\s*$"
     r"|^\s*how\s+(?:did|has|have|had)\s+(?P<t2>.+?)\s+(?:develop(?:ed)?|unfold(?:ed)?|evolved?|come\s+about|play(?:ed)?\s+out)"
@@ -69,12 +72,23 @@ _TIMELINE = re.compile(
     r"|^\s*(?:catch\s+me\s+up|bring\s+me\s+up\s+to\s+speed)\s+on\s+(?P<t5>.+?)\s*\??\s*$",
     re.I,
 )
+_LATEST = re.compile(
+    r"^\s*(?:what(?:'s|’s|\s+is)\s+)?(?:the\s+)?(?:latest|newest)(?:\s+news)?\s+(?:on|about|with)\s+(?P<t1>.+?)\s*\??\s*$"
+    r"|^\s*(?:any\s+)?(?:news|updates?)\s+(?:on|about)\s+(?P<t2>.+?)\s*\??\s*$"
+    r"|^\s*(?:give\s+me\s+)?(?:an?\s+|the\s+)?(?:latest\s+)?update\s+on\s+(?P<t3>.+?)\s*\??\s*$"
+    r"|^\s*what(?:'s|’s|\s+is)\s+new\s+(?:on|about|with)\s+(?P<t4>.+?)\s*\??\s*$",
+    re.I,
+)
 
 
-def timeline_topic(text: str) -> str | None:
-    """The story a question asks the development of ("the Iran deal"); None for other questions."""
-    m = _TIMELINE.match(text)
-    return next((g.strip(" ,") for g in m.groups() if g), None) if m else None
+def story_asked(text: str) -> tuple[str, str] | None:
+    """(the story, OLDEST_FIRST or NEWEST_FIRST) when the question asks for a story's articles
+    by date; None for other questions."""
+    for pattern, order in ((_TIMELINE, OLDEST_FIRST), (_LATEST, NEWEST_FIRST)):
+        m = pattern.match(text)
+        if m:
+            return next(g.strip(" ,") for g in m.groups() if g), order
+    return None
 
 
 def query_terms(text: str) -> list[str]:
@@ -147,14 +161,14 @@ class Question:
     speaker: tuple[str, str | None] | None
     #: Earlier questions of the conversation, newest last (to resolve "she" in "what did she say?").
     earlier: list[str] = field(default_factory=list)
-    #: It asks how a story developed: the story is what is searched, and the answer is its
-    #: articles, oldest first (timeline.py).
-    timeline: bool = False
+    #: It asks for a story's articles by date (OLDEST_FIRST, NEWEST_FIRST; else ""): the story is
+    #: what is searched, and the answer is its articles in that order (timeline.py).
+    by_date: str = ""
 
     @classmethod
     def parse(cls, text: str, earlier: list[str] | None = None) -> "Question":
         earlier = list(earlier or [])
-        story = timeline_topic(text)
+        story, by_date = story_asked(text) or (None, "")
         asked = story or text  # "timeline of the strike" searches for the strike
         search_text = f"{earlier[-1]} {asked}" if earlier and leans_on_context(asked) else asked
         terms = query_terms(asked)
@@ -167,7 +181,7 @@ class Question:
             wants=answer_type(text),
             speaker=None if story else speaker_question(text) or speaker_carried(text, earlier),
             earlier=earlier,
-            timeline=story is not None,
+            by_date=by_date,
         )
 
     def speaker_named(self) -> tuple[str, str | None] | None:

@@ -124,7 +124,7 @@ class Searcher:
         """Cited excerpts answering `question`, none published after `asked_on`; `cited` are
         the keys of articles the conversation cited (preferred for a follow-up)."""
         period = self._period(question, asked_on)
-        if question.timeline:
+        if question.by_date:
             k, more_pages = timeline.ENTRIES, 1  # up to two passages an article: six articles
         found = self._find(question, k, asked_on, cited, more_pages, period)
         if isinstance(found, Answer):
@@ -132,13 +132,13 @@ class Searcher:
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
         relevant = found.relevant
-        if question.timeline:
+        if question.by_date:
             relevant = timeline.from_the_ledes(self.store, relevant, found.relevance, found.cues)
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
-        if question.timeline:
-            return timeline.timeline(question.text, question.terms, citations, found.suggestions)
+        if question.by_date:
+            return timeline.by_date(question.text, question.terms, citations, found.suggestions, question.by_date)
         if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on, period)
         dated = caveat(question.text, [c.published for c in citations[:k]], asked_on, period)
@@ -155,9 +155,9 @@ class Searcher:
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was
         trained on questions that ask for a fact; one asking for someone's words is answered by
-        what they said (the attributions), and one asking how a story developed by the coverage
-        of that topic: neither is gated."""
-        if self.gate is None or question.speaker is not None or question.timeline:
+        what they said (the attributions), and one asking for a story's articles by date by the
+        coverage of that topic: neither is gated."""
+        if self.gate is None or question.speaker is not None or question.by_date:
             return False
         return self.gate.probability(self._evidence(question, found)) < self.gate.threshold
 

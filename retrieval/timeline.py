@@ -1,5 +1,6 @@
-"""A story's development: "how did the strike unfold?", "timeline of the Iran deal". The answer
-is the articles that cover the story, one excerpt each, oldest first, so a reader sees it move.
+"""A story's articles by date: how it developed ("how did the strike unfold?", "timeline of the
+Iran deal"), oldest first, so a reader sees it move; or where it stands ("what's the latest on
+the strike?"), newest first. The answer is the articles that cover the story, one excerpt each.
 Which articles: the most relevant ones, as for any question, that are about the whole story
 (not an article that shares only its place, or another story's); only their order is by date.
 Each shows its lede when the lede is about the story: the first paragraph of a news report says
@@ -11,13 +12,15 @@ import re
 from dataclasses import replace
 
 from .answers import Answer, Citation, Suggestion
+from .question import NEWEST_FIRST, OLDEST_FIRST
 from .rerank import Cues, Scored, read_closely
 from .store import Store
 
-#: Articles a timeline shows: enough to see a story move, few enough for one message.
-ENTRIES = 6
-#: What a timeline is headed by, in the bot and on the command line.
-HEADING = "How the story developed, oldest first"
+#: Articles a timeline shows: enough to see a story move, few enough for one message; of those,
+#: the newest LATEST answer "what's the latest on …?".
+ENTRIES, LATEST = 6, 3
+#: What the answer is headed by, in the bot and on the command line.
+HEADINGS = {OLDEST_FIRST: "How the story developed, oldest first", NEWEST_FIRST: "The latest on the story, newest first"}
 #: The lede shows for an article when it holds at least this share of the story's words.
 LEDE_OVERLAP = 0.5
 
@@ -51,20 +54,22 @@ def on_the_story(citation: Citation, terms: list[str]) -> bool:
     return held >= (len(terms) if len(terms) <= 3 else len(terms) - 1)
 
 
-def timeline(question: str, terms: list[str], citations: list[Citation], suggestions: list[Suggestion],
-             entries: int = ENTRIES) -> Answer:
-    """The best citation of each of the `entries` most relevant articles on the story
-    (`citations` come best first, up to two an article), by publication date, undated ones last.
-    None on the story (what was found shares a word or two of it): no answer, with the closest
-    headlines, as for any question."""
+def by_date(question: str, terms: list[str], citations: list[Citation], suggestions: list[Suggestion], order: str) -> Answer:
+    """The best citation of each of the ENTRIES most relevant articles on the story (`citations`
+    come best first, up to two an article), by publication date in `order` (undated ones last),
+    the newest LATEST of them when the newest are asked for. None on the story (what was found
+    shares a word or two of it): no answer, with the closest headlines, as for any question."""
     picked: dict[str, Citation] = {}
     for c in citations:
         if on_the_story(c, terms):
             picked.setdefault(c.article_id, c)
-        if len(picked) == entries:
+        if len(picked) == ENTRIES:
             break
     if not picked:
         return Answer(question=question, no_answer=True, suggestions=suggestions)
-    dated = sorted(picked.values(), key=lambda c: (c.published is None, c.published or ""))
-    return Answer(question=question, no_answer=False, citations=[replace(c, rank=i) for i, c in enumerate(dated, 1)],
-                  timeline=True)
+    dated = sorted((c for c in picked.values() if c.published), key=lambda c: c.published, reverse=order == NEWEST_FIRST)
+    shown = dated + [c for c in picked.values() if not c.published]
+    if order == NEWEST_FIRST:
+        shown = shown[:LATEST]
+    return Answer(question=question, no_answer=False, citations=[replace(c, rank=i) for i, c in enumerate(shown, 1)],
+                  by_date=order)

@@ -639,20 +639,24 @@ def _a_storys_development(engine) -> None:
     for asked in ("How did the Valmora tram strike unfold?", "timeline of the Valmora tram strike",
                   "What has happened with the Valmora tram strike so far?"):
         answer = engine.ask(asked, asked_on=date(2024, 4, 1))
-        assert answer.timeline and not answer.no_answer and answer.more == []
+        assert answer.by_date == "oldest first" and not answer.no_answer and answer.more == []
         # One excerpt an article, the story's articles, in the order they were published.
         assert [c.url for c in answer.citations] == [a.url for a in TRAM_STRIKE], asked
         assert [c.rank for c in answer.citations] == [1, 2, 3, 4]
-        assert answer.to_json()["timeline"] is True
+        assert answer.to_json()["by_date"] == "oldest first"
     # Asked before it ended, the timeline ends where the coverage did.
     earlier = engine.ask("How did the Valmora tram strike unfold?", asked_on=date(2024, 3, 16))
     assert [c.url for c in earlier.citations] == [a.url for a in TRAM_STRIKE[:3]]
     # A story the news did not cover: nothing shares more than its city's name.
     uncovered = engine.ask("timeline of the Valmora ferry strike", asked_on=date(2024, 4, 1))
-    assert uncovered.no_answer and not uncovered.timeline and uncovered.suggestions
-    # Any other question is answered best first, as before, and its JSON has no timeline key.
+    assert uncovered.no_answer and not uncovered.by_date and uncovered.suggestions
+    # Where it stands: the newest three of the story's articles, newest first.
+    for asked in ("What's the latest on the Valmora tram strike?", "any update on the Valmora tram strike?"):
+        latest = engine.ask(asked, asked_on=date(2024, 4, 1))
+        assert latest.by_date == "newest first" and [c.url for c in latest.citations] == [a.url for a in TRAM_STRIKE[:0:-1]], asked
+    # Any other question is answered best first, as before, and its JSON has no by_date key.
     plain = engine.ask("How much was the Valmora tram drivers' pay rise?", asked_on=date(2024, 4, 1))
-    assert not plain.timeline and "timeline" not in plain.to_json() and plain.citations[0].url == TRAM_STRIKE[3].url
+    assert not plain.by_date and "by_date" not in plain.to_json() and plain.citations[0].url == TRAM_STRIKE[3].url
 
 
 def test_a_timeline_shows_each_articles_lede_when_it_is_about_the_story(engine):
@@ -673,15 +677,18 @@ def test_a_timeline_shows_each_articles_lede_when_it_is_about_the_story(engine):
 
 
 def test_a_question_about_a_storys_development_is_told_from_its_words():
-    from retrieval.question import Question, timeline_topic
+    from retrieval.question import Question, story_asked
 
     stories = {
-        "timeline of the Iran deal": "the Iran deal", "How did the tram strike unfold?": "the tram strike",
-        "how has the screwworm outbreak developed so far?": "the screwworm outbreak", "Screwworm timeline": "Screwworm",
-        "catch me up on the Iran war": "the Iran war", "How did the pope die?": None, "what happened in Albania?": None,
+        "timeline of the Iran deal": ("the Iran deal", "oldest first"), "How did the tram strike unfold?": ("the tram strike", "oldest first"),
+        "how has the screwworm outbreak developed so far?": ("the screwworm outbreak", "oldest first"),
+        "Screwworm timeline": ("Screwworm", "oldest first"), "catch me up on the Iran war": ("the Iran war", "oldest first"),
+        "what's the latest on the tram strike?": ("the tram strike", "newest first"),
+        "any update on the NYC building?": ("the NYC building", "newest first"), "news about Apple": ("Apple", "newest first"),
+        "How did the pope die?": None, "what happened in Albania?": None, "Which is the latest iPhone?": None,
     }
-    assert {asked: timeline_topic(asked) for asked in stories} == stories
+    assert {asked: story_asked(asked) for asked in stories} == stories
     question = Question.parse("timeline of the tram strike")
-    assert question.timeline and question.search_text == "the tram strike" and question.terms == ["tram", "strike"]
+    assert question.by_date == "oldest first" and question.search_text == "the tram strike" and question.terms == ["tram", "strike"]
     follow = Question.parse("how did it unfold?", ["who called the tram strike?"])
-    assert follow.timeline and follow.search_text == "who called the tram strike? it"
+    assert follow.by_date == "oldest first" and follow.search_text == "who called the tram strike? it"

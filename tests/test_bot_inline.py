@@ -49,7 +49,7 @@ async def test_an_inline_question_about_a_storys_development_offers_the_whole_ti
     fake.user_inline_query(ALICE, "timeline of the Valmora tram strike")
     results = (await fake.wait_for("answerInlineQuery", after=n)).params["results"]
     whole = results[0]
-    assert whole["id"] == "timeline" and whole["title"] == "How the story developed: 4 articles, oldest first"
+    assert whole["id"] == "story" and whole["title"] == "How the story developed, oldest first (4 articles)"
     assert whole["description"].startswith("4 Mar 2024 – 22 Mar 2024: Tram drivers call a strike")
     text = parse_html(whole["input_message_content"]["message_text"])
     assert text.index("4 Mar 2024") < text.index("11 Mar 2024") < text.index("22 Mar 2024")

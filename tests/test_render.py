@@ -32,7 +32,7 @@ def test_escapes_and_bolds():
 @given(titles=st.lists(HOSTILE, min_size=1, max_size=12), excerpt=HOSTILE, outlet=HOSTILE)
 def test_any_article_text_renders_valid_and_short(titles, excerpt, outlet):
     citations = [citation(i + 1, t * 20, excerpt, outlet) for i, t in enumerate(titles)]
-    for answer in (Answer("q", False, citations), Answer("q", False, citations, timeline=True),
+    for answer in (Answer("q", False, citations), Answer("q", False, citations, by_date="oldest first"),
                    Answer("q", True, suggestions=[Suggestion(t * 50, "https://a.example", None, "k") for t in titles])):
         text = render_answer(answer)
         visible = parse_html(text)
@@ -45,10 +45,11 @@ def test_long_citations_are_dropped_not_cut_mid_tag():
     assert utf16_len(parse_html(text)) <= 4096 and text.count("<blockquote>") == text.count("</blockquote>") >= 1
 
 
-def test_a_timeline_leads_each_entry_with_its_date():
+def test_a_storys_articles_by_date_lead_each_entry_with_its_date():
     entries = [citation(1, "Strike called", "The union called a strike."), citation(2, "Strike ends", "The strike ended.")]
     entries[1].published = None
-    text = render_answer(Answer("q", False, entries, timeline=True))
+    assert render_answer(Answer("q", False, entries, by_date="newest first")).startswith("<b>The latest on the story, newest first</b>")
+    text = render_answer(Answer("q", False, entries, by_date="oldest first"))
     assert text.startswith("<b>How the story developed, oldest first</b>")
     assert "<b>1 May 2024</b> · <a href=" in text and "<b>Undated</b> · <a href=" in text
     assert "1. <a" not in text and "<i>Outlet &amp; Co</i>" in text  # the date leads; the outlet stays
