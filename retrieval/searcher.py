@@ -138,7 +138,8 @@ class Searcher:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         if question.by_date:
-            return timeline.by_date(question.text, question.terms, citations, found.suggestions, question.by_date)
+            on_story = {r.candidate.passage_id for r in relevant if timeline.on_the_story(r.article.title, r.article.text, question.terms)}
+            return timeline.by_date(question.text, citations, on_story, found.suggestions, question.by_date)
         if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on, period)
         dated = caveat(question.text, [c.published for c in citations[:k]], asked_on, period)

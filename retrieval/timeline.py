@@ -41,27 +41,32 @@ def from_the_ledes(store: Store, relevant: list[Scored], relevance: dict[int, fl
     return out
 
 
-def _holds(words: set[str], term: str) -> bool:
-    return term in words or f"{term}s" in words or (len(term) > 5 and any(w.startswith(term[:5]) for w in words))
+def _holds(text: str, term: str) -> bool:
+    """`text` (lower-cased) holds the word, its plural, or, for a long word, its first five letters
+    starting a word ("negotiations" for "negotiation")."""
+    pattern = rf"\b{re.escape(term[:5])}" if len(term) > 5 else rf"\b{re.escape(term)}s?\b"
+    return re.search(pattern, text) is not None
 
 
-def on_the_story(citation: Citation, terms: list[str]) -> bool:
-    """The citation's title and excerpt hold all of the story's words, or all but one of more
-    than three: for "the Valmora tram strike", a port story from Valmora is not on it, and nor
-    is the tram strike for "the Valmora ferry strike"."""
-    words = set(re.findall(r"\w+", f"{citation.title} {citation.excerpt}".lower()))
-    held = sum(_holds(words, t) for t in terms)
+def on_the_story(title: str, text: str, terms: list[str]) -> bool:
+    """The article holds all of the story's words, or all but one of more than three: for "the
+    Valmora tram strike", a port story from Valmora is not on it, and nor is the tram strike for
+    "the Valmora ferry strike"; a report on "the screwworm outbreak" is, wherever it says
+    "outbreak"."""
+    lowered = f"{title} {text}".lower()
+    held = sum(_holds(lowered, t) for t in terms)
     return held >= (len(terms) if len(terms) <= 3 else len(terms) - 1)
 
 
-def by_date(question: str, terms: list[str], citations: list[Citation], suggestions: list[Suggestion], order: str) -> Answer:
+def by_date(question: str, citations: list[Citation], on_story: set[int], suggestions: list[Suggestion], order: str) -> Answer:
     """The best citation of each of the ENTRIES most relevant articles on the story (`citations`
-    come best first, up to two an article), by publication date in `order` (undated ones last),
-    the newest LATEST of them when the newest are asked for. None on the story (what was found
-    shares a word or two of it): no answer, with the closest headlines, as for any question."""
+    come best first, up to two an article; `on_story`: the passages of articles on it), by
+    publication date in `order` (undated ones last), the newest LATEST of them when the newest
+    are asked for. None on the story (what was found shares a word or two of it): no answer,
+    with the closest headlines, as for any question."""
     picked: dict[str, Citation] = {}
     for c in citations:
-        if on_the_story(c, terms):
+        if c.passage_id in on_story:
             picked.setdefault(c.article_id, c)
         if len(picked) == ENTRIES:
             break
