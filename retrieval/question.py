@@ -67,14 +67,14 @@ _TIMELINE = re.compile(
     r"^\s*(?:(?:give|show)\s+me\s+)?(?:a\s+|the\s+)?timeline\s+(?:of|for|on)\s+(?P<t1>.+?)\s*\??\s*$"
     r"|^\s*how\s+(?:did|has|have|had)\s+(?P<t2>.+?)\s+(?:develop(?:ed)?|unfold(?:ed)?|evolved?|come\s+about|play(?:ed)?\s+out)"
     r"(?:\s+so\s+far)?\s*\??\s*$"
-    r"|^\s*(?P<t3>.+?)\s+timeline\s*\??\s*$"
+    r"|^\s*(?:(?:give|show)\s+me\s+)?(?:a\s+|the\s+)?(?P<t3>.+?)\s+timeline\s*\??\s*$"
     r"|^\s*what\s+(?:has\s+)?happened\s+(?:with|to|in)\s+(?P<t4>.+?)\s+so\s+far\s*\??\s*$"
     r"|^\s*(?:catch\s+me\s+up|bring\s+me\s+up\s+to\s+speed)\s+on\s+(?P<t5>.+?)\s*\??\s*$",
     re.I,
 )
 _LATEST = re.compile(
     r"^\s*(?:what(?:'s|’s|\s+is)\s+)?(?:the\s+)?(?:latest|newest)(?:\s+news)?\s+(?:on|about|with)\s+(?P<t1>.+?)\s*\??\s*$"
-    r"|^\s*(?:any\s+)?(?:news|updates?)\s+(?:on|about)\s+(?P<t2>.+?)\s*\??\s*$"
+    r"|^\s*(?:(?:is|are)\s+there\s+)?(?:any\s+)?(?:news|updates?)\s+(?:on|about)\s+(?P<t2>.+?)\s*\??\s*$"
     r"|^\s*(?:give\s+me\s+)?(?:an?\s+|the\s+)?(?:latest\s+)?update\s+on\s+(?P<t3>.+?)\s*\??\s*$"
     r"|^\s*what(?:'s|’s|\s+is)\s+new\s+(?:on|about|with)\s+(?P<t4>.+?)\s*\??\s*$",
     re.I,

@@ -683,8 +683,10 @@ def test_a_question_about_a_storys_development_is_told_from_its_words():
         "timeline of the Iran deal": ("the Iran deal", "oldest first"), "How did the tram strike unfold?": ("the tram strike", "oldest first"),
         "how has the screwworm outbreak developed so far?": ("the screwworm outbreak", "oldest first"),
         "Screwworm timeline": ("Screwworm", "oldest first"), "catch me up on the Iran war": ("the Iran war", "oldest first"),
+        "give me the Iran war timeline": ("Iran war", "oldest first"),
         "what's the latest on the tram strike?": ("the tram strike", "newest first"),
         "any update on the NYC building?": ("the NYC building", "newest first"), "news about Apple": ("Apple", "newest first"),
+        "Is there any news on the tram strike?": ("the tram strike", "newest first"),
         "How did the pope die?": None, "what happened in Albania?": None, "Which is the latest iPhone?": None,
     }
     assert {asked: story_asked(asked) for asked in stories} == stories
