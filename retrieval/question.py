@@ -81,14 +81,23 @@ _LATEST = re.compile(
 )
 
 
-def story_asked(text: str) -> tuple[str, str] | None:
+#: "And the latest?", "any updates?": after a question about a story, where it stands now.
+_LATEST_ALONE = re.compile(
+    r"^\s*(?:(?:and|so)\s+)?(?:(?:what(?:'s|’s|\s+is)\s+)?(?:the\s+)?(?:latest|newest)(?:\s+news)?"
+    r"|(?:(?:is|are)\s+there\s+)?(?:any\s+)?(?:news|updates?))\s*\??\s*$",
+    re.I,
+)
+
+
+def story_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> tuple[str, str] | None:
     """(the story, OLDEST_FIRST or NEWEST_FIRST) when the question asks for a story's articles
-    by date; None for other questions."""
+    by date, or asks "and the latest?" right after such a question; None otherwise."""
     for pattern, order in ((_TIMELINE, OLDEST_FIRST), (_LATEST, NEWEST_FIRST)):
         m = pattern.match(text)
         if m:
             return next(g.strip(" ,") for g in m.groups() if g), order
-    return None
+    before = story_asked(earlier[-1], earlier[:-1]) if earlier and _LATEST_ALONE.match(text) else None
+    return (before[0], NEWEST_FIRST) if before else None
 
 
 def query_terms(text: str) -> list[str]:
@@ -168,7 +177,7 @@ class Question:
     @classmethod
     def parse(cls, text: str, earlier: list[str] | None = None) -> "Question":
         earlier = list(earlier or [])
-        story, by_date = story_asked(text) or (None, "")
+        story, by_date = story_asked(text, earlier) or (None, "")
         asked = story or text  # "timeline of the strike" searches for the strike
         search_text = f"{earlier[-1]} {asked}" if earlier and leans_on_context(asked) else asked
         terms = query_terms(asked)

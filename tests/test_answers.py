@@ -654,6 +654,8 @@ def _a_storys_development(engine) -> None:
     for asked in ("What's the latest on the Valmora tram strike?", "any update on the Valmora tram strike?"):
         latest = engine.ask(asked, asked_on=date(2024, 4, 1))
         assert latest.by_date == "newest first" and [c.url for c in latest.citations] == [a.url for a in TRAM_STRIKE[:0:-1]], asked
+    after = engine.ask("and the latest?", asked_on=date(2024, 4, 1), follow_up=FollowUp(["How did the Valmora tram strike unfold?"]))
+    assert after.by_date == "newest first" and [c.url for c in after.citations] == [a.url for a in TRAM_STRIKE[:0:-1]]
     # Any other question is answered best first, as before, and its JSON has no by_date key.
     plain = engine.ask("How much was the Valmora tram drivers' pay rise?", asked_on=date(2024, 4, 1))
     assert not plain.by_date and "by_date" not in plain.to_json() and plain.citations[0].url == TRAM_STRIKE[3].url
@@ -694,3 +696,10 @@ def test_a_question_about_a_storys_development_is_told_from_its_words():
     assert question.by_date == "oldest first" and question.search_text == "the tram strike" and question.terms == ["tram", "strike"]
     follow = Question.parse("how did it unfold?", ["who called the tram strike?"])
     assert follow.by_date == "oldest first" and follow.search_text == "who called the tram strike? it"
+    # "And the latest?" right after a question about a story: where that story stands.
+    for after in (["how did the tram strike unfold?"], ["timeline of the tram strike", "and the latest?"]):
+        latest = Question.parse("and the latest?", after)
+        assert (latest.by_date, latest.search_text) == ("newest first", "the tram strike"), after
+    assert Question.parse("any updates?", ["how did the tram strike unfold?"]).by_date == "newest first"
+    assert Question.parse("and the latest?", ["who called the tram strike?"]).by_date == ""  # not a story question
+    assert Question.parse("and the latest?").by_date == ""
