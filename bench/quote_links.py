@@ -14,7 +14,6 @@ live page may differ from the stored text; this measures the links, not the outl
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -54,13 +53,12 @@ def measure(pack: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("packs", type=Path, nargs="+")
-    args = parser.parse_args()
-    from bench.tables import pack_table
+    from bench.tables import pack_args, pack_table
+
+    packs = pack_args(__doc__)
 
     pack_table(["pack", "questions", "citations (first three)", "linked to their sentence",
-                "landing on the bold sentence", "characters added (median)"], measure, args.packs)
+                "landing on the bold sentence", "characters added (median)"], measure, packs)
 
 
 if __name__ == "__main__":

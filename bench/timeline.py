@@ -13,7 +13,6 @@ their title or excerpt, and the time each question takes.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -56,20 +55,10 @@ def measure(pack: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("packs", type=Path, nargs="+")
-    args = parser.parse_args()
-    from retrieval.evaluation.answers import PackMissing
+    from bench.tables import pack_args, pack_table
 
-    head = ["pack", "asked", "questions", "answered", "articles shown (median)", "days spanned (median)",
-            "first one's age in days (median)", "entries naming the story", "p50 ms", "p95 ms"]
-    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head), flush=True)
-    for pack in args.packs:
-        try:
-            for row in measure(pack):
-                print("| " + " | ".join(row) + " |", flush=True)
-        except PackMissing as e:
-            sys.exit(str(e))
+    pack_table(["pack", "asked", "questions", "answered", "articles shown (median)", "days spanned (median)",
+                "first one's age in days (median)", "entries naming the story", "p50 ms", "p95 ms"], measure, pack_args(__doc__))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ they sometimes do, declining them would lose answers, which is why they are kept
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import replace
 from datetime import date
@@ -63,16 +62,15 @@ def periods(pack: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("packs", type=Path, nargs="+")
-    args = parser.parse_args()
-    from bench.tables import pack_table
+    from bench.tables import pack_args, pack_table
+
+    packs = pack_args(__doc__)
 
     pack_table(["pack", "questions", "asking about recent days, answered", "with the caveat",
-                "answer@3 with the caveat", "answer@3 without it"], measure, args.packs)
+                "answer@3 with the caveat", "answer@3 without it"], measure, packs)
     print()
     pack_table(["pack", "naming an earlier day or month", "answered at 1 / at 3 / caveats: from then preferred",
-                "the asking date alone"], periods, args.packs)
+                "the asking date alone"], periods, packs)
 
 
 if __name__ == "__main__":

@@ -115,14 +115,13 @@ def render_answer(answer: Answer) -> str:
     if answer.no_answer:
         return render_no_answer(answer.suggestions)
     if answer.by_date:
-        return render_citations(answer.citations, header=f"<b>{esc(timeline.HEADINGS[answer.by_date])}</b>", dated=True)
-    return render_citations(answer.citations, answer.caveat)
+        return render_citations(answer.citations, f"<b>{esc(timeline.HEADINGS[answer.by_date])}</b>", dated=True)
+    return render_citations(answer.citations, f"<i>{esc(answer.caveat)}</i>" if answer.caveat else "")
 
 
-def render_citations(citations: list[Citation], caveat: str = "", header: str = "", dated: bool = False) -> str:
-    """The citations, under the caveat (in italics) when they are older than the days asked
-    about, or under `header`; `dated`: a story's articles by date, each led by its date."""
-    header = header or (f"<i>{esc(caveat)}</i>" if caveat else "")
+def render_citations(citations: list[Citation], header: str = "", dated: bool = False) -> str:
+    """The citations under `header` (the caveat in italics when they are older than the days
+    asked about, or a story's heading); `dated`: a story's articles by date, each led by its date."""
     blocks = [render_citation(c, dated=dated) for c in citations]
     text = fit(blocks, header)
     if text == header and citations:  # one citation alone too long (a hostile title): shorten it

@@ -129,17 +129,14 @@ class Searcher:
         found = self._find(question, k, asked_on, cited, more_pages, period)
         if isinstance(found, Answer):
             return found
+        if question.by_date:
+            return self._story(question, found)
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
         relevant = found.relevant
-        if question.by_date:
-            relevant = timeline.from_the_ledes(self.store, relevant, found.relevance, found.cues)
         if self.selector is not None:
             relevant = self._answering_sentences(relevant, question, found.cues, found.qvec)
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
-        if question.by_date:
-            on_story = {r.candidate.passage_id for r in relevant if timeline.on_the_story(r.article.title, r.article.text, question.terms)}
-            return timeline.by_date(question.text, citations, on_story, found.suggestions, question.by_date)
         if self.order is not None:
             citations = self.order.apply(question, found.cues, citations, asked_on, period)
         dated = caveat(question.text, [c.published for c in citations[:k]], asked_on, period)
@@ -153,12 +150,21 @@ class Searcher:
             return None
         return period
 
+    def _story(self, question: Question, found: "Found") -> Answer:
+        """A story's articles by date (timeline.py): each read from its lede, those on the story
+        kept. Not gated: the gate was trained on questions that ask for a fact, and the coverage
+        of the story is what this question asks for."""
+        relevant = timeline.from_the_ledes(self.store, found.relevant, found.relevance, found.cues)
+        citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
+        on_story = {r.article.id: timeline.on_the_story(r.article.title, r.article.text, question.terms) for r in relevant}
+        passages = {r.candidate.passage_id for r in relevant if on_story[r.article.id]}
+        return timeline.by_date(question.text, citations, passages, found.suggestions, question.by_date)
+
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was
         trained on questions that ask for a fact; one asking for someone's words is answered by
-        what they said (the attributions), and one asking for a story's articles by date by the
-        coverage of that topic: neither is gated."""
-        if self.gate is None or question.speaker is not None or question.by_date:
+        what they said (the attributions), and is not gated."""
+        if self.gate is None or question.speaker is not None:
             return False
         return self.gate.probability(self._evidence(question, found)) < self.gate.threshold
 

@@ -30,11 +30,14 @@ def from_the_ledes(store: Store, relevant: list[Scored], relevance: dict[int, fl
     (`relevance` learns the first passages' scores)."""
     firsts = {aid: spans[0][0] for aid, spans in store.passage_spans(r.candidate.article_id for r in relevant).items() if spans}
     rows = store.passages_by_ids(firsts.values())
+    ledes: dict[int, Scored | None] = {}  # article id -> its lede read, when about the story
     out = []
     for r in relevant:
-        pid = firsts.get(r.candidate.article_id)
-        lede = read_closely(replace(r.candidate, passage_id=pid), rows[pid], r.article, cues) if pid in rows else None
-        if lede is not None and pid != r.candidate.passage_id and lede.passage_score >= LEDE_OVERLAP:
+        aid, pid = r.candidate.article_id, firsts.get(r.candidate.article_id)
+        if aid not in ledes:  # an article's two passages share one reading of its lede
+            lede = read_closely(replace(r.candidate, passage_id=pid), rows[pid], r.article, cues) if pid in rows else None
+            ledes[aid] = lede if lede is not None and lede.passage_score >= LEDE_OVERLAP else None
+        if (lede := ledes[aid]) is not None and pid != r.candidate.passage_id:
             relevance.setdefault(pid, relevance[r.candidate.passage_id])
             r = lede
         out.append(r)

@@ -208,3 +208,15 @@ def test_doctor_repairs_what_a_crash_can_leave_and_says_what_it_did(tmp_path):
 def test_a_question_sharing_one_name_with_the_corpus_gets_no_citation(tmp_path):
     data = json.loads(run(tmp_path / "d", "ask", "Who won the 2018 FIFA World Cup final in Moscow?", "--json").stdout)
     assert data["no_answer"] is True and data["citations"] == []
+
+
+def test_ask_prints_a_storys_articles_under_their_heading_each_led_by_its_date(tmp_path):
+    from .test_answers import TRAM_STRIKE
+
+    articles = tmp_path / "strike.jsonl"
+    articles.write_text("".join(json.dumps({"url": a.url, "title": a.title, "text": a.text, "published": a.published.isoformat()}) + "\n"
+                                for a in TRAM_STRIKE))
+    assert run(tmp_path / "d", "add", str(articles)).exit_code == 0
+    text = run(tmp_path / "d", "ask", "what's the latest on the Valmora tram strike?", "--date", "2024-04-01").stdout
+    assert text.startswith("The latest on the story, newest first\n[1] 2024-03-22 · Valmora tram strike ends with pay deal")
+    assert text.index("2024-03-22 · ") < text.index("2024-03-15 · ") < text.index("2024-03-11 · ")
