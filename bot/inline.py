@@ -16,7 +16,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from retrieval import timeline
+from retrieval import people, timeline
 from retrieval.answers import Answer, Citation
 
 from .handlers import engine_of
@@ -52,6 +52,12 @@ def results_for(answer: Answer) -> list[InlineQueryResultArticle]:
         results.append(InlineQueryResultArticle(
             id="story", title=f"{timeline.HEADINGS[answer.by_date]} ({len(answer.citations)} articles)",
             description=(f"{span}: " if span else "") + first.title[:300],
+            input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
+        ))
+    if answer.person and answer.person.description and answer.citations:
+        results.append(InlineQueryResultArticle(
+            id="person", title=f"{answer.person.name}: {answer.person.description}"[:200],
+            description=people.INTRODUCED.format("them") + ": " + answer.citations[0].title[:200],
             input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
         ))
     if answer.quotes:

@@ -10,8 +10,8 @@ import html
 import re
 from datetime import date
 
-from retrieval import timeline
-from retrieval.answers import Answer, Citation, Suggestion
+from retrieval import people, timeline
+from retrieval.answers import Answer, Citation, Person, Suggestion
 from retrieval.text_fragment import link_to_text
 
 MAX_UNITS = 4096
@@ -116,7 +116,18 @@ def render_answer(answer: Answer) -> str:
         return render_no_answer(answer.suggestions)
     if answer.by_date:
         return render_citations(answer.citations, f"<b>{esc(timeline.HEADINGS[answer.by_date])}</b>", dated=True)
+    if answer.person:
+        return render_citations(answer.citations, render_person(answer.person))
     return render_citations(answer.citations, f"<i>{esc(answer.caveat)}</i>" if answer.caveat else "")
+
+
+def render_person(person: Person) -> str:
+    """Who was asked about: "<b>Scott Bessent</b>: Treasury Secretary (source 1)." over the
+    citations that introduce them."""
+    name = f"<b>{esc(shorten(person.name, 100))}</b>"
+    if not person.description:
+        return esc(people.INTRODUCED).format(name) + ":"
+    return f"{name}: {esc(shorten(person.description, 200))} (source {person.rank}).\n<i>{esc(people.INTRODUCED.format('them'))}:</i>"
 
 
 def render_citations(citations: list[Citation], header: str = "", dated: bool = False) -> str:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from retrieval import timeline
+from retrieval import people, timeline
 from retrieval.answers import Answer
 from retrieval.sources import SUFFIXES, is_url
 
@@ -44,6 +44,10 @@ def print_answer(answer: Answer) -> None:
         out.print(f"[italic]{escape(answer.caveat)}[/italic]")
     if answer.by_date:
         out.print(f"[bold]{escape(timeline.HEADINGS[answer.by_date])}[/bold]")
+    if answer.person:
+        name, said = f"[bold]{escape(answer.person.name)}[/bold]", answer.person.description
+        out.print(f"{name}: {escape(said)} (source {answer.person.rank}).\n{people.INTRODUCED.format('them')}:" if said
+                  else people.INTRODUCED.format(name) + ":")
     for c in answer.citations:
         start, end = c.highlights[0] if c.highlights else (0, 0)
         excerpt = escape(c.excerpt[:start]) + "[bold]" + escape(c.excerpt[start:end]) + "[/bold]" + escape(c.excerpt[end:])

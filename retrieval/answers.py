@@ -38,6 +38,16 @@ class Suggestion:
     article_id: str
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who a "who is X?" question asks about: the name in full, what the news says they are
+    ("New York City Mayor"; "" when no citation says), and the rank of the citation that says so."""
+
+    name: str
+    description: str = ""
+    rank: int | None = None
+
+
 @dataclass
 class Answer:
     question: str
@@ -58,6 +68,9 @@ class Answer:
     #: The citations are a story's articles, one excerpt each, by date: "oldest first" (how it
     #: developed) or "newest first" (where it stands); else "" (timeline.py).
     by_date: str = ""
+    #: Who a "who is X?" question asks about, as the cited articles introduce them (people.py);
+    #: else None.
+    person: Person | None = None
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -65,7 +78,7 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
-        for optional in ("notice", "caveat", "by_date"):
+        for optional in ("notice", "caveat", "by_date", "person"):
             if not data[optional]:
                 data.pop(optional)
         return data

@@ -100,6 +100,31 @@ def story_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> tuple[s
     return (before[0], NEWEST_FIRST) if before else None
 
 
+_WHO_IS = re.compile(r"^\s*(?:(?:and|so)\s+)?who(?:\s+(?:is|was)|'s|’s)\s+(?P<who>[^?]+?)\s*[?.!]*\s*$", re.I)
+#: "Who is the mayor of …?" names a role and asks for a name: the ordinary answer path finds it.
+_NOT_A_NAME = re.compile(r"^(?:the|a|an|this|that|these|those|my|your|our|their|in|on|at|behind|running|leading|going|next|now|still)\b", re.I)
+_PERSON_PRONOUNS = set(PRONOUNS) | {"they", "them"}
+
+
+def person_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The name in "who is X?" / "who was X?" / "who's X?" (people.py answers it); for "who is
+    she?", the person the conversation last asked about, by "who is X?" or "what did X say?".
+    None for a role ("who is the mayor of X?") and for a pronoun that stands for nobody named."""
+    m = _WHO_IS.match(text)
+    if not m:
+        return None
+    who = m["who"].strip(" ,")
+    if _NOT_A_NAME.match(who) or len(who.split()) > 4 or not re.search(r"[^\W\d_]", who):
+        return None
+    if who.lower() not in _PERSON_PRONOUNS:
+        return who
+    for q in reversed(earlier):
+        named = person_asked(q) or (asked[0] if (asked := speaker_question(q)) else None)
+        if named and named.lower() not in _PERSON_PRONOUNS:
+            return named
+    return None
+
+
 def query_terms(text: str) -> list[str]:
     """The content words of a text, lower-cased, in order, without repeats."""
     seen: dict[str, None] = {}
@@ -173,13 +198,20 @@ class Question:
     #: It asks for a story's articles by date (OLDEST_FIRST, NEWEST_FIRST; else ""): the story is
     #: what is searched, and the answer is its articles in that order (timeline.py).
     by_date: str = ""
+    #: The person a "who is X?" question asks about (else ""): the name is what is searched, and
+    #: each article answers by the sentence that introduces them (people.py).
+    person: str = ""
 
     @classmethod
     def parse(cls, text: str, earlier: list[str] | None = None) -> "Question":
         earlier = list(earlier or [])
         story, by_date = story_asked(text, earlier) or (None, "")
-        asked = story or text  # "timeline of the strike" searches for the strike
-        search_text = f"{earlier[-1]} {asked}" if earlier and leans_on_context(asked) else asked
+        person = None if story else person_asked(text, earlier)
+        asked = story or person or text  # "timeline of the strike" searches for the strike
+        if person:
+            search_text = f"who is {person}"  # "who is she?" searches for the person meant
+        else:
+            search_text = f"{earlier[-1]} {asked}" if earlier and leans_on_context(asked) else asked
         terms = query_terms(asked)
         return cls(
             text=text,
@@ -188,9 +220,10 @@ class Question:
             search_terms=terms if search_text == text else query_terms(search_text),
             names=question_names(search_text),
             wants=answer_type(text),
-            speaker=None if story else speaker_question(text) or speaker_carried(text, earlier),
+            speaker=None if story or person else speaker_question(text) or speaker_carried(text, earlier),
             earlier=earlier,
             by_date=by_date,
+            person=person or "",
         )
 
     def speaker_named(self) -> tuple[str, str | None] | None:
@@ -203,7 +236,7 @@ class Question:
         if not self.earlier:
             return None  # (no conversation: nobody to stand for)
         for q in reversed(self.earlier):
-            asked = speaker_question(q)
-            if asked and asked[0].lower() not in PRONOUNS:
-                return asked[0], topic
+            named = person_asked(q) or (asked[0] if (asked := speaker_question(q)) else None)
+            if named and named.lower() not in PRONOUNS:
+                return named, topic
         return None

@@ -29,7 +29,7 @@ from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, 
 from .selector import Selector, choose
 from .settings import EngineSettings
 from .store import Store
-from . import timeline
+from . import people, timeline
 from .timeliness import Period, caveat, named_period
 
 CANDIDATES = 100  # from each retriever, before fusion
@@ -131,6 +131,8 @@ class Searcher:
             return found
         if question.by_date:
             return self._story(question, found)
+        if question.person:
+            return self._person(question, found, k)
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
         relevant = found.relevant
@@ -159,6 +161,17 @@ class Searcher:
         on_story = {r.article.id: timeline.on_the_story(r.article.title, r.article.text, question.terms) for r in relevant}
         passages = {r.candidate.passage_id for r in relevant if on_story[r.article.id]}
         return timeline.by_date(question.text, citations, passages, found.suggestions, question.by_date)
+
+    def _person(self, question: Question, found: "Found", k: int) -> Answer:
+        """"Who is X?": each article naming X, read from the sentence that introduces them
+        (people.py). Not gated, like a story: whether the news names X is the answer."""
+        who = people.full_name(self.store, question.person)
+        relevant, intros = people.introduced(self.store, found.relevant, who, found.relevance)
+        if not relevant:
+            return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
+        citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
+        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:],
+                      person=people.person_of(citations[:k], intros, question.person))
 
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was

@@ -141,6 +141,17 @@ async def test_how_a_story_developed_is_told_oldest_first(fake, app):
     assert "more" not in button_data(call.params["reply_markup"])  # the whole story is in the message
 
 
+async def test_who_someone_is_is_told_by_where_the_news_introduces_them(fake, app):
+    _, call = await ask(fake, ALICE, ALICE, "who is Lukyanova?")
+    text = call.params["text"]
+    assert text.startswith("<b>Yelena Lukyanova</b>: a lawyer and a member of the Communist Party who helped found the alliance"
+                           " (source 1).\n<i>Where the news introduces them:</i>\n\n1. <a href=")
+    assert "<b>Yelena Lukyanova, a lawyer and a member of the Communist Party" in text  # that sentence picked out
+    # And after that, "what did she say?" is about her.
+    _, said = await ask(fake, ALICE, ALICE, "what did she say?")
+    assert said.params["text"].startswith("<b>What Yelena Lukyanova said</b>")
+
+
 async def test_no_answer_says_so(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "what is the best recipe for sourdough bread?")
     assert call.params["text"].startswith("I found nothing in the covered news that answers this.")

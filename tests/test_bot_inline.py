@@ -56,6 +56,15 @@ async def test_an_inline_question_about_a_storys_development_offers_the_whole_ti
     assert [r["url"] for r in results[1:]] == [a.url for a in TRAM_STRIKE]  # then each article, oldest first
 
 
+async def test_an_inline_question_who_someone_is_offers_who_they_are_first(fake, app):  # noqa: F811
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "who is Gudkov?")
+    results = (await fake.wait_for("answerInlineQuery", after=n)).params["results"]
+    assert results[0]["id"] == "person" and results[0]["title"] == "Gennady Gudkov: A Just Russia party heavyweight"
+    assert parse_html(results[0]["input_message_content"]["message_text"]).startswith("Gennady Gudkov: A Just Russia party heavyweight")
+    assert results[1]["url"] == SEED_URL
+
+
 async def test_every_answer_has_a_share_button_that_asks_the_same_inline(fake, app):  # noqa: F811
     _, call = await ask(fake, ALICE, ALICE, "How many delegates attended?")
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]

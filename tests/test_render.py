@@ -54,3 +54,17 @@ def test_a_storys_articles_by_date_lead_each_entry_with_its_date():
     assert "<b>1 May 2024</b> · <a href=" in text and "<b>Undated</b> · <a href=" in text
     assert "1. <a" not in text and "<i>Outlet &amp; Co</i>" in text  # the date leads; the outlet stays
     parse_html(text)
+
+
+def test_who_someone_is_heads_the_citations_escaped():
+    from retrieval.answers import Person
+
+    entries = [citation(1, "Mayor opens line", "Mayor <Varga> opened the line.")]
+    text = render_answer(Answer("q", False, entries, person=Person("Yelena <b>Varga</b>", "mayor & <i>chair</i>", 1)))
+    assert text.startswith("<b>Yelena &lt;b&gt;Varga&lt;/b&gt;</b>: mayor &amp; &lt;i&gt;chair&lt;/i&gt; (source 1).\n"
+                           "<i>Where the news introduces them:</i>\n\n1. <a")
+    parse_html(text)
+    plain = render_answer(Answer("q", False, entries, person=Person("Yelena Varga")))
+    assert plain.startswith("Where the news introduces <b>Yelena Varga</b>:\n\n1. <a")
+    long = render_answer(Answer("q", False, entries * 20, person=Person("V" * 5000, "d" * 5000, 1)))
+    assert utf16_len(parse_html(long)) <= 4096 and "1. <a" in long

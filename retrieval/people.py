@@ -1,0 +1,206 @@
+"""Who someone is, as the news introduces them: "who is Mamdani?".
+
+News style names a person in full, with what they are, where an article first mentions them
+("New York City Mayor Zohran Mamdani said…", "Alan Greenspan, the former Fed chairman, …"), and
+by surname after that. So the answer to "who is X?" is, in each article about X, the sentence
+that first names X; and the role before the name, or the description set off after it, is what
+X is. The best-matching sentence, which the answer path would show, is usually a later one
+that names X by surname in passing ("…, Mamdani added.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .attribution.names import clean_token, name_key, person_name, speakers_meant
+from .attribution.rules import COMMON_START, TIME_WORDS, TITLES
+from .answers import Citation, Person
+from .question import STOPWORDS
+from .rerank import Scored
+from .store import Store
+from .text import Span, paragraph_spans, split_sentences
+
+#: Words naming what a person is: the office and title words a name can follow, and the common
+#: roles of news ("pop star", "former professional boxer", "wedding planner").
+_PLACE_WORDS = {"state", "foreign", "defense", "defence", "interior", "finance", "house", "senate", "white", "federal", "u.s",
+                "us", "democratic", "republican", "gop", "party", "presidential", "mr", "mrs", "ms", "miss", "vice", "prime",
+                "former", "lord", "lady", "sir"}
+ROLES = (TITLES - _PLACE_WORDS) | set(
+    """actor actress anchor artist astronaut athlete author billionaire bishop boxer heavyweight cardinal chancellor cfo climber
+    columnist comedian commander congressman congresswoman correspondent cyclist dancer defender designer diplomat
+    economist entrepreneur executive forward golfer goalkeeper host influencer investor journalist lawmaker legislator
+    midfielder model monarch musician novelist official owner pastor physician pilot pitcher planner player podcaster
+    politician premier priest producer prosecutor quarterback rabbi rapper referee researcher scientist sheriff singer
+    skater skier soldier songwriter star striker strategist student swimmer teacher tycoon veteran writer""".split()
+)
+#: Mentions of a person read for what they are: news says it at the first or second.
+MENTIONS = 5
+_OPENERS = COMMON_START | TIME_WORDS | STOPWORDS
+#: Lowercase words a role may open with besides the roles themselves: "former Treasury Secretary".
+_MODIFIERS = {"former", "then", "acting", "interim", "longtime", "late", "retired", "incoming", "outgoing", "current",
+              "deputy", "assistant", "senior", "top", "fellow", "veteran", "star", "pop", "professional"}
+
+
+#: What the citations of a "who is X?" answer are, in the bot and on the command line ("{}":
+#: the person, or "them" after a line saying who they are).
+INTRODUCED = "Where the news introduces {}"
+
+
+def full_name(store: Store, who: str) -> str:
+    """One word asked ("Trump") as the person the news quotes most by that surname ("Donald
+    Trump"), so that a first mention of another ("Melania Trump") is not taken for theirs; a
+    name of several words, or one nobody quoted goes by, as asked."""
+    keys = name_key(who)
+    if len(keys) != 1:
+        return who
+    rows = store.attributions_of(keys)
+    meant = speakers_meant(who, {row["speaker"] for row in rows})
+    counts = Counter(row["speaker"] for row in rows if row["speaker"] in meant and len(name_key(row["speaker"])) > 1)
+    return counts.most_common(1)[0][0] if counts else who
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """Where an article first names a person: the sentence, the name in full, and what the
+    sentence says they are ("" when it says nothing of the kind: "…, Mamdani said")."""
+
+    sentence: Span
+    name: str
+    description: str
+
+
+def _name_before(text: str, at: int) -> tuple[int, list[str]]:
+    """The capitalized words that end at `at` (the surname's end): where they start, and them,
+    without a leading word that only opens a sentence ("Yesterday", "But")."""
+    start, tokens = at, []
+    for m in reversed(list(re.finditer(r"\S+", text[max(0, at - 120) : at]))):
+        raw = m.group()
+        token = clean_token(raw)
+        if not token or not token[:1].isupper() or (tokens and raw.endswith((",", ";", ":", "’s", "'s"))):
+            break
+        tokens.insert(0, token)
+        start = max(0, at - 120) + m.start()
+    while len(tokens) > 1 and tokens[0].lower() in _OPENERS:
+        start = text.index(tokens[1], start + len(tokens[0]))
+        tokens.pop(0)
+    return start, tokens
+
+
+def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> str:
+    """The role just before the name ("New York City Mayor", "Secretary of State", "former
+    professional boxer", "wedding planner"), when it holds a word of ROLES. `titles`: the title
+    words the name's capitalized run began with ("Mayor" of "Mayor Zohran Mamdani")."""
+    words = list(titles)
+    head = text[sentence.start : start].split()
+    for i in range(len(head) - 1, -1, -1):
+        raw = head[i]
+        token = raw.strip("\"“”‘’'()[]").rstrip(",;:")  # "U.S." keeps its point
+        if not token or raw.endswith((",", ";", ":", "—", "–", ")")) or raw.startswith(("(", "“", '"')) or len(words) >= 6:
+            break
+        lower = token.lower().rstrip(".")
+        if token[:1].isupper():
+            if i == 0 and lower in _OPENERS - {"a", "an", "the"} and lower not in ROLES:
+                break  # "But", "Yesterday": capitalized for opening the sentence ("The NATO chief" is kept)
+        elif lower == "of":
+            if not (words and words[0][:1].isupper()):
+                break
+        elif not (lower in ROLES or lower in _MODIFIERS or (words and words[0][:1].islower() and words[0].lower() in ROLES)):
+            break
+        words.insert(0, token)
+    while words and words[0].lower() == "of":
+        words.pop(0)
+    return " ".join(words) if any(w.lower().rstrip(".") in ROLES for w in words) else ""
+
+
+_APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,40}\))?,\s+(?:\d{1,3},\s+)?(?P<d>[^,;:.!?“”\"()]{3,100}?)\s*(?:,|;|\.(?:\s|$)|—|–|$)")
+
+
+def _description_after(text: str, end: int, sentence: Span) -> str:
+    """The description set off after the name ("…, the former Fed chairman, …"), when it
+    holds a word of ROLES."""
+    m = _APPOSITIVE.match(text, end, sentence.end)
+    if not m:
+        return ""
+    words = [clean_token(w).lower().rstrip(".") for w in m["d"].split()]
+    if not words or words[0] not in {"the", "a", "an", "former", "who", "whose", "now"} and words[0] not in ROLES:
+        return ""
+    return m["d"] if any(w in ROLES for w in words) else ""
+
+
+def introduction(text: str, who: str) -> Introduction | None:
+    """Where `text` introduces the person `who` stands for ("Mamdani", "Zohran Mamdani"): of
+    the first MENTIONS capitalized mentions of the surname whose name holds the other words
+    asked, the first that says what they are ("Gudkov, a charismatic Duma deputy, …" after
+    "…heavyweight Gennady Gudkov joined…"); failing that, the first naming them in full ("the
+    Mamdani administration" is passed over for "Mayor Zohran Mamdani"), or at all. The name is
+    the fullest the mentions give."""
+    keys = name_key(who)
+    if not keys:
+        return None
+    surname, given = keys[-1], keys[:-1]
+    first: Introduction | None = None
+    name, mentions = "", 0
+    paragraphs: list[Span] = []
+    for m in re.finditer(rf"\b{re.escape(surname)}\b", text, re.I):
+        if not text[m.start()].isupper():
+            continue
+        start, tokens = _name_before(text, m.end())
+        named = person_name(" ".join(tokens)) or tokens[-1]
+        held = named.split()
+        if given and not all(g in name_key(named) for g in given):
+            continue
+        paragraphs = paragraphs or paragraph_spans(text)
+        para = next((p for p in paragraphs if p.start <= m.start() < p.end), None)
+        if para is None:
+            continue
+        mentions += 1
+        name = named if len(held) > len(name.split()) else name
+        sentence = next((s for s in split_sentences(text[para.start : para.end], para.start) if s.start <= m.start() < s.end), para)
+        titles = tokens[: -len(held)] if tokens[-len(held) :] == held else []
+        description = _role_before(text, sentence, start, titles) or _description_after(text, m.end(), sentence)
+        words = description.split(" ", 1)
+        if words and words[0].lower() in _MODIFIERS:
+            description = " ".join([words[0].lower(), *words[1:]])
+        if description:
+            return Introduction(sentence, name, description)
+        if first is None or (len(held) > 1 and len(first.name.split()) < 2):
+            first = Introduction(sentence, named, "")
+        if mentions >= MENTIONS:
+            break
+    return replace(first, name=name) if first else None
+
+
+def introduced(store: Store, relevant: list[Scored], who: str, relevance: dict[int, float]) -> tuple[list[Scored], dict[str, Introduction]]:
+    """Each relevant article that names the person, once, read from the sentence introducing
+    them, those that say what the person is first (otherwise in search's order); with each
+    article's introduction by its public id. `relevance` learns the scores of the passages that
+    hold the introductions."""
+    out: list[Scored] = []
+    intros: dict[str, Introduction] = {}
+    best: dict[int, Scored] = {}
+    for r in relevant:
+        best.setdefault(r.article.id, r)  # each article once, by its best passage
+    firsts = list(best.values())
+    spans = store.passage_spans(r.article.id for r in firsts)
+    for r in firsts:
+        intro = introduction(r.article.text, who)
+        if intro is None:
+            continue
+        pid = next((p for p, s, e in spans.get(r.article.id, ()) if s <= intro.sentence.start < e), r.candidate.passage_id)
+        relevance.setdefault(pid, relevance[r.candidate.passage_id])
+        out.append(replace(r, candidate=replace(r.candidate, passage_id=pid), best=intro.sentence, spots=[]))
+        intros[r.article.key] = intro
+    out.sort(key=lambda r: not intros[r.article.key].description)
+    return out, intros
+
+
+def person_of(citations: list[Citation], intros: dict[str, Introduction], asked: str) -> Person:
+    """The answer's account of the person: the name in full as the first citation gives it, and
+    the description of the first citation that has one."""
+    named = next((intros[c.article_id] for c in citations if c.article_id in intros), None)
+    described = next((c for c in citations if c.article_id in intros and intros[c.article_id].description), None)
+    if described is None:
+        return Person(named.name if named else asked)
+    return Person(named.name if named else asked, intros[described.article_id].description, described.rank)
