@@ -21,7 +21,7 @@ from retrieval.text import plural
 from .conversation import Conversations, chat_key
 from .delivery import PACED
 from .outbox import Outbox
-from .render import esc, fit, render_answer, render_citations, render_quotes
+from .render import esc, fit, render_answer, render_citations, render_quotes, shorten
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -249,8 +249,8 @@ HELP = (
     "Each answer cites the articles it comes from: the title links to the sentence that answers "
     "on the source's page, and that sentence is in bold. \"More sources\" shows further citations.\n\n"
     "Ask \"how did the strike unfold?\" to see a story's articles oldest first, or \"what's the latest on the "
-    "strike?\" for the newest.\n\n"
-    "/who NAME: what a person said, and who is quoted beside them\n"
+    "strike?\" for the newest. \"Who is Lukyanova?\" shows how the news introduces someone.\n\n"
+    "/who NAME: who a person is, what they said, and who is quoted beside them\n"
     "/about: what I know\n/new: forget this conversation\n/help: this message"
 )
 ADMIN_HELP = (
@@ -289,19 +289,22 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/who NAME: the person's latest statements, how many articles mention them, and the
-    people most often quoted beside them."""
+    """/who NAME: what the news says the person is (people.py), their latest statements, how
+    many articles mention them, and the people most often quoted beside them."""
     message = update.effective_message
     name = " ".join(context.args or [])
     if not name:
         await message.reply_text("Usage: /who NAME, e.g. /who Lukyanova")
         return
-    profile = await asyncio.to_thread(engine_of(context).profile, name)
+    engine = engine_of(context)
+    profile = await asyncio.to_thread(engine.profile, name)
     if not profile.articles:
         await message.reply_text(f"{esc(name)} is not mentioned in the covered news.")
         return
+    person = (await asyncio.to_thread(engine.ask, f"who is {name}?", asked_on=message.date.date())).person
+    described = f" ({esc(shorten(person.description, 200))})" if person and person.description else ""
     header = (
-        f"<b>{esc(profile.name)}</b>: mentioned in {profile.articles} "
+        f"<b>{esc(profile.name)}</b>{described}: mentioned in {profile.articles} "
         f"article{'s' if profile.articles != 1 else ''}."
     )
     if profile.beside:

@@ -37,7 +37,7 @@ ROLES = (TITLES - _PLACE_WORDS) | set(
 )
 #: Mentions of a person read for what they are: news says it at the first or second.
 MENTIONS = 5
-_OPENERS = COMMON_START | TIME_WORDS | STOPWORDS
+_OPENERS = COMMON_START | TIME_WORDS | STOPWORDS | {"since", "as", "once", "unless", "like", "whether", "under"}
 #: Lowercase words a role may open with besides the roles themselves: "former Treasury Secretary".
 _MODIFIERS = {"former", "then", "acting", "interim", "longtime", "late", "retired", "incoming", "outgoing", "current",
               "deputy", "assistant", "senior", "top", "fellow", "veteran", "star", "pop", "professional"}
@@ -71,17 +71,23 @@ class Introduction:
     description: str
 
 
+_PLURAL_TITLES = {"sens", "reps", "govs", "drs", "profs"}
+#: A name's lower-case particle joined to it: "al-Sharaa", "el-Sisi".
+_PARTICLE = re.compile(r"^[a-z]{1,3}-[A-Z]")
+
+
 def _name_before(text: str, at: int) -> tuple[int, list[str]]:
     """The capitalized words that end at `at` (the surname's end): where they start, and them,
     without a leading word that only opens a sentence ("Yesterday", "But")."""
     start, tokens = at, []
-    for m in reversed(list(re.finditer(r"\S+", text[max(0, at - 120) : at]))):
+    line = max(0, at - 120, text.rfind("\n", 0, at) + 1)  # a byline's line break ends a name
+    for m in reversed(list(re.finditer(r"\S+", text[line:at]))):
         raw = m.group()
         token = clean_token(raw)
-        if not token or not token[:1].isupper() or (tokens and raw.endswith((",", ";", ":", "’s", "'s"))):
+        if not token or not (token[:1].isupper() or _PARTICLE.match(token)) or (tokens and raw.endswith((",", ";", ":", "’s", "'s"))):
             break
-        tokens.insert(0, token)
-        start = max(0, at - 120) + m.start()
+        tokens.insert(0, raw.strip("\"“”‘’'()[]").rstrip(",;:") if tokens else token)  # titles keep their point: "Gov."
+        start = line + m.start()
     while len(tokens) > 1 and tokens[0].lower() in _OPENERS:
         start = text.index(tokens[1], start + len(tokens[0]))
         tokens.pop(0)
@@ -93,7 +99,7 @@ def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> st
     professional boxer", "wedding planner"), when it holds a word of ROLES. `titles`: the title
     words the name's capitalized run began with ("Mayor" of "Mayor Zohran Mamdani")."""
     words = list(titles)
-    head = text[sentence.start : start].split()
+    head = text[max(sentence.start, text.rfind("\n", 0, start) + 1) : start].split()
     for i in range(len(head) - 1, -1, -1):
         raw = head[i]
         token = raw.strip("\"“”‘’'()[]").rstrip(",;:")  # "U.S." keeps its point
@@ -101,13 +107,14 @@ def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> st
             break
         lower = token.lower().rstrip(".")
         if token[:1].isupper():
-            if i == 0 and lower in _OPENERS - {"a", "an", "the"} and lower not in ROLES:
-                break  # "But", "Yesterday": capitalized for opening the sentence ("The NATO chief" is kept)
+            if lower in _OPENERS - {"a", "an", "the"} and lower not in ROLES and not (i and head[i - 1][:1].isupper() and head[i - 1][-1].isalnum()):
+                break  # "But", "As", "Yesterday": capitalized to open a sentence or clause ("A Just Russia" is a name)
         elif lower == "of":
             if not (words and words[0][:1].isupper()):
                 break
-        elif not (lower in ROLES or lower in _MODIFIERS or (words and words[0][:1].islower() and words[0].lower() in ROLES)):
-            break
+        elif not (lower in ROLES or lower in _MODIFIERS
+                  or (lower not in STOPWORDS and words and words[0][:1].islower() and words[0].lower() in ROLES)):
+            break  # "wedding planner", but not "as owner"
         words.insert(0, token)
     while words and words[0].lower() == "of":
         words.pop(0)
@@ -135,7 +142,7 @@ def introduction(text: str, who: str) -> Introduction | None:
     asked, the first that says what they are ("Gudkov, a charismatic Duma deputy, …" after
     "…heavyweight Gennady Gudkov joined…"); failing that, the first naming them in full ("the
     Mamdani administration" is passed over for "Mayor Zohran Mamdani"), or at all. The name is
-    the fullest the mentions give."""
+    the first in full the mentions give."""
     keys = name_key(who)
     if not keys:
         return None
@@ -147,7 +154,11 @@ def introduction(text: str, who: str) -> Introduction | None:
         if not text[m.start()].isupper():
             continue
         start, tokens = _name_before(text, m.end())
+        if not tokens:
+            continue  # inside a lower-case word: "al-Sharaa", "ex-Trump"
         named = person_name(" ".join(tokens)) or tokens[-1]
+        if named.split()[0].lower().rstrip(".") in _PLURAL_TITLES:
+            named = named.split(" ", 1)[-1]  # "Sens. Chuck Schumer and …"
         held = named.split()
         if given and not all(g in name_key(named) for g in given):
             continue
@@ -156,15 +167,15 @@ def introduction(text: str, who: str) -> Introduction | None:
         if para is None:
             continue
         mentions += 1
-        name = named if len(held) > len(name.split()) else name
+        name = named if len(name.split()) < 2 <= len(held) or not name else name  # the first in full
         sentence = next((s for s in split_sentences(text[para.start : para.end], para.start) if s.start <= m.start() < s.end), para)
-        titles = tokens[: -len(held)] if tokens[-len(held) :] == held else []
+        titles = tokens[: -len(held)] if [clean_token(t) for t in tokens[-len(held) :]] == held else []
         description = _role_before(text, sentence, start, titles) or _description_after(text, m.end(), sentence)
         words = description.split(" ", 1)
         if words and words[0].lower() in _MODIFIERS:
             description = " ".join([words[0].lower(), *words[1:]])
-        if description:
-            return Introduction(sentence, name, description)
+        if description:  # named so here in full, the name is as here ("Gov. Doug Burgum" after "North Dakota Doug Burgum")
+            return Introduction(sentence, named if len(held) >= 2 and name.endswith(named) else name, description)
         if first is None or (len(held) > 1 and len(first.name.split()) < 2):
             first = Introduction(sentence, named, "")
         if mentions >= MENTIONS:

@@ -124,6 +124,8 @@ class Searcher:
         """Cited excerpts answering `question`, none published after `asked_on`; `cited` are
         the keys of articles the conversation cited (preferred for a follow-up)."""
         period = self._period(question, asked_on)
+        if question.person:  # "who is Johnson?" searches for the Johnson the news quotes most, in full
+            question = replace(Question.parse(f"who is {people.full_name(self.store, question.person)}"), text=question.text)
         if question.by_date:
             k, more_pages = timeline.ENTRIES, 1  # up to two passages an article: six articles
         found = self._find(question, k, asked_on, cited, more_pages, period)
@@ -165,7 +167,7 @@ class Searcher:
     def _person(self, question: Question, found: "Found", k: int) -> Answer:
         """"Who is X?": each article naming X, read from the sentence that introduces them
         (people.py). Not gated, like a story: whether the news names X is the answer."""
-        who = people.full_name(self.store, question.person)
+        who = question.person
         relevant, intros = people.introduced(self.store, found.relevant, who, found.relevance)
         if not relevant:
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)

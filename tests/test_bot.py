@@ -416,7 +416,8 @@ async def test_what_did_she_say_lists_her_statements_and_who(fake, app):
     assert "“Either the party will reform, or it will face hard times”" in text
     assert "several regional branches of A Just Russia" in text and "The Left Turn" in text
     _, who = await ask(fake, BOB, BOB, "/who Lukyanova")
-    assert who.params["text"].startswith("<b>Yelena Lukyanova</b>: mentioned in 1 article.")
+    assert who.params["text"].startswith("<b>Yelena Lukyanova</b> (a lawyer and a member of the Communist Party who helped "
+                                         "found the alliance): mentioned in 1 article.")
     assert "Often quoted beside: " in who.params["text"] and "Gennady Gudkov" in who.params["text"]
     _, nobody = await ask(fake, BOB, BOB, "/who Smithers")
     assert nobody.params["text"] == "Smithers is not mentioned in the covered news."
