@@ -46,14 +46,16 @@ class Conversations:
 
     @staticmethod
     def entry(key: str, question: str, follow_up: FollowUp | None, shown: list[Citation],
-              more: list[Citation]) -> dict:
-        """What is remembered of an answer (kept with it in the outbox until it is sent)."""
+              more: list[Citation], next_questions: list[str] | None = None) -> dict:
+        """What is remembered of an answer (kept with it in the outbox until it is sent): its
+        questions, what it cited, the citations not shown yet, and the questions its buttons ask."""
         earlier = follow_up.questions[-2:] if follow_up else []
         return {
             "key": key,
             "questions": [*earlier, question],
             "article_keys": [c.article_id for c in shown],
             "more": [asdict(c) for c in more],
+            "next": list(next_questions or []),
         }
 
     def remember(self, key: str, message_id: int, question: str, follow_up: FollowUp | None,

@@ -21,7 +21,7 @@ from retrieval.text import plural
 from .conversation import Conversations, chat_key
 from .delivery import PACED
 from .outbox import Outbox
-from .render import esc, fit, render_answer, render_citations, render_quotes, shorten
+from .render import esc, fit, headed, render_answer, render_citations, render_quotes, shorten
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -88,14 +88,18 @@ def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
         InlineKeyboardButton("👍 Helpful", callback_data="fb:1"),
         InlineKeyboardButton("👎 Not helpful", callback_data="fb:0"),
     ])
+    # Questions to ask next that the news answers (retrieval/suggest.py): the remembered answer
+    # keeps their text, the button only its place (callback data is 64 bytes at most).
+    rows += [[InlineKeyboardButton(f"❓ {shorten(q, 60)}", callback_data=f"ask:{i}")] for i, q in enumerate(answer.next_questions)]
     # Passes the answer on: opens the reader's choice of chat with `@bot question` typed in.
     rows.append([InlineKeyboardButton("Share", switch_inline_query=answer.question[:256])])
     return InlineKeyboardMarkup(rows)
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
-                 follow_up: FollowUp | None) -> None:
-    """Answer `question` in the chat (and topic) it came from, and remember the answer."""
+                 follow_up: FollowUp | None, by_button: bool = False) -> None:
+    """Answer `question` in the chat (and topic) it came from, and remember the answer; one asked
+    by a button is sent under the question, which the chat does not show."""
     message = update.effective_message
     user = update.effective_user
     verdict = context.bot_data["flood"].check(user.id if user else message.chat_id)
@@ -114,12 +118,14 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     )
     remember = None
     if not result.no_answer:
-        remember = conversations_of(context).entry(key_of(message), result.question, follow_up, result.citations, result.more)
+        remember = conversations_of(context).entry(key_of(message), result.question, follow_up, result.citations, result.more,
+                                                   result.next_questions)
     elif not result.notice:  # the news did not answer it: for the newsroom's /gaps (retrieval/gaps.py)
         await asyncio.to_thread(engine_of(context).chats.add_unanswered, question)
     group = message.chat.type != ChatType.PRIVATE
     await outbox.put(  # the sender delivers it within Telegram's limits; this slot is free
-        message.chat_id, group, render_answer(result), reply_to=message.message_id if group else None,
+        message.chat_id, group, headed(question, render_answer(result)) if by_button else render_answer(result),
+        reply_to=message.message_id if group else None,
         thread_id=thread_of(message), markup=answer_keyboard(result), question=question, remember=remember,
     )
 
@@ -194,7 +200,8 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 # --- buttons ---------------------------------------------------------------------------------
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """"More sources" and feedback. Always answers the callback; unknown or stale data does nothing."""
+    """"More sources", a question to ask next, and feedback. Always answers the callback; unknown
+    or stale data does nothing."""
     query = update.callback_query
     message = query.message
     if not isinstance(message, Message):
@@ -215,6 +222,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if rest:  # the new message's own button takes over the rest
             questions = entry["questions"]
             conversations.remember(key, sent.message_id, questions[-1], FollowUp(questions[:-1]), page, rest)
+        return
+    if query.data and query.data.startswith("ask:"):
+        entry = conversations.answer_entry(key, message.message_id)
+        asked = (entry or {}).get("next", [])
+        index = int(query.data[4:]) if query.data[4:].isdigit() else len(asked)
+        if index >= len(asked):
+            await query.answer("This answer is too old: ask again.")
+            return
+        await query.answer()
+        await answer(update, context, asked[index], FollowUp(entry["questions"], entry["article_keys"]), by_button=True)
         return
     if query.data in ("fb:1", "fb:0"):
         entry = conversations.answer_entry(key, message.message_id)

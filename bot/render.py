@@ -130,6 +130,13 @@ def render_person(person: Person) -> str:
     return f"{name}: {esc(shorten(person.description, 200))} (source {person.rank}).\n<i>{esc(people.INTRODUCED.format('them'))}:</i>"
 
 
+def headed(question: str, text: str) -> str:
+    """An answer under the question it answers, for one asked by a button (the chat shows no
+    question then); the answer alone when both would not fit in one message."""
+    head = f"<i>{esc(shorten(question, 300))}</i>\n\n"
+    return head + text if utf16_len(visible_text(head + text)) <= MAX_UNITS else text
+
+
 def render_citations(citations: list[Citation], header: str = "", dated: bool = False) -> str:
     """The citations under `header` (the caveat in italics when they are older than the days
     asked about, or a story's heading); `dated`: a story's articles by date, each led by its date."""

@@ -57,6 +57,8 @@ def print_answer(answer: Answer) -> None:
         out.print(f"    {excerpt}")
         if c.url:
             out.print(f"    [dim]{escape(c.url)}[/dim]")
+    if answer.next_questions:
+        out.print("Ask next: " + " · ".join(escape(q) for q in answer.next_questions))
 
 
 def estimate_articles(sources: list[str]) -> int | None:

@@ -71,6 +71,8 @@ class Answer:
     #: Who a "who is X?" question asks about, as the cited articles introduce them (people.py);
     #: else None.
     person: Person | None = None
+    #: Questions to ask next that the news answers (suggest.py); else empty.
+    next_questions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -78,7 +80,7 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
-        for optional in ("notice", "caveat", "by_date", "person"):
+        for optional in ("notice", "caveat", "by_date", "person", "next_questions"):
             if not data[optional]:
                 data.pop(optional)
         return data

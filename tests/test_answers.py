@@ -124,7 +124,9 @@ def test_follow_up_carries_the_subject(engine):
 
 def test_answer_json_contract(engine):
     data = engine.ask("what did Lukyanova say?").to_json()
-    assert set(data) == {"question", "no_answer", "citations", "suggestions", "quotes", "took_ms"}
+    # The optional keys that apply to this question (next_questions: "Who is Yelena Lukyanova?").
+    assert set(data) == {"question", "no_answer", "citations", "suggestions", "quotes", "took_ms", "next_questions"}
+    assert data["next_questions"][0] == "Who is Yelena Lukyanova?"
     citation = data["citations"][0]
     assert set(citation) == {
         "rank", "url", "title", "outlet", "published", "excerpt", "highlights", "score",

@@ -152,6 +152,24 @@ async def test_who_someone_is_is_told_by_where_the_news_introduces_them(fake, ap
     assert said.params["text"].startswith("<b>What Yelena Lukyanova said</b>")
 
 
+async def test_a_button_asks_the_question_offered_next_and_answers_it_under_that_question(fake, app):
+    _, call = await ask(fake, ALICE, ALICE, "how many delegates attended?")
+    answer = fake.message_of(call)
+    assert "ask:0" in button_data(call.params["reply_markup"])
+    labels = [b["text"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert "❓ What did Gennady Gudkov say?" in labels
+    await remembered(app, ALICE, answer["message_id"])
+    n = len(fake.calls)
+    fake.user_clicks(ALICE, answer, "ask:0")
+    said = await fake.wait_for("sendMessage", after=n)
+    assert said.params["text"].startswith("<i>What did Gennady Gudkov say?</i>\n\n<b>What Gennady Gudkov said</b>")
+    # A button of an answer nobody remembers any more does nothing but say so.
+    n = len(fake.calls)
+    fake.user_clicks(ALICE, {**answer, "message_id": 99999}, "ask:0")
+    stale = await fake.wait_for("answerCallbackQuery", after=n)
+    assert "too old" in stale.params["text"]
+
+
 async def test_no_answer_says_so(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "what is the best recipe for sourdough bread?")
     assert call.params["text"].startswith("I found nothing in the covered news that answers this.")

@@ -68,3 +68,12 @@ def test_who_someone_is_heads_the_citations_escaped():
     assert plain.startswith("Where the news introduces <b>Yelena Varga</b>:\n\n1. <a")
     long = render_answer(Answer("q", False, entries * 20, person=Person("V" * 5000, "d" * 5000, 1)))
     assert utf16_len(parse_html(long)) <= 4096 and "1. <a" in long
+
+
+def test_an_answer_asked_by_a_button_is_headed_by_its_question_when_both_fit():
+    from bot.render import headed
+
+    text = render_answer(Answer("q", False, [citation(1, "Title", "The <excerpt>.")]))
+    assert headed("What did <b>Varga</b> say?", text) == "<i>What did &lt;b&gt;Varga&lt;/b&gt; say?</i>\n\n" + text
+    full = "<b>" + "😀" * 2040 + "</b>"  # 4080 units of 4096
+    assert headed("What did Varga say?", full) == full  # no room: the answer alone

@@ -24,7 +24,7 @@ class Quote:
     passage_id: int | None = None
 
 
-def _about(text: str, topic_terms: list[str]) -> bool:
+def is_about(text: str, topic_terms: list[str]) -> bool:
     words = set(re.findall(r"\w+", text.lower()))
     return any(t in words or any(w.startswith(t[:5]) for w in words if len(t) > 5) for t in topic_terms)
 
@@ -48,7 +48,7 @@ def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None) -> 
     for row in rows:
         if row["speaker"] not in meant:
             continue
-        if topic_terms and not _about(row["quote"], topic_terms):
+        if topic_terms and not is_about(row["quote"], topic_terms):
             continue
         if (words := _same_words(row["quote"])) in seen:
             continue
