@@ -4,8 +4,8 @@ the ordinary answer path would show for the same question.
 Usage: python bench/people.py ../shared/eval/realtimeqa-2026 [more packs] [--names 100] [--dump FILE]
 
 The people asked about are those the pack's articles quote in the most articles (the stored
-attributions, full names only, one a surname, organisations the attributions took for people set
-aside). Each is asked "who is <surname>?", as a reader types it, on the
+attributions, full names only, one a surname; places, outlets and bodies the attributions took
+for people set aside). Each is asked "who is <surname>?", as a reader types it, on the
 pack's last asking date, over the pack's evaluation cache; side by side in one run, the same
 question through the ordinary answer path (the person not read from it). Measured on the first
 citation's answering sentence: whether it names the person in full, and whether it says what
@@ -29,9 +29,27 @@ from statistics import median
 #: Words of an organisation's name that the stored attributions took for a person's ("Associated
 #: Press", "World Health Organization"): set aside, since nobody asks "who is Press?".
 _ORGANISATIONS = {"press", "organization", "organisation", "center", "centre", "survey", "union", "sun", "star", "herald",
-                  "globe", "times", "post", "news", "service", "department", "agency", "association", "institute",
-                  "university", "council", "committee", "bureau", "office", "foundation", "party", "court", "police",
-                  "company", "rock", "administration", "reuters", "network", "group", "house", "commission", "board"}
+                  "globe", "times", "post", "news", "service", "services", "department", "agency", "association",
+                  "institute", "university", "council", "committee", "bureau", "office", "foundation", "party", "court",
+                  "police", "company", "rock", "administration", "reuters", "network", "group", "house", "commission",
+                  "board", "tribune", "gazette", "eagle", "journal", "airlines", "palace", "nations", "states"}
+
+
+def _a_person(name: str) -> bool:
+    """Not a place (the gazetteer's), an outlet or a body the attributions took for a person."""
+    from retrieval.answer_types import gazetteer
+    from retrieval.attribution.names import name_key
+
+    words = name.split()
+    places = gazetteer()["place"].get(words[0], ())
+    return not (name in places or set(name_key(name)) & _ORGANISATIONS
+                or any(w.split("-")[-1].lower() in _OUTLET_ENDS for w in words[1:] if "-" in w)
+                or words[0] in {"St", "Saint", "San", "Santa", "Los", "Las", "New", "Fort", "Des", "Sioux", "Baton", "El"})
+
+
+#: The second half of an outlet's hyphened name: "Star-Tribune", "Post-Dispatch".
+_OUTLET_ENDS = {"tribune", "advertiser", "dispatch", "herald", "gazette", "mail", "journal", "news", "times", "star",
+                "democrat", "press", "bulletin", "courier", "register"}
 
 
 def _people(engine, limit: int) -> list[str]:
@@ -43,7 +61,7 @@ def _people(engine, limit: int) -> list[str]:
     names, surnames = [], set()
     for row in rows:
         keys = name_key(row["speaker"])
-        if len(keys) >= 2 and keys[-1] not in surnames and row["speaker"][:1].isupper() and not set(keys) & _ORGANISATIONS:
+        if len(keys) >= 2 and keys[-1] not in surnames and row["speaker"][:1].isupper() and _a_person(row["speaker"]):
             surnames.add(keys[-1])  # one person a surname: "who is Trump?" asks for the one quoted most
             names.append(row["speaker"])
     return names[:limit]

@@ -207,10 +207,10 @@ class Engine:
         """Three questions the corpus can answer: drawn from the newest headlines."""
         return [f"What happened: {a.title}?" for a in self.store.list_articles(limit=3)]
 
-    def quotes(self, name: str, about: str | None = None) -> list[Quote]:
+    def quotes(self, name: str, about: str | None = None, by: date | None = None) -> list[Quote]:
         """Every statement attributed to the person `name` stands for, newest coverage first,
         only those about `about` when a topic is given."""
-        return find_quotes(self.store, name, query_terms(about) if about else None)
+        return find_quotes(self.store, name, query_terms(about) if about else None, by)
 
     def profile(self, name: str) -> Profile:
         return profile_of(self.store, name)
@@ -221,7 +221,7 @@ class Engine:
         asked = question.speaker_named()
         if asked is None:
             return []
-        return in_time(self.quotes(*asked), asked_on, named_period(question.text, asked_on))[:QUOTES_IN_ANSWER]
+        return in_time(self.quotes(*asked, by=asked_on), asked_on, named_period(question.text, asked_on))[:QUOTES_IN_ANSWER]
 
     def ask(self, text: str, k: int | None = None, asked_on: date | None = None,
             follow_up: FollowUp | None = None, more_pages: int = 2) -> Answer:

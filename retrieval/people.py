@@ -121,7 +121,8 @@ def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> st
     return " ".join(words) if any(w.lower().rstrip(".") in ROLES for w in words) else ""
 
 
-_APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,40}\))?,\s+(?:\d{1,3},\s+)?(?P<d>[^,;:.!?“”\"()]{3,100}?)\s*(?:,|;|\.(?:\s|$)|—|–|$)")
+_APPOSITIVE = re.compile(  # a point after one capital ("U.S.") is an abbreviation's, not the sentence's end
+    r"(?:\s*\([^)]{1,40}\))?,\s+(?:\d{1,3},\s+)?(?P<d>(?:[^,;:.!?“”\"()]|(?<=\b[A-Z])\.){3,100}?)\s*(?:,|;|(?<!\b[A-Z])\.(?:\s|$)|—|–|$)")
 
 
 def _description_after(text: str, end: int, sentence: Span) -> str:

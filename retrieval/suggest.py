@@ -20,7 +20,6 @@ from .attribution.names import name_key
 from .attribution.quotes import is_about
 from .question import Question
 from .store import Store
-from .timeliness import in_time
 
 #: Questions offered at most: a row of buttons under an answer.
 NEXT = 2
@@ -35,7 +34,7 @@ def next_questions(store: Store, question: Question, answer: Answer, quotes: lis
     taken = {_surname(question.person or (question.speaker_named() or ("",))[0])} - {""}
     if quotes:  # their statements were listed: who they are
         offered.append(f"Who is {quotes[0].speaker}?")
-    elif answer.person and in_time(find_quotes(store, answer.person.name), asked_on, None):  # who they are: what they said
+    elif answer.person and find_quotes(store, answer.person.name, None, asked_on):  # who they are: what they said
         offered.append(f"What did {answer.person.name} say?")
     if answer.no_answer:
         return offered

@@ -179,6 +179,9 @@ def test_engine_quotes_update_with_the_article_and_answer_questions(engine):
     listed = [(q.quote, q.url) for q in engine.quotes("Gudkov")]
     assert listed[0] == ("We may leave the party after all", "https://x.example/g2")
     assert [quote for quote, _ in listed].count("We may leave the party after all") == 1 and len(listed) == 3
+    # Asked before the newer carried it, it is listed from the older, not lost with the newer.
+    before = engine.ask("what did Gudkov say?", asked_on=date(2013, 1, 2)).quotes
+    assert (before[0].quote, before[0].url) == ("We may leave the party after all", "https://x.example/g")
     engine.remove("https://x.example/g2")
     engine.remove("https://x.example/g")
     assert len(engine.quotes("Gudkov")) == 2  # the seed article's two again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .names import name_key, speakers_meant
@@ -34,11 +35,12 @@ def _same_words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None) -> list[Quote]:
+def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None) -> list[Quote]:
     """Quotes of the person `name` stands for (any of the names they go by; one word is a
     surname before it is a first name: `speakers_meant`), newest first; only those about the
-    topic when its content words are given. A statement that several articles carry (a wire
-    story, a live blog's summary of the day) is listed once, from the newest."""
+    topic when its content words are given, and those published by `by` when it is. A statement
+    that several articles carry (a wire story, a live blog's summary of the day) is listed once,
+    from the newest of them by `by`."""
     keys = name_key(name)
     if not keys:
         return []
@@ -49,6 +51,8 @@ def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None) -> 
         if row["speaker"] not in meant:
             continue
         if topic_terms and not is_about(row["quote"], topic_terms):
+            continue
+        if by and row["published"] and str(row["published"]) > by.isoformat():
             continue
         if (words := _same_words(row["quote"])) in seen:
             continue
