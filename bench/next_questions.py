@@ -32,7 +32,7 @@ def measure(pack: Path) -> list[str]:
             on = date.fromisoformat(q["date"])
             answer = engine.ask(q["question"], asked_on=on)
             started = time.perf_counter()
-            suggest.next_questions(engine.store, Question.parse(q["question"]), answer, answer.quotes, on)
+            suggest.next_questions(engine.store, Question.parse(q["question"]), answer, answer.quotes)
             took.append((time.perf_counter() - started) * 1000)
             offering += bool(answer.next_questions)
             for asked in answer.next_questions:

@@ -11,7 +11,6 @@ that names X by surname in passing ("…, Mamdani added.").
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 
 from .attribution.names import clean_token, name_key, person_name, speakers_meant
@@ -55,10 +54,9 @@ def full_name(store: Store, who: str) -> str:
     keys = name_key(who)
     if len(keys) != 1:
         return who
-    rows = store.attributions_of(keys)
-    meant = speakers_meant(who, {row["speaker"] for row in rows})
-    counts = Counter(row["speaker"] for row in rows if row["speaker"] in meant and len(name_key(row["speaker"])) > 1)
-    return counts.most_common(1)[0][0] if counts else who
+    counts = store.speaker_counts(keys[0])
+    meant = [s for s in speakers_meant(who, set(counts)) if len(name_key(s)) > 1]
+    return max(meant, key=lambda s: (counts[s], s)) if meant else who
 
 
 @dataclass(frozen=True)

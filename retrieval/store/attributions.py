@@ -69,6 +69,13 @@ class AttributionQueries:
             self.set_meta("attribution_rules", rules)
         return total
 
+    def speaker_counts(self, word: str) -> dict[str, int]:
+        """Statements by speaker, of the people whose name contains `word` (the caller checks
+        the whole name): one pass over the attributions, without their articles."""
+        return {r[0]: r[1] for r in self.query(
+            "SELECT speaker, COUNT(*) FROM attributions WHERE is_person = 1 AND speaker LIKE ? GROUP BY speaker", (f"%{word}%",)
+        )}
+
     def articles_mentioning(self, word: str) -> list[int]:
         return [r[0] for r in self.query("SELECT id FROM articles WHERE text LIKE ?", (f"%{word}%",))]
 
