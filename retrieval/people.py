@@ -69,6 +69,7 @@ class Introduction:
     description: str
 
 
+#: Titles of several people ("Sens. Chuck Schumer and …"): no part of the first one's name.
 _PLURAL_TITLES = {"sens", "reps", "govs", "drs", "profs"}
 #: A name's lower-case particle joined to it: "al-Sharaa", "el-Sisi".
 _PARTICLE = re.compile(r"^[a-z]{1,3}-[A-Z]")
@@ -82,7 +83,8 @@ def _name_before(text: str, at: int) -> tuple[int, list[str]]:
     for m in reversed(list(re.finditer(r"\S+", text[line:at]))):
         raw = m.group()
         token = clean_token(raw)
-        if not token or not (token[:1].isupper() or _PARTICLE.match(token)) or (tokens and raw.endswith((",", ";", ":", "’s", "'s"))):
+        capitalized = token[:1].isupper() or _PARTICLE.match(token)
+        if not token or not capitalized or (tokens and raw.endswith((",", ";", ":", "’s", "'s"))):
             break
         tokens.insert(0, raw.strip("\"“”‘’'()[]").rstrip(",;:") if tokens else token)  # titles keep their point: "Gov."
         start = line + m.start()
@@ -105,7 +107,8 @@ def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> st
             break
         lower = token.lower().rstrip(".")
         if token[:1].isupper():
-            if lower in _OPENERS - {"a", "an", "the"} and lower not in ROLES and not (i and head[i - 1][:1].isupper() and head[i - 1][-1].isalnum()):
+            in_a_name = i and head[i - 1][:1].isupper() and head[i - 1][-1].isalnum()
+            if lower in _OPENERS - {"a", "an", "the"} and lower not in ROLES and not in_a_name:
                 break  # "But", "As", "Yesterday": capitalized to open a sentence or clause ("A Just Russia" is a name)
         elif lower == "of":
             if not (words and words[0][:1].isupper()):
@@ -184,7 +187,7 @@ def introduction(text: str, who: str) -> Introduction | None:
 
 def introduced(store: Store, relevant: list[Scored], who: str, relevance: dict[int, float]) -> tuple[list[Scored], dict[str, Introduction]]:
     """Each relevant article that names the person, once, read from the sentence introducing
-    them, those that say what the person is first (otherwise in search's order); with each
+    them, those that say what the person is first, newest first (the rest in search's order); with each
     article's introduction by its public id. `relevance` learns the scores of the passages that
     hold the introductions."""
     out: list[Scored] = []
@@ -202,8 +205,15 @@ def introduced(store: Store, relevant: list[Scored], who: str, relevance: dict[i
         relevance.setdefault(pid, relevance[r.candidate.passage_id])
         out.append(replace(r, candidate=replace(r.candidate, passage_id=pid), best=intro.sentence, spots=[]))
         intros[r.article.key] = intro
-    out.sort(key=lambda r: not intros[r.article.key].description)
+    # Who someone is changes (a borough president becomes mayor): of the articles that say it,
+    # the newest first.
+    out.sort(key=lambda r: (0, -_day(r.article.published)) if intros[r.article.key].description else (1, 0))
     return out, intros
+
+
+def _day(published: object) -> int:
+    """A publication date as a number to sort by; undated articles count as the oldest."""
+    return published.toordinal() if hasattr(published, "toordinal") else 0
 
 
 def person_of(citations: list[Citation], intros: dict[str, Introduction], asked: str) -> Person:
