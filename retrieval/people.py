@@ -107,7 +107,7 @@ def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> st
             break
         lower = token.lower().rstrip(".")
         if token[:1].isupper():
-            in_a_name = i and head[i - 1][:1].isupper() and head[i - 1][-1].isalnum()
+            in_a_name = i and head[i - 1][:1].isupper() and head[i - 1][-1].isalnum() and lower not in TIME_WORDS
             if lower in _OPENERS - {"a", "an", "the"} and lower not in ROLES and not in_a_name:
                 break  # "But", "As", "Yesterday": capitalized to open a sentence or clause ("A Just Russia" is a name)
         elif lower == "of":
@@ -206,9 +206,28 @@ def introduced(store: Store, relevant: list[Scored], who: str, relevance: dict[i
         out.append(replace(r, candidate=replace(r.candidate, passage_id=pid), best=intro.sentence, spots=[]))
         intros[r.article.key] = intro
     # Who someone is changes (a borough president becomes mayor): of the articles that say it,
-    # the newest first.
-    out.sort(key=lambda r: (0, -_day(r.article.published)) if intros[r.article.key].description else (1, 0))
+    # the newest first, those whose role may have a heading and a byline run into it after them.
+    out.sort(key=lambda r: (_run_in(d), -_day(r.article.published)) if (d := intros[r.article.key].description) else (2, 0))
     return out, intros
+
+
+def _run_in(description: str) -> int:
+    """1 when two or more of the role's capitalized words are neither role words nor a place's
+    ("…on Iran Kim Hjelmgaard Russian President": a live blog's heading and byline run into
+    its text), else 0. A sorting key: a role such as "Ford Motor CEO" only gives way to another."""
+    from .answer_types import gazetteer
+
+    places = gazetteer()["place"]
+    placed = {w for t in description.split() for name in places.get(t, ()) if name in description for w in name.split()}
+    unexplained = [w for w in description.split() if w[:1].isupper() and w not in placed
+                   and w.lower().rstrip(".") not in ROLES | _PLACE_WORDS | _MODIFIERS | _OFFICES]
+    return 1 if len(unexplained) >= 2 else 0
+
+
+#: Words of an office's name before a role: "Homeland Security Secretary", "Intelligence Committee Chairman".
+_OFFICES = {"homeland", "security", "treasury", "commerce", "energy", "labor", "health", "human", "services",
+            "transportation", "education", "agriculture", "intelligence", "armed", "affairs", "national", "justice",
+            "veterans", "housing", "department", "committee", "majority", "minority", "fbi", "cia", "dhs", "nasa"}
 
 
 def _day(published: object) -> int:

@@ -91,13 +91,19 @@ _LATEST_ALONE = re.compile(
 
 def story_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> tuple[str, str] | None:
     """(the story, OLDEST_FIRST or NEWEST_FIRST) when the question asks for a story's articles
-    by date, or asks "and the latest?" right after such a question; None otherwise."""
+    by date, or asks "and the latest?" right after such a question or after "who is X?" (X's
+    latest coverage); None otherwise."""
     for pattern, order in ((_TIMELINE, OLDEST_FIRST), (_LATEST, NEWEST_FIRST)):
         m = pattern.match(text)
         if m:
             return next(g.strip(" ,") for g in m.groups() if g), order
-    before = story_asked(earlier[-1], earlier[:-1]) if earlier and _LATEST_ALONE.match(text) else None
-    return (before[0], NEWEST_FIRST) if before else None
+    if not (earlier and _LATEST_ALONE.match(text)):
+        return None
+    before = story_asked(earlier[-1], earlier[:-1])
+    if before:
+        return before[0], NEWEST_FIRST
+    who = person_asked(earlier[-1], earlier[:-1])  # "who is Varga?", "and the latest?": the latest on her
+    return (who, NEWEST_FIRST) if who else None
 
 
 _WHO_IS = re.compile(r"^\s*(?:(?:and|so)\s+)?who(?:\s+(?:is|was)|'s|’s)\s+(?P<who>[^?]+?)\s*[?.!]*\s*$", re.I)

@@ -52,6 +52,11 @@ def test_who_is_answered_by_the_sentences_that_introduce_the_person(backend_sett
         assert again.person == Person("Yelena Varga", "the city's mayor since 2019", 1)
         assert [c.published for c in again.citations] == ["2024-05-28", "2024-05-20", "2019-03-01"]
 
+        # "And the latest?" after who she is: the newest coverage of her, newest first.
+        latest = engine.ask("and the latest?", asked_on=ASKED_ON, follow_up=FollowUp(["Who is Yelena Varga?"]))
+        assert latest.by_date == "newest first"
+        assert [c.url for c in latest.citations] == [VARGA[1].url, VARGA[0].url, "https://example.org/varga-profile"]
+
         # "She", after a question about her, is her.
         carried = engine.ask("who is she?", asked_on=ASKED_ON, follow_up=FollowUp(["what did Yelena Varga say?"]))
         assert carried.person is not None and carried.person.name == "Yelena Varga"
@@ -74,6 +79,8 @@ def test_who_is_questions_are_told_from_their_words():
     }
     assert {asked: person_asked(asked) for asked in forms} == forms
     assert person_asked("who is she?", ["what did Yelena Varga say?"]) == "Yelena Varga"
+    latest = Question.parse("and the latest?", ["who is Varga?"])
+    assert latest.by_date == "newest first" and latest.terms == ["varga"] and latest.person == ""
     assert person_asked("who is he?", ["who is Bessent?", "what did he say?"]) == "Bessent"
     question = Question.parse("who is she?", ["who is Varga?"])
     assert question.person == "Varga" and question.search_text == "who is Varga" and question.speaker is None
@@ -104,5 +111,15 @@ def test_what_a_person_is_is_read_before_or_after_their_name():
     for text, (asked, name, description) in cases.items():
         found = introduction(text, asked)
         assert found is not None and (found.name, found.description) == (name, description), text
+    assert introduction("But Monday Gov. John Bel Edwards said so.", "Edwards").description == "Gov."  # a day is no role
     assert introduction("Tomas Varga, a tram driver, retired.", "Yelena Varga") is None
     assert introduction("The varga is a dish.", "Varga") is None
+
+
+def test_a_role_a_live_blog_ran_its_heading_and_byline_into_gives_way_to_another():
+    from retrieval.people import _run_in
+
+    run_in = ("Iran Kim Hjelmgaard Russian President", "US Christopher Cann Iran Foreign Minister", "Trump Eduardo Cuevas Rep.")
+    plain = ("New York City Mayor", "Russian President", "Homeland Security Secretary", "Senate Majority Leader",
+             "the former Fed chairman", "former professional boxer")
+    assert [_run_in(d) for d in run_in] == [1, 1, 1] and [_run_in(d) for d in plain] == [0] * len(plain)
