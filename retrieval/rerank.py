@@ -103,7 +103,10 @@ class Cues:
 
     def overlap(self, found: Iterable[str]) -> float:
         """Share of the question's content-word weight among the words found."""
-        return sum(self._weight[t] for t in set(found)) / self._total if self._total else 0.0
+        # fsum: exact whatever the order, and a set's order changes with each process's string
+        # hashing; with sum, two sentences that tie came out a rounding apart, and which one an
+        # excerpt showed changed from run to run.
+        return math.fsum(self._weight[t] for t in set(found)) / self._total if self._total else 0.0
 
     def holds_kind(self, text: str, start: int, end: int, overlap: float | None = None) -> bool:
         """Whether text[start:end] holds the kind of thing asked for; a place counts only in a

@@ -705,3 +705,24 @@ def test_a_question_about_a_storys_development_is_told_from_its_words():
     assert Question.parse("any updates?", ["how did the tram strike unfold?"]).by_date == "newest first"
     assert Question.parse("and the latest?", ["who called the tram strike?"]).by_date == ""  # not a story question
     assert Question.parse("and the latest?").by_date == ""
+
+
+def test_a_sentence_scores_the_same_in_every_process():
+    """The question's word weights are summed over a set, whose order follows the process's
+    string hashing: summed in that order, two sentences that tie came out a rounding apart in
+    one process and not in another, and excerpts changed from run to run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    terms = ["ukraine", "lysychansk", "luhansk", "donetsk", "forces", "capture", "region", "troops", "progress",
+             "military", "administration", "russian", "concentrate"]
+    code = f"from retrieval.rerank import Cues; print(repr(Cues({terms!r}, None, False).overlap({terms!r}[::2])))"
+    root = Path(__file__).resolve().parent.parent
+    printed = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)}, cwd=root,
+                       capture_output=True, text=True, check=True).stdout
+        for seed in range(8)
+    }
+    assert len(printed) == 1, printed

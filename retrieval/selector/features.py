@@ -105,7 +105,7 @@ def features(question: Question, cues: Cues, article: ArticleSentences, cosines:
         pair = cues.overlap(found[i] | found[i + 1]) if i + 1 < n else overlap[i]
         rows[i] = (
             overlap[i],
-            sum(rarity.get(t, 0.0) for t in found[i]) / rare_total,
+            math.fsum(rarity.get(t, 0.0) for t in found[i]) / rare_total,  # a set: exact whatever its order
             len(set(named[i])) / len(names) if names else 0.0,
             typed,
             1.0 if cues.wants_words and HAS_QUOTE.search(text, s.start, s.end) else 0.0,
