@@ -120,8 +120,11 @@ def person_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> str | 
     if not m:
         return None
     who = m["who"].strip(" ,")
-    if _NOT_A_NAME.match(who) or len(who.split()) > 4 or not re.search(r"[^\W\d_]", who):
-        return None
+    words = who.lower().split()
+    if _NOT_A_NAME.match(who) or len(words) > 4 or not re.search(r"[^\W\d_]", who) or set(words[1:]) & STOPWORDS:
+        return None  # "who is responsible for the attack?" asks for a name too
+    if len(words) == 1 and words[0] in STOPWORDS and words[0] not in _PERSON_PRONOUNS:
+        return None  # "who is it?", "who's there?"
     if who.lower() not in _PERSON_PRONOUNS:
         return who
     for q in reversed(earlier):

@@ -133,8 +133,8 @@ class Searcher:
             return found
         if question.by_date:
             return self._story(question, found)
-        if question.person:
-            return self._person(question, found, k)
+        if question.person and (introduced := self._person(question, found, k)) is not None:
+            return introduced
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
         relevant = found.relevant
@@ -164,13 +164,14 @@ class Searcher:
         passages = {r.candidate.passage_id for r in relevant if on_story[r.article.id]}
         return timeline.by_date(question.text, citations, passages, found.suggestions, question.by_date)
 
-    def _person(self, question: Question, found: "Found", k: int) -> Answer:
+    def _person(self, question: Question, found: "Found", k: int) -> Answer | None:
         """"Who is X?": each article naming X, read from the sentence that introduces them
-        (people.py). Not gated, like a story: whether the news names X is the answer."""
+        (people.py). Not gated, like a story: whether the news names X is the answer. None when
+        no article names X ("who is winning?"): the question is then answered as any other."""
         who = question.person
         relevant, intros = people.introduced(self.store, found.relevant, who, found.relevance)
         if not relevant:
-            return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
+            return None  # nobody the news names so ("who is winning?"): answered as any question
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:],
                       person=people.person_of(citations[:k], intros, question.person))

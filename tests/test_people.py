@@ -3,10 +3,12 @@ question's forms and the introductions read from their words."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from retrieval.answers import Person
 from retrieval.engine import FollowUp
+from retrieval.question import Question
 
 from .test_answers import HARBOUR, ORCHARD, story
 
@@ -63,6 +65,11 @@ def test_who_is_answered_by_the_sentences_that_introduce_the_person(backend_sett
         # Nobody the news names: no answer, the closest headlines offered.
         nobody = engine.ask("Who is Ilse Brandauer?", asked_on=ASKED_ON)
         assert nobody.no_answer and nobody.person is None
+        # Words no article names anyone by: the ordinary answer, without a person.
+        master = engine.ask("who is harbour master?", asked_on=ASKED_ON)
+        ordinary = engine.searcher.search(replace(Question.parse("who is harbour master?"), person=""), 3, ASKED_ON)
+        assert master.person is None and [c.url for c in master.citations] == [c.url for c in ordinary.citations]
+        assert master.no_answer == ordinary.no_answer
         # A role asks for a name: the ordinary answer, without a person.
         role = engine.ask("Who is the mayor of Valmora?", asked_on=ASKED_ON)
         assert role.person is None and "person" not in role.to_json() and "Varga" in role.citations[0].excerpt
@@ -75,7 +82,8 @@ def test_who_is_questions_are_told_from_their_words():
         "Who is Yelena Varga?": "Yelena Varga", "who's Varga": "Varga", "who was Alan Greenspan?": "Alan Greenspan",
         "and who is Bessent?": "Bessent", "who is the mayor of Valmora?": None, "who is in charge?": None,
         "who is behind the attack?": None, "who is she?": None, "who won the election?": None,
-        "what did Varga say?": None,
+        "what did Varga say?": None, "who is responsible for the attack?": None, "who is it?": None,
+        "who's there?": None, "who is Will Smith?": "Will Smith",
     }
     assert {asked: person_asked(asked) for asked in forms} == forms
     assert person_asked("who is she?", ["what did Yelena Varga say?"]) == "Yelena Varga"
