@@ -243,7 +243,7 @@ class Engine:
             found = self.searcher.search(question, k or self.settings.citations, asked_on,
                                          follow_up.article_keys if follow_up else (), more_pages)
             quotes = self._quotes_for(question, asked_on)
-            found = replace(found, quotes=quotes, next_questions=suggest.next_questions(self.store, question, found, quotes))
+            offered = suggest.next_questions(self.store, question, found, quotes)
         took_ms = round((time.perf_counter() - started) * 1000, 1)
         # The person's statements answer it when the passages do not.
-        return replace(found, no_answer=found.no_answer and not quotes, took_ms=took_ms)
+        return replace(found, quotes=quotes, next_questions=offered, no_answer=found.no_answer and not quotes, took_ms=took_ms)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from .attribution.names import clean_token, name_key, person_name, speakers_meant
 from .attribution.rules import COMMON_START, TIME_WORDS, TITLES
@@ -230,16 +231,32 @@ _OFFICES = {"homeland", "security", "treasury", "commerce", "energy", "labor", "
             "veterans", "housing", "department", "committee", "majority", "minority", "fbi", "cia", "dhs", "nasa"}
 
 
-def _day(published: object) -> int:
+def _day(published: date | None) -> int:
     """A publication date as a number to sort by; undated articles count as the oldest."""
-    return published.toordinal() if hasattr(published, "toordinal") else 0
+    return published.toordinal() if published else 0
 
 
 def person_of(citations: list[Citation], intros: dict[str, Introduction], asked: str) -> Person:
     """The answer's account of the person: the name in full as the first citation gives it, and
     the description of the first citation that has one."""
-    named = next((intros[c.article_id] for c in citations if c.article_id in intros), None)
-    described = next((c for c in citations if c.article_id in intros and intros[c.article_id].description), None)
+    name = intros[citations[0].article_id].name if citations else asked  # every citation is of an introduction
+    described = next((c for c in citations if intros[c.article_id].description), None)
     if described is None:
-        return Person(named.name if named else asked)
-    return Person(named.name if named else asked, intros[described.article_id].description, described.rank)
+        return Person(name)
+    return Person(name, intros[described.article_id].description, described.rank)
+
+
+#: Words of a body's name that the attribution rules may take for a person's ("New York City Fire
+#: Department said"): nobody asks what a department "said", or who it is, as they ask a person.
+BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
+          "news", "press", "union", "university", "company", "government", "administration", "house", "party",
+          "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
+          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
+
+
+def a_person(speaker: str) -> bool:
+    """A stored speaker that is a person's full name: two to four capitalized words, none a
+    body's and none a verb's form ("Punishing Spain")."""
+    words = speaker.split()
+    return (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not words[0].lower().endswith("ing")
+            and not {w.lower() for w in words} & BODIES)

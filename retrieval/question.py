@@ -125,8 +125,12 @@ def person_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> str | 
         return None  # "who is responsible for the attack?" asks for a name too
     if len(words) == 1 and words[0] in STOPWORDS and words[0] not in _PERSON_PRONOUNS:
         return None  # "who is it?", "who's there?"
-    if who.lower() not in _PERSON_PRONOUNS:
-        return who
+    return who if who.lower() not in _PERSON_PRONOUNS else last_person(earlier)
+
+
+def last_person(earlier: list[str] | tuple[str, ...]) -> str | None:
+    """The person the conversation last asked about by name, by "who is X?" or "what did X
+    say?", for a "she" or "he" in the question after; None when nobody was named."""
     for q in reversed(earlier):
         named = person_asked(q) or (asked[0] if (asked := speaker_question(q)) else None)
         if named and named.lower() not in _PERSON_PRONOUNS:
@@ -242,10 +246,5 @@ class Question:
         who, topic = self.speaker
         if who.lower() not in PRONOUNS:
             return who, topic
-        if not self.earlier:
-            return None  # (no conversation: nobody to stand for)
-        for q in reversed(self.earlier):
-            named = person_asked(q) or (asked[0] if (asked := speaker_question(q)) else None)
-            if named and named.lower() not in PRONOUNS:
-                return named, topic
-        return None
+        named = last_person(self.earlier)  # (no conversation: nobody to stand for)
+        return (named, topic) if named else None

@@ -168,8 +168,7 @@ class Searcher:
         """"Who is X?": each article naming X, read from the sentence that introduces them
         (people.py). Not gated, like a story: whether the news names X is the answer. None when
         no article names X ("who is winning?"): the question is then answered as any other."""
-        who = question.person
-        relevant, intros = people.introduced(self.store, found.relevant, who, found.relevance)
+        relevant, intros = people.introduced(self.store, found.relevant, question.person, found.relevance)
         if not relevant:
             return None  # nobody the news names so ("who is winning?"): answered as any question
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)

@@ -17,6 +17,7 @@ from .answers import Answer
 from .attribution import Quote
 from .attribution.names import name_key, speaker_matches
 from .attribution.quotes import is_about
+from .people import a_person
 from .question import Question
 from .store import Store
 
@@ -45,7 +46,7 @@ def next_questions(store: Store, question: Question, answer: Answer, quotes: lis
     for speaker in sorted(said, key=lambda s: (-len(said[s]), s)):
         if len(offered) >= NEXT:
             break
-        if not _a_person(speaker) or _surname(speaker) in taken or not _named_in(speaker, shown):
+        if not a_person(speaker) or _surname(speaker) in taken or not _named_in(speaker, shown):
             continue  # one person once, and one the reader has just seen named
         taken.add(_surname(speaker))
         topic = _topic(said[speaker], question, speaker)
@@ -72,21 +73,6 @@ def _topic(statements: list[str], question: Question, speaker: str) -> str | Non
         found = m.group() if m else term
         return "the" + found[3:] if found.startswith("The ") else found
     return None
-
-
-#: Words of a body's name that the attribution rules may take for a person's ("New York City Fire
-#: Department said"): nobody asks what a department "said" as they ask a person.
-_BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
-           "news", "press", "union", "university", "company", "government", "administration", "house", "party",
-           "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
-           "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
-
-
-def _a_person(speaker: str) -> bool:
-    """A full name of two to four words, none a body's and none a verb's form ("Punishing Spain")."""
-    words = speaker.split()
-    return (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not words[0].lower().endswith("ing")
-            and not {w.lower() for w in words} & _BODIES)
 
 
 def _surname(name: str) -> str:

@@ -220,3 +220,20 @@ def test_ask_prints_a_storys_articles_under_their_heading_each_led_by_its_date(t
     text = run(tmp_path / "d", "ask", "what's the latest on the Valmora tram strike?", "--date", "2024-04-01").stdout
     assert text.startswith("The latest on the story, newest first\n[1] 2024-03-22 · Valmora tram strike ends with pay deal")
     assert text.index("2024-03-22 · ") < text.index("2024-03-15 · ") < text.index("2024-03-11 · ")
+
+
+def test_ask_prints_who_someone_is_over_their_introductions_and_the_questions_to_ask_next(capsys):
+    """What `newsbot ask` and `chat` print (newsbot/console.py): the person's role heading the
+    citations, then the questions the news answers next."""
+    from newsbot.console import print_answer
+    from retrieval.answers import Answer, Citation, Person
+
+    cited = Citation(1, "https://example.org/a", "Mayor opens line", "Wire", "2024-05-28",
+                     "Yelena Varga, the city's mayor, opened it.", [[0, 42]], 0.5, "a1", 1)
+    print_answer(Answer("who is Varga?", False, [cited], person=Person("Yelena Varga", "the city's mayor", 1),
+                        next_questions=["What did Yelena Varga say?"]))
+    printed = capsys.readouterr().out
+    assert printed.startswith("Yelena Varga: the city's mayor (source 1).\nWhere the news introduces them:\n[1] Mayor opens line")
+    assert printed.rstrip().endswith("Ask next: What did Yelena Varga say?")
+    print_answer(Answer("who is Varga?", False, [cited], person=Person("Yelena Varga")))
+    assert capsys.readouterr().out.startswith("Where the news introduces Yelena Varga:\n[1] ")
