@@ -21,7 +21,7 @@ from retrieval.text import plural
 from .conversation import Conversations, chat_key
 from .delivery import PACED
 from .outbox import Outbox
-from .render import esc, fit, headed, render_answer, render_citations, render_quotes, shorten
+from .render import esc, fit, render_answer, render_citations, render_quotes, shorten
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -124,9 +124,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         await asyncio.to_thread(engine_of(context).chats.add_unanswered, question)
     group = message.chat.type != ChatType.PRIVATE
     await outbox.put(  # the sender delivers it within Telegram's limits; this slot is free
-        message.chat_id, group, headed(question, render_answer(result)) if by_button else render_answer(result),
-        reply_to=message.message_id if group else None,
+        message.chat_id, group, render_answer(result), reply_to=message.message_id if group else None,
         thread_id=thread_of(message), markup=answer_keyboard(result), question=question, remember=remember,
+        by_button=by_button,
     )
 
 

@@ -39,7 +39,7 @@ from telegram.ext import ExtBot
 from retrieval.store import ChatState
 
 from .delivery import ALERT, OVERALL_WINDOW_S, PACED, SEND_PRIORITY, SendGate
-from .render import MAX_UNITS, esc, utf16_len, visible_text
+from .render import MAX_UNITS, esc, headed, utf16_len, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +120,13 @@ class Outbox:
 
     async def put(self, chat_id: int, is_group: bool, text: str, reply_to: int | None = None,
                   thread_id: int | None = None, markup: InlineKeyboardMarkup | None = None,
-                  question: str = "", remember: dict | None = None) -> None:
+                  question: str = "", remember: dict | None = None, by_button: bool = False) -> None:
+        """Queue `text`, the answer to `question`; `by_button`: asked by a button, so the chat shows
+        no question and the answer goes under it (once: a merged message heads each answer)."""
         payload = {
             "text": text, "reply_to": reply_to, "thread_id": thread_id,
             "markup": markup.to_dict() if markup else None, "question": question, "remember": remember,
+            "by_button": by_button,
         }
         await self._db(self.chats.outbox_put, chat_id, is_group, payload)
         self._wake.set()
@@ -243,7 +246,7 @@ class Outbox:
             late = now - created > self.deadline_s
             if late:  # an apology: no buttons, and nothing to follow up on
                 return [first_id], {**first, "text": body(first, created), "markup": None, "remember": None}
-            return [first_id], first
+            return [first_id], {**first, "text": headed(first["question"], first["text"])} if first.get("by_button") else first
         def merged(parts: list[str]) -> str:
             return f"I was asked {len(parts)} questions at once here; the answers, in order:\n\n" + "\n\n".join(parts)
 

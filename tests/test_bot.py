@@ -586,6 +586,13 @@ def test_a_busy_group_gets_its_answers_merged_and_stale_ones_as_apologies(tmp_pa
     ids, alone = outbox.compose([(4, late, now - 500)])
     assert ids == [4] and alone["text"].startswith("Sorry, I could not answer “late question?” in time")
     assert alone["markup"] is None and alone["remember"] is None
+    asked = {"text": "Answer three", "question": "What did <Gudkov> say?", "reply_to": None, "thread_id": None,
+             "markup": None, "remember": None, "by_button": True}  # a button's question: the chat does not show it
+    ids, alone = outbox.compose([(5, asked, now)])
+    assert alone["text"] == "<i>What did &lt;Gudkov&gt; say?</i>\n\nAnswer three"
+    ids, payload = outbox.compose([(6, claimed[1][1], now), (7, asked, now)])
+    assert ids == [6, 7] and payload["text"].count("Gudkov") == 1  # merged: under its question once
+    assert "<b>↪ What did &lt;Gudkov&gt; say?</b>\nAnswer three" in payload["text"]
     store.close()
 
 
