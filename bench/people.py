@@ -16,14 +16,8 @@ writes each name with the description shown, for reading by hand.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
-from statistics import median
 
 
 #: Words of an outlet's or a body's name the attributions took for a person's ("Associated Press",
@@ -66,62 +60,26 @@ def _people(engine, limit: int) -> list[str]:
 
 
 def measure(pack: Path, limit: int, dump: list[dict]) -> list[list[str]]:
-    from retrieval.evaluation.answers import load_questions, pack_engine
+    from bench.tables import compared
     from retrieval.people import introduction
-    from retrieval.question import Question
 
-    asked_on = max(date.fromisoformat(q["date"]) for q in load_questions(pack))
-    rows = []
-    with pack_engine(pack, notice=lambda m: None) as (engine, _):
-        engine.ask("warm up")
-        people = _people(engine, limit)
-        for variant in ("newsbot: where the news introduces them", "the ordinary answer path"):
-            took, answered, full, described, headed = [], 0, 0, 0, 0
-            for name in people:
-                asked = f"who is {name.split()[-1]}?"
-                started = time.perf_counter()
-                if variant.startswith("newsbot"):
-                    answer = engine.ask(asked, asked_on=asked_on)
-                else:
-                    with engine.indexes.lock:
-                        answer = engine.searcher.search(replace(Question.parse(asked), person=""), 3, asked_on)
-                took.append((time.perf_counter() - started) * 1000)
-                if answer.no_answer:
-                    continue
-                answered += 1
-                first = answer.citations[0]
-                start, end = first.highlights[0]
-                sentence = first.excerpt[start:end]
-                intro = introduction(sentence, name)
-                full += intro is not None and len(intro.name.split()) >= 2
-                described += intro is not None and bool(intro.description)
-                if answer.person and answer.person.description:
-                    headed += 1
-                    dump.append({"pack": pack.name, "name": name, "shown": answer.person.name,
-                                 "description": answer.person.description,
-                                 "sentence": next(c for c in answer.citations if c.rank == answer.person.rank).excerpt})
-            took.sort()
-            n = max(1, len(people))
-            rows.append([pack.name, variant, f"{len(people)}", f"{answered / n:.3f}", f"{full / n:.3f}", f"{described / n:.3f}",
-                         f"{headed / n:.3f}" if variant.startswith("newsbot") else "-",
-                         f"{median(took):.0f}", f"{took[int(len(took) * 0.95)]:.0f}"])
-    return rows
+    def read(name, answer, sentence) -> tuple[bool, bool, bool]:
+        intro = introduction(sentence, name)
+        said = answer.person.description if answer.person else ""
+        if said:
+            dump.append({"pack": pack.name, "name": name, "shown": answer.person.name, "description": said,
+                         "sentence": next(c for c in answer.citations if c.rank == answer.person.rank).excerpt})
+        return intro is not None and len(intro.name.split()) >= 2, intro is not None and bool(intro.description), bool(said)
+
+    return compared(pack, "newsbot: where the news introduces them", lambda engine: _people(engine, limit),
+                    lambda name: f"who is {name.split()[-1]}?", {"person": ""}, read, 3)
 
 
 def main() -> None:
-    from bench.tables import pack_table
+    from bench.tables import names_bench
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("packs", type=Path, nargs="+")
-    parser.add_argument("--names", type=int, default=100)
-    parser.add_argument("--dump", type=Path)
-    args = parser.parse_args()
-    dump: list[dict] = []
-    pack_table(["pack", "answer", "people asked", "answered", "first sentence names them in full",
-                "first sentence says what they are", "a description heads the answer", "p50 ms", "p95 ms"],
-               lambda pack: measure(pack, args.names, dump), args.packs)
-    if args.dump:
-        args.dump.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in dump) + "\n")
+    names_bench(__doc__, ["pack", "answer", "people asked", "answered", "first sentence names them in full",
+                 "first sentence says what they are", "a description heads the answer", "p50 ms", "p95 ms"], measure, 100)
 
 
 if __name__ == "__main__":

@@ -266,7 +266,8 @@ HELP = (
     "Each answer cites the articles it comes from: the title links to the sentence that answers "
     "on the source's page, and that sentence is in bold. \"More sources\" shows further citations.\n\n"
     "Ask \"how did the strike unfold?\" to see a story's articles oldest first, or \"what's the latest on the "
-    "strike?\" for the newest. \"Who is Lukyanova?\" shows how the news introduces someone.\n\n"
+    "strike?\" for the newest. \"Who is Lukyanova?\" shows how the news introduces someone, "
+    "\"what is FEMA?\" what the news says something is.\n\n"
     "/who NAME: who a person is, what they said, and who is quoted beside them\n"
     "/about: what I know\n/new: forget this conversation\n/help: this message"
 )

@@ -54,10 +54,11 @@ def results_for(answer: Answer) -> list[InlineQueryResultArticle]:
             description=(f"{span}: " if span else "") + first.title[:300],
             input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
         ))
-    if answer.person and answer.person.description and answer.citations:
+    if answer.introduced and answer.introduced[0].description and answer.citations:
+        described, them = answer.introduced
         results.append(InlineQueryResultArticle(
-            id="person", title=f"{answer.person.name}: {answer.person.description}"[:200],
-            description=people.INTRODUCED.format("them") + ": " + answer.citations[0].title[:200],
+            id="person" if answer.person else "subject", title=f"{described.name}: {described.description}"[:200],
+            description=people.INTRODUCED.format(them) + ": " + answer.citations[0].title[:200],
             input_message_content=InputTextMessageContent(render_answer(answer), parse_mode=ParseMode.HTML),
         ))
     if answer.quotes:

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from retrieval import people, timeline
-from retrieval.answers import Answer, Citation, Person, Suggestion
+from retrieval.answers import Answer, Citation, Described, Suggestion
 from retrieval.text_fragment import link_to_text
 
 MAX_UNITS = 4096
@@ -116,18 +116,18 @@ def render_answer(answer: Answer) -> str:
         return render_no_answer(answer.suggestions)
     if answer.by_date:
         return render_citations(answer.citations, f"<b>{esc(timeline.HEADINGS[answer.by_date])}</b>", dated=True)
-    if answer.person:
-        return render_citations(answer.citations, render_person(answer.person))
+    if answer.introduced:
+        return render_citations(answer.citations, render_introduced(*answer.introduced))
     return render_citations(answer.citations, f"<i>{esc(answer.caveat)}</i>" if answer.caveat else "")
 
 
-def render_person(person: Person) -> str:
-    """Who was asked about: "<b>Scott Bessent</b>: Treasury Secretary (source 1)." over the
-    citations that introduce them."""
-    name = f"<b>{esc(shorten(person.name, 100))}</b>"
-    if not person.description:
+def render_introduced(described: Described, them: str = "them") -> str:
+    """Who or what was asked about: "<b>Scott Bessent</b>: Treasury Secretary (source 1)." over
+    the citations that introduce them (`them`: "it" for a thing)."""
+    name = f"<b>{esc(shorten(described.name, 100))}</b>"
+    if not described.description:
         return esc(people.INTRODUCED).format(name) + ":"
-    return f"{name}: {esc(shorten(person.description, 200))} (source {person.rank}).\n<i>{esc(people.INTRODUCED.format('them'))}:</i>"
+    return f"{name}: {esc(shorten(described.description, 200))} (source {described.rank}).\n<i>{esc(people.INTRODUCED.format(them))}:</i>"
 
 
 def headed(question: str, text: str) -> str:

@@ -44,9 +44,10 @@ def print_answer(answer: Answer) -> None:
         out.print(f"[italic]{escape(answer.caveat)}[/italic]")
     if answer.by_date:
         out.print(f"[bold]{escape(timeline.HEADINGS[answer.by_date])}[/bold]")
-    if answer.person:
-        name, said = f"[bold]{escape(answer.person.name)}[/bold]", answer.person.description
-        out.print(f"{name}: {escape(said)} (source {answer.person.rank}).\n{people.INTRODUCED.format('them')}:" if said
+    if answer.introduced:
+        described, them = answer.introduced
+        name, said = f"[bold]{escape(described.name)}[/bold]", described.description
+        out.print(f"{name}: {escape(said)} (source {described.rank}).\n{people.INTRODUCED.format(them)}:" if said
                   else people.INTRODUCED.format(name) + ":")
     for c in answer.citations:
         start, end = c.highlights[0] if c.highlights else (0, 0)

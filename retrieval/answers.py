@@ -39,9 +39,10 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Person:
-    """Who a "who is X?" question asks about: the name in full, what the news says they are
-    ("New York City Mayor"; "" when no citation says), and the rank of the citation that says so."""
+class Described:
+    """Who a "who is X?" or what a "what is X?" question asks about: the name as the news gives
+    it, what the news says they are ("New York City Mayor", "the Federal Emergency Management
+    Agency"; "" when no citation says), and the rank of the citation that says so."""
 
     name: str
     description: str = ""
@@ -70,9 +71,20 @@ class Answer:
     by_date: str = ""
     #: Who a "who is X?" question asks about, as the cited articles introduce them (people.py);
     #: else None.
-    person: Person | None = None
+    person: Described | None = None
+    #: What a "what is X?" question asks about, as the cited articles introduce it (things.py);
+    #: else None.
+    subject: Described | None = None
     #: Questions to ask next that the news answers (suggest.py); else empty.
     next_questions: list[str] = field(default_factory=list)
+
+    @property
+    def introduced(self) -> tuple[Described, str] | None:
+        """Who or what a "who is X?" / "what is X?" answer introduces, with the word that stands
+        for them after their name ("them", "it"); None for any other answer."""
+        if self.person:
+            return self.person, "them"
+        return (self.subject, "it") if self.subject else None
 
     def to_json(self) -> dict:
         """The documented `ask --json` object."""
@@ -80,7 +92,7 @@ class Answer:
         data.pop("more")
         if self.id is None:
             data.pop("id")
-        for optional in ("notice", "caveat", "by_date", "person", "next_questions"):
+        for optional in ("notice", "caveat", "by_date", "person", "subject", "next_questions"):
             if not data[optional]:
                 data.pop(optional)
         return data

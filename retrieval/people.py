@@ -11,12 +11,13 @@ that names X by surname in passing ("…, Mamdani added.").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from .attribution.names import clean_token, name_key, person_name, speakers_meant
 from .attribution.rules import COMMON_START, TIME_WORDS, TITLES
-from .answers import Citation, Person
+from .answers import Citation, Described
 from .question import STOPWORDS
 from .rerank import Scored
 from .store import Store
@@ -123,14 +124,14 @@ def _role_before(text: str, sentence: Span, start: int, titles: list[str]) -> st
     return " ".join(words) if any(w.lower().rstrip(".") in ROLES for w in words) else ""
 
 
-_APPOSITIVE = re.compile(  # a point after one capital ("U.S.") is an abbreviation's, not the sentence's end
+APPOSITIVE = re.compile(  # a point after one capital ("U.S.") is an abbreviation's, not the sentence's end
     r"(?:\s*\([^)]{1,40}\))?,\s+(?:\d{1,3},\s+)?(?P<d>(?:[^,;:.!?“”\"()]|(?<=\b[A-Z])\.){3,100}?)\s*(?:,|;|(?<!\b[A-Z])\.(?:\s|$)|—|–|$)")
 
 
 def _description_after(text: str, end: int, sentence: Span) -> str:
     """The description set off after the name ("…, the former Fed chairman, …"), when it
     holds a word of ROLES."""
-    m = _APPOSITIVE.match(text, end, sentence.end)
+    m = APPOSITIVE.match(text, end, sentence.end)
     if not m:
         return ""
     words = [clean_token(w).lower().rstrip(".") for w in m["d"].split()]
@@ -191,6 +192,19 @@ def introduced(store: Store, relevant: list[Scored], who: str, relevance: dict[i
     them, those that say what the person is first, newest first (the rest in search's order); with each
     article's introduction by its public id. `relevance` learns the scores of the passages that
     hold the introductions."""
+    out, intros = read_introductions(store, relevant, lambda text: introduction(text, who), relevance)
+    # Who someone is changes (a borough president becomes mayor): of the articles that say it,
+    # the newest first, those whose role may have a heading and a byline run into it after them.
+    out.sort(key=lambda r: (_run_in(d), -_day(r.article.published)) if (d := intros[r.article.key].description) else (2, 0))
+    return out, intros
+
+
+def read_introductions(store: Store, relevant: list[Scored], read: Callable[[str], Introduction | None],
+                       relevance: dict[int, float]) -> tuple[list[Scored], dict[str, Introduction]]:
+    """Each relevant article once, in search's order, read by `read` from the sentence that
+    introduces who or what was asked about (the articles `read` finds none in left out); with each
+    article's introduction by its public id. `relevance` learns the scores of the passages that
+    hold the introductions."""
     out: list[Scored] = []
     intros: dict[str, Introduction] = {}
     best: dict[int, Scored] = {}
@@ -199,16 +213,13 @@ def introduced(store: Store, relevant: list[Scored], who: str, relevance: dict[i
     firsts = list(best.values())
     spans = store.passage_spans(r.article.id for r in firsts)
     for r in firsts:
-        intro = introduction(r.article.text, who)
+        intro = read(r.article.text)
         if intro is None:
             continue
         pid = next((p for p, s, e in spans.get(r.article.id, ()) if s <= intro.sentence.start < e), r.candidate.passage_id)
         relevance.setdefault(pid, relevance[r.candidate.passage_id])
         out.append(replace(r, candidate=replace(r.candidate, passage_id=pid), best=intro.sentence, spots=[]))
         intros[r.article.key] = intro
-    # Who someone is changes (a borough president becomes mayor): of the articles that say it,
-    # the newest first, those whose role may have a heading and a byline run into it after them.
-    out.sort(key=lambda r: (_run_in(d), -_day(r.article.published)) if (d := intros[r.article.key].description) else (2, 0))
     return out, intros
 
 
@@ -236,14 +247,14 @@ def _day(published: date | None) -> int:
     return published.toordinal() if published else 0
 
 
-def person_of(citations: list[Citation], intros: dict[str, Introduction], asked: str) -> Person:
+def described_of(citations: list[Citation], intros: dict[str, Introduction], asked: str) -> Described:
     """The answer's account of the person: the name in full as the first citation gives it, and
     the description of the first citation that has one."""
     name = intros[citations[0].article_id].name if citations else asked  # every citation is of an introduction
     described = next((c for c in citations if intros[c.article_id].description), None)
     if described is None:
-        return Person(name)
-    return Person(name, intros[described.article_id].description, described.rank)
+        return Described(name)
+    return Described(name, intros[described.article_id].description, described.rank)
 
 
 #: Words of a body's name that the attribution rules may take for a person's ("New York City Fire

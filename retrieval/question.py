@@ -128,6 +128,33 @@ def person_asked(text: str, earlier: list[str] | tuple[str, ...] = ()) -> str | 
     return who if who.lower() not in _PERSON_PRONOUNS else last_person(earlier)
 
 
+_WHAT_IS = re.compile(r"^\s*(?:(?:and|so)\s+)?what(?:\s+(?:is|was|are|were)|'s|’s)\s+(?P<what>[^?]+?)\s*[?.!]*\s*$"
+                      r"|^\s*what\s+does\s+(?P<initials>[^?\s]+)\s+stand\s+for\s*[?.!]*\s*$", re.I)
+#: Small words a name may hold after its first ("Bank of England", "Doctors Without Borders" aside).
+_NAME_JOINERS = {"of", "for", "and", "on", "the", "de"}
+
+
+def thing_asked(text: str) -> str | None:
+    """The name in "what is X?" / "what are the Houthis?" / "what does FEMA stand for?"
+    (things.py answers it), when X reads as a name: capitalized words as typed ("the Doomsday
+    Clock"), or up to three lower-case words that are no stopwords ("what is fema?"). None for "what
+    is the capital of France?", "what is Trump's plan?", "what's next?"."""
+    m = _WHAT_IS.match(text)
+    if not m:
+        return None
+    what = (m["what"] or m["initials"]).strip(" ,")
+    words = what.split()
+    named = words[1:] if words[0].lower() == "the" and len(words) > 1 else words
+    if len(named) > 5 or any(not re.fullmatch(r"[\w&.-]+", w) or not re.search(r"[^\W\d_]", w) for w in named):
+        return None  # "Trump's plan", "2 + 2"
+    if what != what.lower():  # typed with capitals: every word a name's
+        if not all(w[:1].isupper() or (i and w in _NAME_JOINERS) for i, w in enumerate(named)):
+            return None
+    elif len(named) > 3 or any(w in STOPWORDS for w in named):
+        return None  # "what is it?", "what's going on here?"
+    return what
+
+
 def last_person(earlier: list[str] | tuple[str, ...]) -> str | None:
     """The person the conversation last asked about by name, by "who is X?" or "what did X
     say?", for a "she" or "he" in the question after; None when nobody was named."""
@@ -214,15 +241,20 @@ class Question:
     #: The person a "who is X?" question asks about (else ""): the name is what is searched, and
     #: each article answers by the sentence that introduces them (people.py).
     person: str = ""
+    #: The name a "what is X?" question asks about (else ""), answered the same way (things.py).
+    thing: str = ""
 
     @classmethod
     def parse(cls, text: str, earlier: list[str] | None = None) -> "Question":
         earlier = list(earlier or [])
         story, by_date = story_asked(text, earlier) or (None, "")
         person = None if story else person_asked(text, earlier)
+        thing = None if story or person else thing_asked(text)
         asked = story or person or text  # "timeline of the strike" searches for the strike
         if person:
             search_text = f"who is {person}"  # "who is she?" searches for the person meant
+        elif thing:
+            search_text = f"what is {thing}"  # "what does FEMA stand for?" searches for FEMA
         else:
             search_text = f"{earlier[-1]} {asked}" if earlier and leans_on_context(asked) else asked
         terms = query_terms(asked)
@@ -233,10 +265,11 @@ class Question:
             search_terms=terms if search_text == text else query_terms(search_text),
             names=question_names(search_text),
             wants=answer_type(text),
-            speaker=None if story or person else speaker_question(text) or speaker_carried(text, earlier),
+            speaker=None if story or person or thing else speaker_question(text) or speaker_carried(text, earlier),
             earlier=earlier,
             by_date=by_date,
             person=person or "",
+            thing=thing or "",
         )
 
     def speaker_named(self) -> tuple[str, str | None] | None:

@@ -29,7 +29,7 @@ from .rerank import CONSENSUS_WEIGHT, Candidate, Cues, Scored, consensus_place, 
 from .selector import Selector, choose
 from .settings import EngineSettings
 from .store import Store
-from . import people, timeline
+from . import people, things, timeline
 from .timeliness import Period, caveat, named_period
 
 CANDIDATES = 100  # from each retriever, before fusion
@@ -128,12 +128,14 @@ class Searcher:
             question = replace(Question.parse(f"who is {people.full_name(self.store, question.person)}"), text=question.text)
         if question.by_date:
             k, more_pages = timeline.ENTRIES, 1  # up to two passages an article: six articles
+        elif question.thing:
+            more_pages = max(more_pages, things.PAGES_READ)  # few articles say what a body is: read more
         found = self._find(question, k, asked_on, cited, more_pages, period)
         if isinstance(found, Answer):
             return found
         if question.by_date:
             return self._story(question, found)
-        if question.person and (introduced := self._person(question, found, k)) is not None:
+        if (question.person or question.thing) and (introduced := self._introduced(question, found, k)) is not None:
             return introduced
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
@@ -164,16 +166,21 @@ class Searcher:
         passages = {r.candidate.passage_id for r in relevant if on_story[r.article.id]}
         return timeline.by_date(question.text, citations, passages, found.suggestions, question.by_date)
 
-    def _person(self, question: Question, found: "Found", k: int) -> Answer | None:
-        """"Who is X?": each article naming X, read from the sentence that introduces them
-        (people.py). Not gated, like a story: whether the news names X is the answer. None when
-        no article names X ("who is winning?"): the question is then answered as any other."""
-        relevant, intros = people.introduced(self.store, found.relevant, question.person, found.relevance)
+    def _introduced(self, question: Question, found: "Found", k: int) -> Answer | None:
+        """"Who is X?" and "what is X?": each article naming X, read from the sentence that
+        introduces X (people.py, things.py). Not gated, like a story: whether the news names X
+        is the answer. None when no article names the person ("who is winning?") or says what
+        the thing is: the question is then answered as any other."""
+        if question.person:
+            relevant, intros = people.introduced(self.store, found.relevant, question.person, found.relevance)
+        else:
+            relevant, intros = things.introduced(self.store, found.relevant, question.thing, found.relevance)
         if not relevant:
-            return None  # nobody the news names so ("who is winning?"): answered as any question
+            return None
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
-        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k:],
-                      person=people.person_of(citations[:k], intros, question.person))
+        described = people.described_of(citations[:k], intros, question.person or question.thing)
+        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k : 3 * k],
+                      **{"person" if question.person else "subject": described})  # "what is X?" read more pages
 
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was

@@ -152,6 +152,16 @@ async def test_who_someone_is_is_told_by_where_the_news_introduces_them(fake, ap
     assert said.params["text"].startswith("<b>What Yelena Lukyanova said</b>")
 
 
+async def test_what_something_is_is_told_by_where_the_news_says_it(fake, app):
+    from .test_things import TRANSIT
+
+    await asyncio.to_thread(app.bot_data["engine"].add, TRANSIT)
+    _, call = await ask(fake, ALICE, ALICE, "what does VTA stand for?")
+    text = call.params["text"]
+    assert text.startswith("<b>VTA</b>: Valmora Transit Authority (source 1).\n<i>Where the news introduces it:</i>\n\n1. <a href=")
+    assert "<b>The board of the Valmora Transit Authority (VTA) met on Tuesday" in text  # that sentence picked out
+
+
 async def test_a_button_asks_the_question_offered_next_and_answers_it_under_that_question(fake, app):
     _, call = await ask(fake, ALICE, ALICE, "how many delegates attended?")
     answer = fake.message_of(call)

@@ -65,6 +65,18 @@ async def test_an_inline_question_who_someone_is_offers_who_they_are_first(fake,
     assert results[1]["url"] == SEED_URL
 
 
+async def test_an_inline_question_what_something_is_offers_what_it_is_first(fake, app):  # noqa: F811
+    from .test_things import TRANSIT
+
+    await asyncio.to_thread(app.bot_data["engine"].add, TRANSIT)
+    n = len(fake.calls)
+    fake.user_inline_query(ALICE, "what is the VTA?")
+    results = (await fake.wait_for("answerInlineQuery", after=n)).params["results"]
+    assert results[0]["id"] == "subject" and results[0]["title"] == "VTA: Valmora Transit Authority"
+    assert results[0]["description"].startswith("Where the news introduces it: Transit board meets")
+    assert results[1]["url"] == TRANSIT[1].url
+
+
 async def test_every_answer_has_a_share_button_that_asks_the_same_inline(fake, app):  # noqa: F811
     _, call = await ask(fake, ALICE, ALICE, "How many delegates attended?")
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]

@@ -226,14 +226,16 @@ def test_ask_prints_who_someone_is_over_their_introductions_and_the_questions_to
     """What `newsbot ask` and `chat` print (newsbot/console.py): the person's role heading the
     citations, then the questions the news answers next."""
     from newsbot.console import print_answer
-    from retrieval.answers import Answer, Citation, Person
+    from retrieval.answers import Answer, Citation, Described
 
     cited = Citation(1, "https://example.org/a", "Mayor opens line", "Wire", "2024-05-28",
                      "Yelena Varga, the city's mayor, opened it.", [[0, 42]], 0.5, "a1", 1)
-    print_answer(Answer("who is Varga?", False, [cited], person=Person("Yelena Varga", "the city's mayor", 1),
+    print_answer(Answer("who is Varga?", False, [cited], person=Described("Yelena Varga", "the city's mayor", 1),
                         next_questions=["What did Yelena Varga say?"]))
     printed = capsys.readouterr().out
     assert printed.startswith("Yelena Varga: the city's mayor (source 1).\nWhere the news introduces them:\n[1] Mayor opens line")
     assert printed.rstrip().endswith("Ask next: What did Yelena Varga say?")
-    print_answer(Answer("who is Varga?", False, [cited], person=Person("Yelena Varga")))
+    print_answer(Answer("who is Varga?", False, [cited], person=Described("Yelena Varga")))
     assert capsys.readouterr().out.startswith("Where the news introduces Yelena Varga:\n[1] ")
+    print_answer(Answer("what is the VTA?", False, [cited], subject=Described("VTA", "Valmora Transit Authority", 1)))
+    assert capsys.readouterr().out.startswith("VTA: Valmora Transit Authority (source 1).\nWhere the news introduces it:\n[1] ")

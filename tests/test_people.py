@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from retrieval.answers import Person
+from retrieval.answers import Described
 from retrieval.engine import FollowUp
 from retrieval.question import Question
 
@@ -37,7 +37,7 @@ def test_who_is_answered_by_the_sentences_that_introduce_the_person(backend_sett
         answer = engine.ask("Who is Yelena Varga?", asked_on=ASKED_ON)
         assert not answer.no_answer and answer.person is not None
         # What she is, from the newest article that says it (a role changes).
-        assert answer.person == Person("Yelena Varga", "the city's mayor since 2019", 1)
+        assert answer.person == Described("Yelena Varga", "the city's mayor since 2019", 1)
         # Each article once, shown from where it introduces her, though later sentences name
         # her more often; the other Varga is not her.
         assert sorted(c.url for c in answer.citations) == sorted(a.url for a in VARGA[:2])
@@ -51,7 +51,7 @@ def test_who_is_answered_by_the_sentences_that_introduce_the_person(backend_sett
                           "Valmora's deputy mayor Yelena Varga grew up by the harbour.",
                           "Yelena Varga studied law. Varga joined the council in 2015. Varga, Varga, Varga.")])
         again = engine.ask("Who is Yelena Varga?")  # asked without a date: no preference for recent coverage
-        assert again.person == Person("Yelena Varga", "the city's mayor since 2019", 1)
+        assert again.person == Described("Yelena Varga", "the city's mayor since 2019", 1)
         assert [c.published for c in again.citations] == ["2024-05-28", "2024-05-20", "2019-03-01"]
 
         # "And the latest?" after who she is: the newest coverage of her, newest first.

@@ -57,17 +57,20 @@ def test_a_storys_articles_by_date_lead_each_entry_with_its_date():
 
 
 def test_who_someone_is_heads_the_citations_escaped():
-    from retrieval.answers import Person
+    from retrieval.answers import Described
 
     entries = [citation(1, "Mayor opens line", "Mayor <Varga> opened the line.")]
-    text = render_answer(Answer("q", False, entries, person=Person("Yelena <b>Varga</b>", "mayor & <i>chair</i>", 1)))
+    text = render_answer(Answer("q", False, entries, person=Described("Yelena <b>Varga</b>", "mayor & <i>chair</i>", 1)))
     assert text.startswith("<b>Yelena &lt;b&gt;Varga&lt;/b&gt;</b>: mayor &amp; &lt;i&gt;chair&lt;/i&gt; (source 1).\n"
                            "<i>Where the news introduces them:</i>\n\n1. <a")
     parse_html(text)
-    plain = render_answer(Answer("q", False, entries, person=Person("Yelena Varga")))
+    plain = render_answer(Answer("q", False, entries, person=Described("Yelena Varga")))
     assert plain.startswith("Where the news introduces <b>Yelena Varga</b>:\n\n1. <a")
-    long = render_answer(Answer("q", False, entries * 20, person=Person("V" * 5000, "d" * 5000, 1)))
+    long = render_answer(Answer("q", False, entries * 20, person=Described("V" * 5000, "d" * 5000, 1)))
     assert utf16_len(parse_html(long)) <= 4096 and "1. <a" in long
+    # What something is, the same way, called "it".
+    thing = render_answer(Answer("q", False, entries, subject=Described("<VTA>", "Valmora Transit Authority", 1)))
+    assert thing.startswith("<b>&lt;VTA&gt;</b>: Valmora Transit Authority (source 1).\n<i>Where the news introduces it:</i>\n\n1. <a")
 
 
 def test_an_answer_asked_by_a_button_is_headed_by_its_question_when_both_fit():
