@@ -422,12 +422,16 @@ def test_a_database_that_counted_its_migrations_is_read_by_name(database_url):
         conn.execute("DROP TABLE digests")
         conn.execute("DROP TABLE paragraphs")
         conn.execute("DROP TABLE unanswered")
+        conn.execute("DROP TABLE speaker_keys")
+        conn.execute("DROP INDEX attributions_by_speaker")
+        conn.execute("CREATE INDEX attributions_speaker ON attributions (lower(speaker))")
         conn.execute("ALTER TABLE outbox DROP COLUMN alert")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     store = PostgresStore(database_url)
     try:
         applied = sorted(r[0] for r in store.query("SELECT name FROM migrations"))
-        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "outbox-alerts", "follows", "keyword-per-replica", "paragraph-keys", "unanswered"])  # the later ones applied
+        assert applied == sorted([*LEGACY["postgres"][2], "followed-sources", "outbox-alerts", "follows", "keyword-per-replica", "paragraph-keys", "unanswered",
+                                  "speaker-keys"])  # the later ones applied
         assert store.get_meta("schema") == NAMED_MIGRATIONS_MARK
     finally:
         store.close()

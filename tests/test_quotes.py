@@ -193,7 +193,7 @@ def test_existing_store_is_migrated_with_attributions(settings):
     with Engine(settings):
         pass
     db = sqlite3.connect(settings.data_dir / "store.sqlite3")
-    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "digests", "paragraphs", "unanswered", "migrations"):
+    for table in ("attributions", "handled_updates", "outbox", "source_entries", "followed_sources", "follows", "alerts_sent", "digests", "paragraphs", "unanswered", "speaker_keys", "migrations"):
         db.execute(f"DROP TABLE {table}")
     db.execute("PRAGMA user_version=2")
     db.commit()
@@ -202,7 +202,8 @@ def test_existing_store_is_migrated_with_attributions(settings):
         assert engine.quotes("Lukyanova")
         applied = [r[0] for r in engine.store.query("SELECT name FROM migrations ORDER BY name")]
         assert applied == sorted(["articles", "index-log", "conversations-feedback", "attributions", "handled-updates", "outbox",
-                                  "followed-sources", "outbox-alerts", "follows", "paragraph-keys", "unanswered"])
+                                  "followed-sources", "outbox-alerts", "follows", "paragraph-keys", "unanswered",
+                                  "speaker-keys"])
 
 
 
@@ -258,3 +259,15 @@ def test_one_word_is_a_surname_before_it_is_a_first_name(engine):
     answer = engine.ask("what did Grant say?")
     assert [q.speaker for q in answer.quotes] == ["Ivo Grant"]
     assert engine.profile("Grant").beside == ["Grant Fielding"]  # /who: quoted beside him, not him
+
+
+def test_a_name_is_looked_up_by_the_words_it_is_made_of(engine):
+    """Speakers are found through the words of their names (the speaker keys), whatever the
+    letters ("wałęsa"), and a word that only begins a name finds nobody: "Grant" is not "Granton"."""
+    engine.add([Article(title="Harbour wind farm", url="https://x.example/wind", published=date(2013, 3, 1), text=(
+        "“The turbines will power every home in Valmora,” Lech Wałęsa said on Monday.\n"
+        "“We will start building in May,” said Ivo Granton, the contractor."))])
+    assert [q.speaker for q in engine.quotes("wałęsa")] == ["Lech Wałęsa"]
+    assert engine.store.speaker_counts("wałęsa") == {"Lech Wałęsa": 1}
+    assert engine.quotes("Grant") == [] and [q.speaker for q in engine.quotes("granton")] == ["Ivo Granton"]
+    assert engine.store.speaker_counts("grant") == {}

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..attribution.names import name_key
 from ..attribution.rules import Attribution
 
 
-def insert_attributions(db: Any, article_id: int, found: list, passages: list) -> None:
-    """Store an article's attributions, each with the passage it sits in."""
+def insert_attributions(db: Any, article_id: int, found: list, passages: list, keyed: bool = True) -> None:
+    """Store an article's attributions, each with the passage it sits in, and the words their
+    speakers are looked up by (`keyed`; not in a migration that runs before the keys' table is
+    made: that table's own migration keys every speaker then)."""
     for a in found:
         passage_id = next((pid for pid, start, end in passages if start <= a.start < end), None)
         db.execute(
@@ -17,6 +20,22 @@ def insert_attributions(db: Any, article_id: int, found: list, passages: list) -
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article_id, passage_id, a.speaker, int(a.is_person), a.quote, a.cue, a.kind, a.start, a.end),
         )
+    if keyed:
+        insert_speaker_keys(db, {a.speaker for a in found if a.is_person})
+
+
+def insert_speaker_keys(db: Any, speakers: Iterable[str]) -> None:
+    """Each speaker under the words a name is matched by (`name_key`: "yelena", "lukyanova"), so
+    that "what did Lukyanova say?" reads an index rather than every attribution. A speaker no
+    longer attributed keeps its rows: a look-up joins the attributions, so they find nothing."""
+    rows = [(key, speaker) for speaker in speakers for key in set(name_key(speaker))]
+    if rows:
+        db.executemany("INSERT INTO speaker_keys (key, speaker) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
+
+
+def _SPEAKERS_KEYED(n: int) -> str:  # noqa: N802 (reads as the SQL it is)
+    """The speakers under any of `n` keys (speaker_keys), as a subquery."""
+    return f"SELECT speaker FROM speaker_keys WHERE key IN ({','.join('?' * n)})"
 
 
 class AttributionQueries:
@@ -35,17 +54,16 @@ class AttributionQueries:
         ]
 
     def attributions_of(self, candidates: Iterable[str]) -> list[Any]:
-        """Attributions to people whose name contains any of these words (the caller checks the
-        whole name), with their article, newest coverage first."""
+        """Attributions to people whose name holds any of these words (`name_key`'s; the caller
+        checks the whole name), with their article, newest coverage first."""
         words = [w for w in candidates if w]
         if not words:
             return []
-        where = " OR ".join("t.speaker LIKE ?" for _ in words)
         return self.query(
             "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
-            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND ({where}) "
+            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND t.speaker IN ({_SPEAKERS_KEYED(len(words))}) "
             "ORDER BY COALESCE(a.published, '') DESC, a.id DESC, t.start",
-            [f"%{w}%" for w in words],
+            [w.lower() for w in words],
         )
 
     def refresh_attributions(self, extract, rules: str | None = None) -> int:
@@ -70,10 +88,11 @@ class AttributionQueries:
         return total
 
     def speaker_counts(self, word: str) -> dict[str, int]:
-        """Statements by speaker, of the people whose name contains `word` (the caller checks
-        the whole name): one pass over the attributions, without their articles."""
+        """Statements by speaker, of the people whose name holds `word` (a word of `name_key`; the
+        caller checks the whole name), without their articles."""
         return {r[0]: r[1] for r in self.query(
-            "SELECT speaker, COUNT(*) FROM attributions WHERE is_person = 1 AND speaker LIKE ? GROUP BY speaker", (f"%{word}%",)
+            f"SELECT speaker, COUNT(*) FROM attributions WHERE is_person = 1 AND speaker IN ({_SPEAKERS_KEYED(1)}) "
+            "GROUP BY speaker", (word.lower(),)
         )}
 
     def articles_mentioning(self, word: str) -> list[int]:
