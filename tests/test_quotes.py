@@ -271,3 +271,14 @@ def test_a_name_is_looked_up_by_the_words_it_is_made_of(engine):
     assert engine.store.speaker_counts("wałęsa") == {"Lech Wałęsa": 1}
     assert engine.quotes("Grant") == [] and [q.speaker for q in engine.quotes("granton")] == ["Ivo Granton"]
     assert engine.store.speaker_counts("grant") == {}
+
+
+def test_a_name_opened_by_a_capital_beyond_ascii_is_a_name(engine):
+    """"Mesut Özil said" is Mesut Özil's, not "Mesut"'s; and "özil", typed in lower case, finds
+    him, where SQLite's LIKE, which ignores the case of ASCII letters only, would not."""
+    engine.add([Article(title="Stadium plans", url="https://x.example/stadium", published=date(2013, 4, 1), text=(
+        "“We will start building in May,” Mesut Özil said on Monday.\n"
+        "Later, Özil said the plan was ready. “Łódź will host the final,” said Łukasz Nowak."))])
+    assert ("Mesut Özil", "We will start building in May") in [(q.speaker, q.quote) for q in engine.quotes("özil")]
+    assert {q.speaker for q in engine.quotes("Özil")} == {"Mesut Özil"}
+    assert [q.speaker for q in engine.quotes("łukasz nowak")] == ["Łukasz Nowak"]

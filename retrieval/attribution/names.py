@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from ..text import paragraph_spans, split_sentences
 from .quotemarks import quote_spans
 from .rules import (
-    COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TIME_WORDS,
+    CAP, COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TIME_WORDS,
     TITLES,
 )
 
@@ -146,7 +146,7 @@ class Resolver:
     def __init__(self, text: str) -> None:
         self.text = text
         self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
-        for match in re.finditer(r"(?:[A-Z][\w'’.-]+ ){1,3}[A-Z][\w'’-]+", text):
+        for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,3}}[{CAP}][\w'’-]+", text):
             raw = match.group().split()
             # A run cut by a sentence end ("Mironov. But Mukhin") or led by a common word is
             # not one name: keep what follows the last such break.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-07.1"
+RULES_VERSION = "2026-12-07.2"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -77,9 +77,12 @@ COMMON_START = {
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
     "what", "how", "why", "whether",
 }
+#: A capital that may open a name: Latin-1's and Latin Extended-A's as well as ASCII's ("Özil",
+#: "Ødegaard", "Łukasz"), for a name of a language with such letters is a name in English news too.
+CAP = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x180)) if c.isupper())
 OPEN = "“\"‘"
 QUOTE_TOKEN = re.compile(r"“|”|''|``|\"")
-NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
+NAME_TOKEN = re.compile(rf"^(?:[{CAP}][\w'’.-]*|[{CAP}]\.|Mc\w+|O'\w+)$")
 WORD = re.compile(r"\S+")
 
 
@@ -116,13 +119,13 @@ PARTICIPLE = (
 )
 PARTICIPLE_BEFORE = re.compile(rf"[,;]\s+(?:and\s+|then\s+|before\s+|upon\s+|by\s+)?(?P<cue>{PARTICIPLE})(?:\s+[^“\",.]{{1,40}})?\s*[:,]?\s*$")
 SENTENCE_SUBJECT = re.compile(
-    r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)?(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’-]*))(?=[\s,])"
+    rf"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)?(?P<subject>(?:he|she|(?:[{CAP}][\w'’.-]*\s+){{0,4}}[{CAP}][\w'’-]*))(?=[\s,])"
 )
 
 
 # "footage of Hillary Clinton asking, “…”": a name right before the participle.
 NAME_PARTICIPLE_BEFORE = re.compile(
-    rf"(?P<subject>(?:[A-Z][\w'’.-]*\s+){{0,3}}[A-Z][\w'’-]+){AFFILIATION}\s+(?P<cue>{PARTICIPLE})(?:\s+[^“\",.]{{1,60}})?\s*[:,]\s*$"
+    rf"(?P<subject>(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+){AFFILIATION}\s+(?P<cue>{PARTICIPLE})(?:\s+[^“\",.]{{1,60}})?\s*[:,]\s*$"
 )
 
 # 'Said Comey, "…"': the cue first, before the quote.
@@ -148,7 +151,7 @@ INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked
 INTRO_CLAUSE = re.compile(INTRO)
 INTRO_WITH_PLACE = re.compile(INTRO.replace(r"{2,120},\s+)?", r"{2,120},\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?,\s+)?"))
 TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
-OBJECT = r"\s+(?:(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.&-]*\s*){1,5}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
+OBJECT = rf"\s+(?:(?:(?:the|a|an)\s+)?(?:[{CAP}][\w'’.&-]*\s*){{1,5}}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
 REPORTED_FRONT = re.compile(
     rf"^{LEAD}{INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){AFFILIATION}(?P<appos>,[^,]{{2,140}}(?:,[^,]{{2,100}}){{0,3}},)?{ADVERB}\s+"
     rf"(?:(?P<tell>{TELL}){OBJECT}|(?P<cue>{CUE})){TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
@@ -161,14 +164,14 @@ REPORTED_BACK = re.compile(
 ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
 # "And that, Mr. Manafort said, was in the works."
 PARENTHETICAL = re.compile(
-    rf"^(?P<content>.{{3,}}?),\s+(?P<subject>(?:he|she|(?:[A-Z][\w'’.-]*\s+){{0,4}}[A-Z][\w'’-]*))\s+(?P<cue>{CUE}){TIME},\s+(?P<rest>\S.{{10,}})$",
+    rf"^(?P<content>.{{3,}}?),\s+(?P<subject>(?:he|she|(?:[{CAP}][\w'’.-]*\s+){{0,4}}[{CAP}][\w'’-]*))\s+(?P<cue>{CUE}){TIME},\s+(?P<rest>\S.{{10,}})$",
     re.S,
 )
 # Reported speech inside a longer sentence, after a clause of its own: "When he bought the
 # mine, Mr. Clarke said he expected …", "… shortly after Trump said he finally believes …".
 # Only verbs that take a clause, and only a person's name or he/she as the subject.
 CLAUSE_CUE = (
-    r"said|says|told\s+(?:reporters|[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})|tells\s+reporters|argued|argues|"
+    rf"said|says|told\s+(?:reporters|[{CAP}][\w'’.&-]*(?:\s+[{CAP}][\w'’.&-]*){{0,3}})|tells\s+reporters|argued|argues|"
     r"wrote|writes|insisted|insists|claimed|claims|noted|warned|warns|acknowledged|explained|believes|"
     r"predicted|suggested|contended|stressed|maintained|conceded|admitted|asserted|added|thinks|thought|"
     r"blasted|attacked|accused|criticized|praised|rejected|questioned|called\s+for|called\s+on|called|"
@@ -176,13 +179,13 @@ CLAUSE_CUE = (
 )
 REPORTED_INNER = re.compile(
     rf"(?:^|[,;—–]\s+|\b(?:after|before|when|because|since|while|although|though|as|and|but|which|that|what)\s+)"
-    rf"(?P<subject>[Hh]e|[Ss]he|(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?(?:[A-Z][\w'’-]*\.?\s+){{0,3}}[A-Z][\w'’-]+)"
+    rf"(?P<subject>[Hh]e|[Ss]he|(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?(?:[{CAP}][\w'’-]*\.?\s+){{0,3}}[{CAP}][\w'’-]+)"
     rf"{AFFILIATION}(?:,\s+\d{{1,3}},)?{ADVERB}\s+(?:has\s+|had\s+|have\s+)?(?P<cue>{CLAUSE_CUE}){TIME}(?:\s+that)?\s+(?P<content>[^“\"\s].{{15,}})$",
     re.S,
 )
 # A second verb of the sentence's subject: "McConnell embraced the mogul and said this week that …".
 COORDINATED = re.compile(
-    rf",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?P<cue>said|says|told\s+[\w'’.]+(?:\s+[A-Z][\w'’.]+)*|added|argued|insisted|warned|noted|acknowledged|predicted)"
+    rf",?\s+(?:and|but)\s+(?:also\s+|later\s+|then\s+)?(?P<cue>said|says|told\s+[\w'’.]+(?:\s+[{CAP}][\w'’.]+)*|added|argued|insisted|warned|noted|acknowledged|predicted)"
     rf"{TIME}(?:\s+that)?\s+(?P<content>[^“\"\s].{{15,}})$",
     re.S,
 )
@@ -190,4 +193,4 @@ PARTICIPLE_REPORTED = re.compile(rf",\s+(?P<cue>{PARTICIPLE})(?:\s+(?:reporters|
 
 
 # A transcript's turn or a headline's claim: "PENCE: Well, look, …", "Pence: Flowers Won’t Be at Debate".
-SPEAKER_LABEL = re.compile(r"^[\s“\"]*(?P<name>(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+):\s+(?P<content>\S.{15,})$", re.S)
+SPEAKER_LABEL = re.compile(rf"^[\s“\"]*(?P<name>(?:[{CAP}][\w'’.-]*\s+){{0,2}}[{CAP}][\w'’-]+):\s+(?P<content>\S.{{15,}})$", re.S)
