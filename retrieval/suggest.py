@@ -4,8 +4,8 @@ Suggested follow-ups that the sources then cannot answer frustrate readers (anch
 questions should be useful"). These are answerable by construction: "What did X say?" is offered
 for a person the first cited articles quote (their stored attributions), and "…say about Y?"
 only when one of those statements is about Y; "Who is X?" for the person whose statements were
-just listed, whom the news names; "What did X say?" after who X is, when the cited articles
-quote X. The people offered are those the reader has just seen named in the excerpts, the
+just listed, whom the news names; "What did X say?" after who (or what) X is, when the cited
+articles quote X ("What did FEMA say?" after "what is FEMA?"). The people offered are those the reader has just seen named in the excerpts, the
 most quoted first; never the person just asked about.
 """
 
@@ -30,7 +30,7 @@ READ = 2
 def next_questions(store: Store, question: Question, answer: Answer, quotes: list[Quote]) -> list[str]:
     """Up to NEXT questions the news answers, following on from this answer; [] when it has none."""
     offered: list[str] = []
-    taken = {_surname(question.person or (question.speaker_named() or ("",))[0])} - {""}
+    taken = {_surname(question.person or question.thing or (question.speaker_named() or ("",))[0])} - {""}
     if quotes:  # their statements were listed: who they are
         offered.append(f"Who is {quotes[0].speaker}?")
     if answer.no_answer:
@@ -41,8 +41,8 @@ def next_questions(store: Store, question: Question, answer: Answer, quotes: lis
         for a in store.attributions_in(article.id) if article is not None else ():
             if a.is_person:
                 said.setdefault(a.speaker, []).append(a.quote)
-    if answer.person and any(speaker_matches(answer.person.name, s) for s in said):  # who they are: what they said
-        offered.append(f"What did {answer.person.name} say?")
+    if answer.introduced and any(speaker_matches(answer.introduced[0].name, s) for s in said):  # who or what: what they said
+        offered.append(f"What did {answer.introduced[0].name} say?")
     for speaker in sorted(said, key=lambda s: (-len(said[s]), s)):
         if len(offered) >= NEXT:
             break

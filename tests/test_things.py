@@ -19,7 +19,7 @@ TRANSIT = [
           "The VTA said the money would pay for new trams. VTA trams carry 20,000 riders a day."),
     story("vta-board", "Transit board meets", date(2024, 5, 10),
           "The board of the Valmora Transit Authority (VTA) met on Tuesday to plan the new line.",
-          "VTA managers expect the line to open next spring."),
+          "“We expect the line to open next spring,” the VTA said."),
     story("harbourline", "Ferry service expands", date(2024, 5, 25),
           "The ferry operator Harbourline will add two boats to its Valmora route.",
           "Harbourline said demand had doubled. VTA tickets will be valid on board."),
@@ -42,6 +42,10 @@ def test_what_is_answered_by_the_sentences_that_say_what_it_is(backend_settings)
         assert {c.url for c in answer.citations} >= {TRANSIT[0].url, TRANSIT[1].url}
         assert answer.to_json()["subject"] == {"name": "VTA", "description": "Valmora Transit Authority", "rank": 1}
         assert "person" not in answer.to_json()
+        # The cited articles quote the VTA: what it said is offered next, and answered.
+        assert answer.next_questions[:1] == ["What did VTA say?"]
+        said = engine.ask("What did VTA say?", asked_on=ASKED_ON).quotes
+        assert {q.quote for q in said} == {"the money would pay for new trams", "We expect the line to open next spring"}
         spelled = engine.ask("what does VTA stand for?", asked_on=ASKED_ON)
         assert spelled.subject == answer.subject
         # What kind of thing, said before its name.
