@@ -155,6 +155,27 @@ def thing_asked(text: str) -> str | None:
     return what
 
 
+#: "And Cuomo?", "what about ICE?": after who or what something is, the same of another name.
+_ANOTHER = re.compile(r"^\s*(?:(?:and|but|so)\s+(?:about\s+)?|(?:what|how)\s+about\s+)(?P<name>[^?]+?)\s*[?.!]*\s*$", re.I)
+
+
+def introduction_carried(text: str, earlier: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
+    """("person", name) for "and Cuomo?" after "who is Mamdani?", ("thing", name) for "and ICE?"
+    after "what is FEMA?" (through such follow-ups already); None otherwise, and for a name the
+    question form itself would not take ("and the mayor?")."""
+    m = _ANOTHER.match(text)
+    if not m:
+        return None
+    for q in reversed(earlier):
+        if person_asked(q):
+            return ("person", who) if (who := person_asked(f"who is {m['name']}?", earlier)) else None
+        if thing_asked(q):
+            return ("thing", what) if (what := thing_asked(f"what is {m['name']}?")) else None
+        if not _ANOTHER.match(q):
+            return None
+    return None
+
+
 def last_person(earlier: list[str] | tuple[str, ...]) -> str | None:
     """The person the conversation last asked about by name, by "who is X?" or "what did X
     say?", for a "she" or "he" in the question after; None when nobody was named."""
@@ -250,6 +271,8 @@ class Question:
         story, by_date = story_asked(text, earlier) or (None, "")
         person = None if story else person_asked(text, earlier)
         thing = None if story or person else thing_asked(text)
+        if not (story or person or thing) and (carried := introduction_carried(text, earlier)):
+            person, thing = (carried[1], None) if carried[0] == "person" else (None, carried[1])
         asked = story or person or text  # "timeline of the strike" searches for the strike
         if person:
             search_text = f"who is {person}"  # "who is she?" searches for the person meant

@@ -92,6 +92,11 @@ def test_who_is_questions_are_told_from_their_words():
     assert person_asked("who is he?", ["who is Bessent?", "what did he say?"]) == "Bessent"
     question = Question.parse("who is she?", ["who is Varga?"])
     assert question.person == "Varga" and question.search_text == "who is Varga" and question.speaker is None
+    # "And Cuomo?" after who someone is asks who Cuomo is; a role still asks for a name.
+    assert Question.parse("and Cuomo?", ["who is Mamdani?"]).person == "Cuomo"
+    assert Question.parse("what about Cuomo?", ["who is Mamdani?", "and Adams?"]).person == "Cuomo"
+    assert Question.parse("and the mayor?", ["who is Mamdani?"]).person == ""
+    assert Question.parse("and Cuomo?", ["what did Mamdani say?"]).person == ""
     # Asked who someone is, "what did she say?" is then about them.
     assert Question.parse("what did she say?", ["who is Varga?"]).speaker_named() == ("Varga", None)
 

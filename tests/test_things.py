@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from retrieval.answers import Described
+from retrieval.engine import FollowUp
 from retrieval.question import Question
 
 from .test_answers import HARBOUR, ORCHARD, story
@@ -48,10 +49,12 @@ def test_what_is_answered_by_the_sentences_that_say_what_it_is(backend_settings)
         assert {q.quote for q in said} == {"the money would pay for new trams", "We expect the line to open next spring"}
         spelled = engine.ask("what does VTA stand for?", asked_on=ASKED_ON)
         assert spelled.subject == answer.subject
-        # What kind of thing, said before its name.
+        # What kind of thing, said before its name; asked as a follow-up too.
         ferry = engine.ask("what is harbourline?", asked_on=ASKED_ON)
         assert ferry.subject == Described("Harbourline", "the ferry operator", 1)
         assert ferry.citations[0].url == TRANSIT[2].url
+        carried = engine.ask("and Harbourline?", asked_on=ASKED_ON, follow_up=FollowUp(["What is the VTA?"]))
+        assert carried.subject == ferry.subject
         # Nothing says what the thing is: the ordinary answer, without a subject.
         plain = engine.ask("What is Valmora?", asked_on=ASKED_ON)
         ordinary = engine.searcher.search(replace(Question.parse("What is Valmora?"), thing=""), 3, ASKED_ON)
@@ -72,6 +75,10 @@ def test_what_is_questions_are_told_from_their_words():
         "what is happening in Gaza?": None, "What is Taylor Swift's new album?": None,
     }
     assert {asked: thing_asked(asked) for asked in forms} == forms
+    # "And ICE?" after what FEMA is asks what ICE is, through such follow-ups too.
+    assert Question.parse("and ICE?", ["what is FEMA?"]).thing == "ICE"
+    assert Question.parse("what about DOGE?", ["what is FEMA?", "and ICE?"]).thing == "DOGE"
+    assert Question.parse("and ICE?", ["who is Mamdani?"]).thing == ""
     question = Question.parse("what does FEMA stand for?")
     assert question.thing == "FEMA" and question.search_text == "what is FEMA" and question.person == ""
 
