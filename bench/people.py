@@ -21,7 +21,7 @@ from pathlib import Path
 
 
 #: Words of an outlet's or a body's name the attributions took for a person's ("Associated Press",
-#: "World Health Organization"), beside the bodies the answer path sets aside (people.BODIES).
+#: "World Health Organization"), beside the bodies the answer path sets aside (attribution.names.BODIES).
 _ORGANISATIONS = {"survey", "sun", "star", "herald", "globe", "services", "reuters", "rock", "tribune", "gazette",
                   "eagle", "airlines", "palace", "nations", "states"}
 
@@ -30,7 +30,7 @@ def _a_person(name: str) -> bool:
     """Not a place (the gazetteer's), an outlet or a body the attributions took for a person."""
     from retrieval.answer_types import gazetteer
     from retrieval.attribution.names import name_key
-    from retrieval.people import BODIES
+    from retrieval.attribution.names import BODIES
 
     words = name.split()
     places = gazetteer()["place"].get(words[0], ())

@@ -255,19 +255,3 @@ def described_of(citations: list[Citation], intros: dict[str, Introduction], ask
     if described is None:
         return Described(name)
     return Described(name, intros[described.article_id].description, described.rank)
-
-
-#: Words of a body's name that the attribution rules may take for a person's ("New York City Fire
-#: Department said"): nobody asks what a department "said", or who it is, as they ask a person.
-BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
-          "news", "press", "union", "university", "company", "government", "administration", "house", "party",
-          "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
-          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
-
-
-def a_person(speaker: str) -> bool:
-    """A stored speaker that is a person's full name: two to four capitalized words, none a
-    body's and none a verb's form ("Punishing Spain")."""
-    words = speaker.split()
-    return (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not words[0].lower().endswith("ing")
-            and not {w.lower() for w in words} & BODIES)

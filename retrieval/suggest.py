@@ -15,9 +15,8 @@ import re
 
 from .answers import Answer
 from .attribution import Quote
-from .attribution.names import name_key, speaker_matches
+from .attribution.names import a_person, name_key, speaker_matches
 from .attribution.quotes import is_about
-from .people import a_person
 from .question import Question
 from .store import Store
 

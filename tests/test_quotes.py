@@ -266,8 +266,10 @@ def test_a_name_is_looked_up_by_the_words_it_is_made_of(engine):
     letters ("wałęsa"), and a word that only begins a name finds nobody: "Grant" is not "Granton"."""
     engine.add([Article(title="Harbour wind farm", url="https://x.example/wind", published=date(2013, 3, 1), text=(
         "“The turbines will power every home in Valmora,” Lech Wałęsa said on Monday.\n"
-        "“We will start building in May,” said Ivo Granton, the contractor."))])
+        "“We will start building in May,” said Ivo Granton, the contractor.\n"
+        "“Roads will close for a week,” the Valmora Fire Department said."))])
     assert [q.speaker for q in engine.quotes("wałęsa")] == ["Lech Wałęsa"]
+    assert engine.profile("Granton").beside == ["Lech Wałęsa"]  # a body is not a person quoted beside him
     assert engine.store.speaker_counts("wałęsa") == {"Lech Wałęsa": 1}
     assert engine.quotes("Grant") == [] and [q.speaker for q in engine.quotes("granton")] == ["Ivo Granton"]
     assert engine.store.speaker_counts("grant") == {}

@@ -29,7 +29,7 @@ def test_the_questions_offered_next_are_answered_by_the_news(engine):
 
 
 def test_a_body_or_a_verb_the_rules_took_for_a_speaker_is_not_offered():
-    from retrieval.people import a_person as _a_person
+    from retrieval.attribution.names import a_person as _a_person
 
     assert _a_person("Yelena Varga") and _a_person("Gennady Gudkov")
     assert not any(_a_person(s) for s in ("New York City Fire Department", "Punishing Spain", "Varga", "the mayor"))

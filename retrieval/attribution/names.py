@@ -287,7 +287,6 @@ def subject_ok(subject: str) -> bool:
     return not re.search(r"[“”\"]", lower)
 
 
-
 def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
     """A label is a person when it is a full name, or a surname the article gives in full."""
     if label.isupper():  # a transcript's "PENCE:" is a person named in the article's own text
@@ -295,3 +294,19 @@ def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
     name = person_name(label)
     return bool(name) and len(resolver.full_name(name, at).split()) >= 2
 
+
+#: Words of a body's name that the attribution rules may take for a person's ("New York City Fire
+#: Department said"): such a speaker is not offered as a person (the questions to ask next, the
+#: people quoted beside someone), though what it said can be asked for.
+BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
+          "news", "press", "union", "university", "company", "government", "administration", "house", "party",
+          "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
+          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
+
+
+def a_person(speaker: str) -> bool:
+    """A stored speaker that is a person's full name: two to four capitalized words, none a
+    body's and none a verb's form ("Punishing Spain")."""
+    words = speaker.split()
+    return (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not words[0].lower().endswith("ing")
+            and not {w.lower() for w in words} & BODIES)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .names import name_key, speakers_meant
+from .names import a_person, name_key, speakers_meant
 
 
 @dataclass
@@ -79,5 +79,5 @@ def profile_of(store: Any, name: str) -> Profile:
     articles = store.articles_mentioning(surname)
     speakers = list(store.speakers_in(articles))
     meant = speakers_meant(name, set(speakers))
-    beside = Counter(s for s in speakers if s not in meant)
+    beside = Counter(s for s in speakers if s not in meant and a_person(s))  # not "Apple News", "Cal Fire"
     return Profile(display, len(articles), found, [s for s, _ in beside.most_common(5)])
