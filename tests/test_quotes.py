@@ -284,3 +284,15 @@ def test_a_name_opened_by_a_capital_beyond_ascii_is_a_name(engine):
     assert ("Mesut Özil", "We will start building in May") in [(q.speaker, q.quote) for q in engine.quotes("özil")]
     assert {q.speaker for q in engine.quotes("Özil")} == {"Mesut Özil"}
     assert [q.speaker for q in engine.quotes("łukasz nowak")] == ["Łukasz Nowak"]
+
+
+def test_a_capitalized_pronoun_is_nobodys_name():
+    """"What I would say … is that …" is no statement of a person named "I", and a "he" after it
+    is not taken for them."""
+    from retrieval.attribution import extract
+    from retrieval.attribution.names import person_name
+
+    assert person_name("What I") is None and person_name("There") is None and person_name("Ivo Grant") == "Ivo Grant"
+    text = ("What I would say to the average Iranian is that for us, talking to them is the way forward.\n"
+            "The movies, he said, were just for fun.")
+    assert not any(a.is_person for a in extract(text))

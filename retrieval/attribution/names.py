@@ -80,6 +80,10 @@ TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone"
 PARTY_TAG = re.compile(r"\s*\((?:[RDI]|[RDI]-[^()]{1,20})\)")
 
 
+#: Capitalized words that open a subject and name nobody.
+_NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that", "these", "those"}
+
+
 def person_name(subject: str) -> str | None:
     """The person a subject phrase names, or None for a description ("a senior official")."""
     subject = PARTY_TAG.sub("", subject)
@@ -101,6 +105,8 @@ def person_name(subject: str) -> str | None:
         tokens = strip_titles(strip_affiliation(runs[-1]))
         if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
             return None  # "Trump PAC", "Clinton HQ": an organisation
+        if len(tokens) == 1 and tokens[0].lower() in _NOT_NAMES:
+            return None  # "What I would say…", "There said": a capitalized pronoun, no one's name
         if tokens and not all(t.lower().rstrip(".") in TITLES for t in tokens):
             return " ".join(tokens)
         if len(runs[-1]) >= 2 and runs[-1][-2].lower().rstrip(".") in HONORIFICS:
