@@ -163,13 +163,8 @@ def introduction(text: str, what: str) -> Introduction | None:
     initials = len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # "ICE" asked: not "Ice Cream"
     for m in re.finditer(pattern, text, re.I):
         name = m.group()
-        capitalized = name.isupper() if initials else all(w[:1].isupper() or w.lower() in _JOINERS for w in name.split())
-        before = re.search(r"(\S+)[ \t]+$", text[max(0, m.start() - 40) : m.start()])
-        if (not capitalized or not name[:1].isupper() or text[m.start() - 1 : m.start()] == "-"
-                or re.match(r"[ \t]+[A-Z]|-\w", text[m.end() : m.end() + 2])
-                or before and before[1][:1].isupper() | before[1][:1].isdigit() and before[1].lower() not in STOPWORDS
-                and not before[1].endswith(("'s", "’s"))):  # "Trump's MAGA (Make America Great Again) agenda"
-            continue  # "the clock", "Ice Cream", "Grass-Fed", "WUSA-TV", "New York", "211 LA": not the name asked
+        if not _the_name(text, m.start(), m.end(), initials):
+            continue
         paragraphs = paragraphs or paragraph_spans(text)
         para = next((p for p in paragraphs if p.start <= m.start() < p.end), None)
         if para is None:
@@ -188,6 +183,21 @@ def introduction(text: str, what: str) -> Introduction | None:
         if mentions >= MENTIONS:
             break
     return first
+
+
+def _the_name(text: str, start: int, end: int, initials: bool) -> bool:
+    """Whether text[start:end] is the name asked about, whole: capitalized (in capitals, for
+    initials asked: "ICE", not "Ice Cream"), and no part of a longer name or word ("Grass-Fed",
+    "WUSA-TV", "New York", "211 LA", "Pilot Travel Centers LLC"; "Trump's MAGA" is MAGA)."""
+    name = text[start:end]
+    capitalized = name.isupper() if initials else all(w[:1].isupper() or w.lower() in _JOINERS for w in name.split())
+    if not capitalized or not name[:1].isupper() or text[start - 1 : start] == "-" or re.match(r"[ \t]+[A-Z]|-\w", text[end : end + 2]):
+        return False
+    before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+    if before is None:
+        return True
+    word = before[1]
+    return not ((word[:1].isupper() or word[:1].isdigit()) and word.lower() not in STOPWORDS and not word.endswith(("'s", "’s")))
 
 
 def introduced(store: Store, relevant: list[Scored], what: str, relevance: dict[int, float]) -> tuple[list[Scored], dict[str, Introduction]]:
