@@ -28,20 +28,28 @@ BODY = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(n: int) -> list[int]:
+    """`n` different free ports: each socket is held until all are bound, for a port closed at
+    once may be handed out again (two replicas told the same port: one never listens, and every
+    update reaches the other)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class Balancer:
     """Round-robin over the replicas, as a reverse proxy would; remembers who got what."""
 
-    def __init__(self, ports: list[int]) -> None:
+    def __init__(self, ports: list[int], port: int) -> None:
         self.ports = ports
         self.turn = itertools.cycle(ports)
         self.routed: list[tuple[int, int]] = []  # (update_id, replica port)
-        self.port = free_port()
+        self.port = port
 
     async def start(self) -> None:
         self.session = aiohttp.ClientSession()
@@ -70,8 +78,8 @@ async def test_two_replicas_share_corpus_context_and_update_claims(database_url,
     await fake.start()
     for chat in (ALICE, ADMIN):
         fake.add_chat(chat)
-    ports = [free_port(), free_port()]
-    balancer = Balancer(ports)
+    *ports, front = free_ports(3)
+    balancer = Balancer(ports, front)
     await balancer.start()
     webhook = f"http://127.0.0.1:{balancer.port}/telegram"
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": f"{fake.url}/bot",
