@@ -1,14 +1,16 @@
 """Who said what, looked up by name as the store grows: "what did Lukyanova say?" and "who is
-Trump?" read the attributions of the people whose name holds a word.
+Trump?" read the statements of the people whose name holds a word.
 
 Usage: python bench/quote_lookup.py [--sizes 100000,1000000] [--runs 5]
 
 A SQLite store (the real schema) is filled with synthetic attributions: one article for every 20,
 speakers drawn from 20,000 surnames and 500 first names, a few surnames quoted far more than the
-rest, as news quotes a president. For each size, side by side on the same store: the look-up
-through the speaker keys (`Store.attributions_of`, `Store.speaker_counts`: an index on the words
-of each name) and the same look-up as a LIKE over every attribution's speaker, for the name quoted
-most, one quoted a few times and one nobody is. Medians of `--runs`, in milliseconds.
+rest, as news quotes a president. For each size, side by side on the same store, for the name
+quoted most, one quoted a few times and one nobody is: the statements an answer shows (the first
+10, `find_quotes(..., limit=10)`: the speaker keys, then a page of statements), every statement
+(`find_quotes`), and the LIKE over every attribution's speaker that the keys replace (its SQL
+alone); then the statements counted by speaker (`Store.speaker_counts`, "who is X?") beside the
+same LIKE. Medians of `--runs`, in milliseconds.
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ def _fill(store, size: int, seed: int = 7) -> list[str]:
         with store.transaction() as db:
             db.executemany(
                 "INSERT INTO attributions (article_id, passage_id, speaker, is_person, quote, cue, kind, start, \"end\") "
-                "VALUES (?, NULL, ?, 1, 'quoted words', 'said', 'direct', 0, 10)",
-                [(ids[(start + i) // 20], speaker) for i, speaker in enumerate(speakers)])
+                "VALUES (?, NULL, ?, 1, ?, 'said', 'direct', 0, 10)",  # each statement its own words
+                [(ids[(start + i) // 20], speaker, f"statement number {start + i}") for i, speaker in enumerate(speakers)])
             insert_speaker_keys(db, set(speakers))
     return [surnames[0], surnames[10_000], "Nobodyquoted"]
 
@@ -70,21 +72,23 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    from retrieval.attribution.quotes import find_quotes
     from retrieval.store import SqliteStore
 
-    print("| attributions | name | statements | keyed look-up ms | LIKE ms | keyed counts ms | LIKE counts ms |\n|---|---|---|---|---|---|---|",
-          flush=True)
+    print("| attributions | name | statements | first 10 ms | every statement ms | LIKE ms | counts ms | LIKE counts ms |\n"
+          "|---|---|---|---|---|---|---|---|", flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as work:
             store = SqliteStore(Path(work) / "store.sqlite3")
             try:
                 for name, label in zip(_fill(store, size), ("quoted most", "quoted a few times", "quoted by nobody")):
                     word = name.lower()
-                    found = store.attributions_of([word])
-                    assert len(found) == len(store.query(LIKE_OF, (f"%{word}%",)))  # the same rows
-                    cells = [_ms(lambda: store.attributions_of([word]), args.runs), _ms(lambda: store.query(LIKE_OF, (f"%{word}%",)), args.runs),
+                    every = find_quotes(store, name)
+                    assert every[:10] == find_quotes(store, name, limit=10)
+                    cells = [_ms(lambda: find_quotes(store, name, limit=10), args.runs), _ms(lambda: find_quotes(store, name), args.runs),
+                             _ms(lambda: store.query(LIKE_OF, (f"%{word}%",)), args.runs),
                              _ms(lambda: store.speaker_counts(word), args.runs), _ms(lambda: store.query(LIKE_COUNTS, (f"%{word}%",)), args.runs)]
-                    print(f"| {size:,} | {label} | {len(found):,} | " + " | ".join(f"{c:.1f}" for c in cells) + " |", flush=True)
+                    print(f"| {size:,} | {label} | {len(every):,} | " + " | ".join(f"{c:.1f}" for c in cells) + " |", flush=True)
             finally:
                 store.close()
 

@@ -207,21 +207,21 @@ class Engine:
         """Three questions the corpus can answer: drawn from the newest headlines."""
         return [f"What happened: {a.title}?" for a in self.store.list_articles(limit=3)]
 
-    def quotes(self, name: str, about: str | None = None, by: date | None = None) -> list[Quote]:
-        """Every statement attributed to the person `name` stands for, newest coverage first,
-        only those about `about` when a topic is given."""
-        return find_quotes(self.store, name, query_terms(about) if about else None, by)
+    def quotes(self, name: str, about: str | None = None, by: date | None = None, limit: int | None = None) -> list[Quote]:
+        """Every statement attributed to the person `name` stands for (the first `limit`),
+        newest coverage first, only those about `about` when a topic is given."""
+        return find_quotes(self.store, name, query_terms(about) if about else None, by, limit)
 
     def profile(self, name: str) -> Profile:
         return profile_of(self.store, name)
 
     def _quotes_for(self, question: Question, asked_on: date | None) -> list[Quote]:
-        """Quotes answering "what did X say (about Y)?"; X may be a person named earlier in
-        the conversation ("and what did she say about Mironov?")."""
-        asked = question.speaker_named()
-        if asked is None:
+        """Quotes answering "what did X say (about Y)?", X maybe named earlier ("and what did she say
+        about Mironov?"): the first few, or all read when those of a period the question names come first."""
+        if (asked := question.speaker_named()) is None:
             return []
-        return in_time(self.quotes(*asked, by=asked_on), asked_on, named_period(question.text, asked_on))[:QUOTES_IN_ANSWER]
+        period = named_period(question.text, asked_on)
+        return in_time(self.quotes(*asked, by=asked_on, limit=None if period else QUOTES_IN_ANSWER), asked_on, period)[:QUOTES_IN_ANSWER]
 
     def ask(self, text: str, k: int | None = None, asked_on: date | None = None,
             follow_up: FollowUp | None = None, more_pages: int = 2) -> Answer:

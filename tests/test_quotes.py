@@ -296,3 +296,21 @@ def test_a_capitalized_pronoun_is_nobodys_name():
     text = ("What I would say to the average Iranian is that for us, talking to them is the way forward.\n"
             "The movies, he said, were just for fun.")
     assert not any(a.is_person for a in extract(text))
+
+
+def test_an_answer_reads_a_persons_statements_a_page_at_a_time(engine, monkeypatch):
+    """The first few statements, read a page at a time, are the first of the whole list: newest
+    first, a statement two articles carry once, a topic's only, none after the asking date."""
+    from retrieval.attribution import quotes as quotes_module
+
+    said = ["The harbour will reopen in May", "The tram fares will not rise", "The budget keeps every clinic open",
+            "The ferry will run all winter"]
+    engine.add([Article(title=f"Council day {n}", url=f"https://x.example/day{n}", published=date(2013, 5, 1 + n), text=(
+        f"“{said[n % len(said)]},” Ivo Grant said on Monday.\n“We have the money for it,” Grant said.")) for n in range(6)])
+    whole = engine.quotes("Grant")
+    assert len(whole) == 5  # four statements carried twice, one said every day: each once
+    monkeypatch.setattr(quotes_module, "PAGE", 2)
+    assert [engine.quotes("Grant", limit=n) for n in (1, 3, 5, 9)] == [whole[:1], whole[:3], whole, whole]
+    assert engine.quotes("Grant", about="ferry", limit=1) == [q for q in whole if "ferry" in q.quote]
+    by = engine.quotes("Grant", by=date(2013, 5, 2), limit=3)
+    assert by == engine.quotes("Grant", by=date(2013, 5, 2)) and {q.published for q in by} <= {"2013-05-01", "2013-05-02"}

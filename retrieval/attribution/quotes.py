@@ -35,30 +35,40 @@ def _same_words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None) -> list[Quote]:
+#: Statements read at a time when only the first few are wanted: the most quoted person of a
+#: large store has tens of thousands (bench/quote_lookup.py).
+PAGE = 100
+
+
+def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None,
+                limit: int | None = None) -> list[Quote]:
     """Quotes of the person `name` stands for (any of the names they go by; one word is a
     surname before it is a first name: `speakers_meant`), newest first; only those about the
-    topic when its content words are given, and those published by `by` when it is. A statement
-    that several articles carry (a wire story, a live blog's summary of the day) is listed once,
-    from the newest of them by `by`."""
+    topic when its content words are given, those published by `by` when it is, and the first
+    `limit` when it is (read a page at a time). A statement that several articles carry (a wire
+    story, a live blog's summary of the day) is listed once, from the newest of them by `by`."""
     keys = name_key(name)
     if not keys:
         return []
-    rows = store.attributions_of([max(keys, key=len)])
-    meant = speakers_meant(name, {row["speaker"] for row in rows})
-    out, seen = [], set()
-    for row in rows:
-        if row["speaker"] not in meant:
-            continue
-        if topic_terms and not is_about(row["quote"], topic_terms):
-            continue
-        if by and row["published"] and str(row["published"]) > by.isoformat():
-            continue
-        if (words := _same_words(row["quote"])) in seen:
-            continue
-        seen.add(words)
-        out.append(Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
-                         row["published"], row["article_key"], row["passage_id"]))
+    meant = sorted(speakers_meant(name, set(store.speakers_named(max(keys, key=len)))))
+    out: list[Quote] = []
+    seen: set[str] = set()
+    page, offset = (PAGE if limit else 1 << 62), 0
+    while meant:
+        rows = store.statements_by(meant, by.isoformat() if by else None, page, offset)
+        for row in rows:
+            if topic_terms and not is_about(row["quote"], topic_terms):
+                continue
+            if (words := _same_words(row["quote"])) in seen:
+                continue
+            seen.add(words)
+            out.append(Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
+                             row["published"], row["article_key"], row["passage_id"]))
+            if limit and len(out) >= limit:
+                return out
+        if len(rows) < page:
+            break
+        offset += page
     return out
 
 

@@ -33,11 +33,6 @@ def insert_speaker_keys(db: Any, speakers: Iterable[str]) -> None:
         db.executemany("INSERT INTO speaker_keys (key, speaker) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
 
 
-def _SPEAKERS_KEYED(n: int) -> str:  # noqa: N802 (reads as the SQL it is)
-    """The speakers under any of `n` keys (speaker_keys), as a subquery."""
-    return f"SELECT speaker FROM speaker_keys WHERE key IN ({','.join('?' * n)})"
-
-
 class AttributionQueries:
     """Part of `Store` (see base.py): the queries on attributions."""
 
@@ -52,19 +47,6 @@ class AttributionQueries:
             Attribution(r["speaker"], bool(r["is_person"]), r["quote"], r["cue"], r["kind"], r["start"], r["end"])
             for r in self.query("SELECT * FROM attributions WHERE article_id = ? ORDER BY id", (article_id,))
         ]
-
-    def attributions_of(self, candidates: Iterable[str]) -> list[Any]:
-        """Attributions to people whose name holds any of these words (`name_key`'s; the caller
-        checks the whole name), with their article, newest coverage first."""
-        words = [w for w in candidates if w]
-        if not words:
-            return []
-        return self.query(
-            "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
-            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND t.speaker IN ({_SPEAKERS_KEYED(len(words))}) "
-            "ORDER BY COALESCE(a.published, '') DESC, a.id DESC, t.start",
-            [w.lower() for w in words],
-        )
 
     def refresh_attributions(self, extract, rules: str | None = None) -> int:
         """Find every article's attributions again (after the rules changed) and record which
@@ -87,12 +69,32 @@ class AttributionQueries:
             self.set_meta("attribution_rules", rules)
         return total
 
+    def speakers_named(self, word: str) -> list[str]:
+        """The people attributed statements whose name holds `word` (a word of `name_key`; the
+        caller checks the whole name)."""
+        return [r[0] for r in self.query(
+            "SELECT k.speaker FROM speaker_keys k WHERE k.key = ? AND EXISTS "
+            "(SELECT 1 FROM attributions t WHERE t.speaker = k.speaker AND t.is_person = 1)", (word.lower(),)
+        )]
+
+    def statements_by(self, speakers: list[str], by: str | None, limit: int, offset: int) -> list[Any]:
+        """A page of the statements of `speakers` published by `by` (an ISO date; undated ones
+        too), with their article, newest coverage first."""
+        marks = ",".join("?" * len(speakers))
+        dated = " AND (a.published IS NULL OR a.published <= ?)" if by else ""
+        return self.query(
+            "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
+            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND t.speaker IN ({marks}){dated} "
+            "ORDER BY COALESCE(a.published, '') DESC, a.id DESC, t.start LIMIT ? OFFSET ?",
+            [*speakers, *([by] if by else []), limit, offset],
+        )
+
     def speaker_counts(self, word: str) -> dict[str, int]:
         """Statements by speaker, of the people whose name holds `word` (a word of `name_key`; the
         caller checks the whole name), without their articles."""
         return {r[0]: r[1] for r in self.query(
-            f"SELECT speaker, COUNT(*) FROM attributions WHERE is_person = 1 AND speaker IN ({_SPEAKERS_KEYED(1)}) "
-            "GROUP BY speaker", (word.lower(),)
+            "SELECT speaker, COUNT(*) FROM attributions WHERE is_person = 1 AND speaker IN "
+            "(SELECT speaker FROM speaker_keys WHERE key = ?) GROUP BY speaker", (word.lower(),)
         )}
 
     def articles_mentioning(self, word: str) -> list[int]:
