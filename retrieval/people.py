@@ -21,7 +21,7 @@ from .answers import Citation, Described
 from .question import STOPWORDS
 from .rerank import Scored
 from .store import Store
-from .text import Span, paragraph_spans, split_sentences
+from .text import SentenceAt, Span
 
 #: Words naming what a person is: the office and title words a name can follow, and the common
 #: roles of news ("pop star", "former professional boxer", "wedding planner").
@@ -153,7 +153,7 @@ def introduction(text: str, who: str) -> Introduction | None:
     surname, given = keys[-1], keys[:-1]
     first: Introduction | None = None
     name, mentions = "", 0
-    paragraphs: list[Span] = []
+    sentence_at = SentenceAt(text)
     for m in re.finditer(rf"\b{re.escape(surname)}\b", text, re.I):
         if not text[m.start()].isupper():
             continue
@@ -166,13 +166,11 @@ def introduction(text: str, who: str) -> Introduction | None:
         held = named.split()
         if given and not all(g in name_key(named) for g in given):
             continue
-        paragraphs = paragraphs or paragraph_spans(text)
-        para = next((p for p in paragraphs if p.start <= m.start() < p.end), None)
-        if para is None:
+        sentence = sentence_at(m.start())
+        if sentence is None:
             continue
         mentions += 1
         name = named if len(name.split()) < 2 <= len(held) or not name else name  # the first in full
-        sentence = next((s for s in split_sentences(text[para.start : para.end], para.start) if s.start <= m.start() < s.end), para)
         titles = tokens[: -len(held)] if [clean_token(t) for t in tokens[-len(held) :]] == held else []
         description = _role_before(text, sentence, start, titles) or _description_after(text, m.end(), sentence)
         words = description.split(" ", 1)

@@ -161,3 +161,21 @@ def split_passages(text: str, target_words: int) -> list[Passage]:
             close()
     close()
     return passages
+
+
+class SentenceAt:
+    """The sentence of a text that holds an offset, for reading a name's mentions one by one: the
+    paragraphs are split once, when first asked, and only the mention's paragraph into sentences."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._paragraphs: list[Span] | None = None
+
+    def __call__(self, offset: int) -> Span | None:
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text)
+        para = next((p for p in self._paragraphs if p.start <= offset < p.end), None)
+        if para is None:
+            return None
+        return next((s for s in split_sentences(self.text[para.start : para.end], para.start) if s.start <= offset < s.end), para)
+

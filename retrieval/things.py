@@ -16,7 +16,7 @@ from .people import APPOSITIVE, MENTIONS, ROLES, Introduction, read_introduction
 from .question import STOPWORDS
 from .rerank import Scored
 from .store import Store
-from .text import Span, paragraph_spans, split_sentences
+from .text import SentenceAt, Span
 
 #: Words naming what kind of thing something is: a description must hold one ("the AI company
 #: behind Claude"), so that a clause set off after a name ("Hamas, the group said, …") is not taken.
@@ -157,7 +157,7 @@ def introduction(text: str, what: str) -> Introduction | None:
         return None
     pattern = r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b"
     first: Introduction | None = None
-    paragraphs: list[Span] = []
+    sentence_at = SentenceAt(text)
     mentions = 0
     typed_lower = what == what.lower()
     initials = len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # "ICE" asked: not "Ice Cream"
@@ -165,12 +165,10 @@ def introduction(text: str, what: str) -> Introduction | None:
         name = m.group()
         if not _the_name(text, m.start(), m.end(), initials):
             continue
-        paragraphs = paragraphs or paragraph_spans(text)
-        para = next((p for p in paragraphs if p.start <= m.start() < p.end), None)
-        if para is None:
+        sentence = sentence_at(m.start())
+        if sentence is None:
             continue
         mentions += 1
-        sentence = next((s for s in split_sentences(text[para.start : para.end], para.start) if s.start <= m.start() < s.end), para)
         if typed_lower and not name.isupper() and not text[sentence.start : m.start()].strip("\"“‘'( "):
             continue  # "what's next?": "Next, …" opens a sentence; a name is capitalized anywhere
         description = ""
