@@ -327,7 +327,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if profile.beside:
         header += f"\nOften quoted beside: {esc(', '.join(profile.beside))}."
-    blocks = render_quotes(profile.quotes[:5], "<b>Latest statements</b>") or ["No statements attributed to them."]
+    blocks = render_quotes(profile.quotes, "<b>Latest statements</b>") or ["No statements attributed to them."]
     await message.reply_text(fit(blocks, header))
 
 

@@ -72,9 +72,14 @@ def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by:
     return out
 
 
+#: The latest statements /who shows.
+PROFILE_QUOTES = 5
+
+
 @dataclass
 class Profile:
-    """What /who shows about a person: statements, articles mentioning them, people quoted beside them."""
+    """What /who shows about a person: their latest statements, articles mentioning them, people
+    quoted beside them."""
 
     name: str
     articles: int
@@ -83,7 +88,7 @@ class Profile:
 
 
 def profile_of(store: Any, name: str) -> Profile:
-    found = find_quotes(store, name)
+    found = find_quotes(store, name, limit=PROFILE_QUOTES)
     display = found[0].speaker if found else name
     surname = max(name_key(name) or [name.lower()], key=len)
     articles = store.articles_mentioning(surname)
