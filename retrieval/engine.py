@@ -199,8 +199,7 @@ class Engine:
         """Newest coverage first."""
         return self.store.list_articles(limit, offset)
 
-    def outlets(self) -> list[str]:
-        """The outlets covered, most articles first."""
+    def outlets(self) -> list[str]:  # the outlets covered, most articles first
         return self.store.outlets()
 
     def example_questions(self) -> list[str]:
@@ -208,12 +207,13 @@ class Engine:
         return [f"What happened: {a.title}?" for a in self.store.list_articles(limit=3)]
 
     def quotes(self, name: str, about: str | None = None, by: date | None = None, limit: int | None = None) -> list[Quote]:
-        """Every statement attributed to the person `name` stands for (the first `limit`),
-        newest coverage first, only those about `about` when a topic is given."""
+        """The statements of the person `name` stands for (the first `limit`), newest first, on `about` if given."""
         return find_quotes(self.store, name, query_terms(about) if about else None, by, limit)
 
     def profile(self, name: str) -> Profile:
-        return profile_of(self.store, name)
+        with self.indexes.lock:  # the articles that mention them, as the indexes hold the store now
+            self.indexes.catch_up()
+            return profile_of(self.store, name, self.indexes.articles_holding)
 
     def _quotes_for(self, question: Question, asked_on: date | None) -> list[Quote]:
         """Quotes answering "what did X say (about Y)?", X maybe named earlier ("and what did she say

@@ -17,7 +17,10 @@ import tantivy
 from .files import write_json_atomic
 
 STATE = "keyword.json"
-SCHEMA_VERSION = 1
+#: 2: the article id is a fast field, read to count the articles holding a word (/who).
+SCHEMA_VERSION = 2
+#: Passages read at most to list the articles holding a word.
+HOLDING_CAP = 200_000
 
 class KeywordIndex:
     """A tantivy index of `title + passage` per passage id, deletable by article id."""
@@ -27,7 +30,7 @@ class KeywordIndex:
         self._lock = threading.Lock()
         builder = tantivy.SchemaBuilder()
         builder.add_integer_field("pid", stored=True, indexed=True, fast=True)
-        builder.add_integer_field("aid", indexed=True)
+        builder.add_integer_field("aid", indexed=True, fast=True)
         builder.add_text_field("text", tokenizer_name="en_stem", index_option="freq")
         self.schema = builder.build()
         directory.mkdir(parents=True, exist_ok=True)
@@ -93,6 +96,14 @@ class KeywordIndex:
         hits = searcher.search(query, limit, count=False).hits
         pids = searcher.fast_field_values("pid", [addr for _, addr in hits])  # no stored-document reads
         return [(int(pid), float(score)) for (score, _), pid in zip(hits, pids)]
+
+    def articles_holding(self, word: str) -> set[int]:
+        """The ids of the articles a passage of which holds `word` (as searching finds it: its stem,
+        case aside), read from the index rather than from every article's text."""
+        query, _errors = self.index.parse_query_lenient(word, ["text"])
+        searcher = self.index.searcher()
+        hits = searcher.search(query, HOLDING_CAP, count=False).hits
+        return {int(a) for a in searcher.fast_field_values("aid", [addr for _, addr in hits])}
 
     def close(self) -> None:
         with self._lock:

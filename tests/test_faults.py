@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -80,6 +81,28 @@ def test_corrupt_index_files_are_rebuilt(settings):
         assert snapshot(engine) == before
         assert any("dense index is missing or unreadable" in n for n in notices)
         assert engine.ask("what did Lukyanova say?").citations
+
+
+def test_a_keyword_index_of_the_older_layout_is_rebuilt(settings):
+    """An index written before the article id was a fast field (what /who counts with) is read
+    as unreadable and rebuilt from the store, and /who counts from it."""
+    import tantivy
+
+    with Engine(settings) as engine:
+        before = snapshot(engine)
+        mentioned = engine.profile("Lukyanova").articles
+    directory = settings.data_dir / "keyword"
+    for path in directory.iterdir():
+        path.unlink() if path.is_file() else shutil.rmtree(path)
+    builder = tantivy.SchemaBuilder()  # the older layout
+    builder.add_integer_field("pid", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("aid", indexed=True)
+    builder.add_text_field("text", tokenizer_name="en_stem", index_option="freq")
+    tantivy.Index(builder.build(), path=str(directory))
+    (directory / "keyword.json").write_text(json.dumps({"schema": 1, "synced_seq": 10**9}))
+    with Engine(settings) as engine:
+        assert snapshot(engine) == before
+        assert engine.profile("Lukyanova").articles == mentioned >= 1
 
 
 def test_store_from_a_newer_schema_is_refused_clearly(settings):

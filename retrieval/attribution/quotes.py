@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -87,11 +88,13 @@ class Profile:
     beside: list[str]
 
 
-def profile_of(store: Any, name: str) -> Profile:
+def profile_of(store: Any, name: str, holding: Callable[[str], set[int]]) -> Profile:
+    """/who's account of the person `name` stands for; `holding(word)` gives the ids of the
+    articles that hold a word (the keyword index)."""
     found = find_quotes(store, name, limit=PROFILE_QUOTES)
     display = found[0].speaker if found else name
     surname = max(name_key(name) or [name.lower()], key=len)
-    articles = store.articles_mentioning(surname)
+    articles = sorted(holding(surname))
     speakers = list(store.speakers_in(articles))
     meant = speakers_meant(name, set(speakers))
     beside = Counter(s for s in speakers if s not in meant and a_person(s))  # not "Apple News", "Cal Fire"

@@ -48,6 +48,9 @@ class Indexes(Protocol):
     def search_keyword(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """(passage id, score) of the k best passages holding any of the terms."""
 
+    def articles_holding(self, word: str) -> set[int]:
+        """The ids of the articles that hold the word (the keyword index's reading of it)."""
+
     def catch_up(self) -> None:
         """Apply what the store holds and the indexes do not yet (cheap when nothing changed)."""
 

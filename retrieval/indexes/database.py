@@ -143,6 +143,9 @@ class DatabaseIndexes:
         """BM25 in this replica's keyword copy (brought up to date by `catch_up` before each question)."""
         return self._keyword().search(terms, k)
 
+    def articles_holding(self, word: str) -> set[int]:
+        return self._keyword().articles_holding(word)
+
     # --- agreement ---------------------------------------------------------------------------
     def catch_up(self) -> None:
         """The vectors are written with the passages; the keyword copy, once open, replays the

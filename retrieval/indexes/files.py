@@ -85,6 +85,10 @@ class FileIndexes:
         with self.lock:
             return self.keyword.search(terms, k)
 
+    def articles_holding(self, word: str) -> set[int]:
+        with self.lock:
+            return self.keyword.articles_holding(word)
+
     def warm_up(self) -> None:
         """Both indexes are opened with the engine."""
 

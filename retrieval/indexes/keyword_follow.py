@@ -99,5 +99,8 @@ class KeywordFollower:
     def search(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         return self.index.search(terms, k)
 
+    def articles_holding(self, word: str) -> set[int]:
+        return self.index.articles_holding(word)
+
     def close(self) -> None:
         self.index.close()
