@@ -55,6 +55,8 @@ def test_what_is_answered_by_the_sentences_that_say_what_it_is(backend_settings)
         assert ferry.citations[0].url == TRANSIT[2].url
         carried = engine.ask("and Harbourline?", asked_on=ASKED_ON, follow_up=FollowUp(["What is the VTA?"]))
         assert carried.subject == ferry.subject
+        # /who counts the articles naming a word through the keyword index, on either backend.
+        assert engine.profile("Harbourline").articles == 1 and engine.profile("VTA").articles == 3
         # Nothing says what the thing is: the ordinary answer, without a subject.
         plain = engine.ask("What is Valmora?", asked_on=ASKED_ON)
         ordinary = engine.searcher.search(replace(Question.parse("What is Valmora?"), thing=""), 3, ASKED_ON)
