@@ -171,8 +171,8 @@ def ask(ctx: click.Context, question: str | None, k: int | None, as_json: bool, 
 CHAT_HELP = """Ask anything about the covered news, in English; the answer cites its sources, with
 the sentence that answers in bold. Follow-ups lean on the last answer ("and what did she say
 about Mironov?"). "What did NAME say?" lists a person's statements, "who is NAME?" how the
-news introduces them, "what is FEMA?" what it says something is; "how did the strike unfold?" lists a story's articles oldest first,
-"what's the latest on the strike?" the newest.
+news introduces them, "what is FEMA?" what it says something is; "how did the strike unfold?"
+lists a story's articles oldest first, "what's the latest on the strike?" the newest.
   /help   this message        /new   forget the conversation        /quit   leave"""
 
 GREETINGS = {"hello", "hi", "hey", "help", "?", "start", "/start", "/help", "hello!", "hi!"}

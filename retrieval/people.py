@@ -246,8 +246,8 @@ def _day(published: date | None) -> int:
 
 
 def described_of(citations: list[Citation], intros: dict[str, Introduction], asked: str) -> Described:
-    """The answer's account of the person: the name in full as the first citation gives it, and
-    the description of the first citation that has one."""
+    """The answer's account of who or what was asked about: the name (in full) as the first
+    citation gives it, and the description of the first citation that has one."""
     name = intros[citations[0].article_id].name if citations else asked  # every citation is of an introduction
     described = next((c for c in citations if intros[c.article_id].description), None)
     if described is None:

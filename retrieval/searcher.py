@@ -128,15 +128,19 @@ class Searcher:
             question = replace(Question.parse(f"who is {people.full_name(self.store, question.person)}"), text=question.text)
         if question.by_date:
             k, more_pages = timeline.ENTRIES, 1  # up to two passages an article: six articles
-        elif question.thing:
-            more_pages = max(more_pages, things.PAGES_READ)  # few articles say what a body is: read more
-        found = self._find(question, k, asked_on, cited, more_pages, period)
+        read_pages = max(more_pages, things.PAGES_READ) if question.thing else more_pages  # few say what a body is
+        found = self._find(question, k, asked_on, cited, read_pages, period)
         if isinstance(found, Answer):
             return found
         if question.by_date:
             return self._story(question, found)
-        if (question.person or question.thing) and (introduced := self._introduced(question, found, k)) is not None:
-            return introduced
+        if question.person or question.thing:
+            if (introduced := self._introduced(question, found, k, more_pages)) is not None:
+                return introduced
+            if read_pages != more_pages:  # answered as any question is: from as many candidates
+                found = self._find(question, k, asked_on, cited, more_pages, period)
+                if isinstance(found, Answer):
+                    return found
         if self._declined(question, found):
             return Answer(question=question.text, no_answer=True, suggestions=found.suggestions)
         relevant = found.relevant
@@ -166,7 +170,7 @@ class Searcher:
         passages = {r.candidate.passage_id for r in relevant if on_story[r.article.id]}
         return timeline.by_date(question.text, citations, passages, found.suggestions, question.by_date)
 
-    def _introduced(self, question: Question, found: "Found", k: int) -> Answer | None:
+    def _introduced(self, question: Question, found: "Found", k: int, more_pages: int) -> Answer | None:
         """"Who is X?" and "what is X?": each article naming X, read from the sentence that
         introduces X (people.py, things.py). Not gated, like a story: whether the news names X
         is the answer. None when no article names the person ("who is winning?") or says what
@@ -179,8 +183,8 @@ class Searcher:
             return None
         citations = build_citations(relevant, found.relevance, self.settings.excerpt_chars, found.cues)
         described = people.described_of(citations[:k], intros, question.person or question.thing)
-        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k : 3 * k],
-                      **{"person" if question.person else "subject": described})  # "what is X?" read more pages
+        return Answer(question=question.text, no_answer=False, citations=citations[:k], more=citations[k : k * (1 + more_pages)],
+                      **{"person" if question.person else "subject": described})  # the pages asked for, however many were read
 
     def _declined(self, question: Question, found: "Found") -> bool:
         """Whether the gate judges the citations to share only the question's topic. It was

@@ -5,8 +5,9 @@ questions should be useful"). These are answerable by construction: "What did X 
 for a person the first cited articles quote (their stored attributions), and "…say about Y?"
 only when one of those statements is about Y; "Who is X?" for the person whose statements were
 just listed, whom the news names; "What did X say?" after who (or what) X is, when the cited
-articles quote X ("What did FEMA say?" after "what is FEMA?"). The people offered are those the reader has just seen named in the excerpts, the
-most quoted first; never the person just asked about.
+articles quote X ("What did FEMA say?" after "what is FEMA?"). The people offered are those the
+reader has just seen named in the excerpts, the most quoted first; never the person just asked
+about.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def next_questions(store: Store, question: Question, answer: Answer, quotes: lis
         return offered
     shown = " ".join(c.excerpt for c in answer.citations[:READ]).lower()
     said: dict[str, list[str]] = {}  # speaker -> their statements in the cited articles
-    for article in (store.find_article(c.article_id) for c in answer.citations[:READ]):
-        for a in store.attributions_in(article.id) if article is not None else ():
+    passages = store.passages_by_ids(c.passage_id for c in answer.citations[:READ])  # their articles, without their text
+    for row in (passages.get(c.passage_id) for c in answer.citations[:READ]):
+        for a in store.attributions_in(row.article_id) if row is not None else ():
             if a.is_person:
                 said.setdefault(a.speaker, []).append(a.quote)
     if answer.introduced and any(speaker_matches(answer.introduced[0].name, s) for s in said):  # who or what: what they said

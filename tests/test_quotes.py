@@ -311,6 +311,8 @@ def test_an_answer_reads_a_persons_statements_a_page_at_a_time(engine, monkeypat
     assert len(whole) == 5  # four statements carried twice, one said every day: each once
     monkeypatch.setattr(quotes_module, "PAGE", 2)
     assert [engine.quotes("Grant", limit=n) for n in (1, 3, 5, 9)] == [whole[:1], whole[:3], whole, whole]
+    monkeypatch.setattr(quotes_module, "PROFILE_QUOTES", 2)
+    assert engine.profile("Grant").quotes == whole[:2]  # /who: the latest it shows
     assert engine.quotes("Grant", about="ferry", limit=1) == [q for q in whole if "ferry" in q.quote]
     by = engine.quotes("Grant", by=date(2013, 5, 2), limit=3)
     assert by == engine.quotes("Grant", by=date(2013, 5, 2)) and {q.published for q in by} <= {"2013-05-01", "2013-05-02"}
