@@ -10,7 +10,12 @@ quoted most, one quoted a few times and one nobody is: the statements an answer 
 10, `find_quotes(..., limit=10)`: the speaker keys, then a page of statements), every statement
 (`find_quotes`), and the LIKE over every attribution's speaker that the keys replace (its SQL
 alone); then the statements counted by speaker (`Store.speaker_counts`, "who is X?") beside the
-same LIKE. Medians of `--runs`, in milliseconds.
+same LIKE. Medians of `--runs`, in milliseconds. A second table: the first 10 of a month asked
+about ("what did X say in March 2024?", read outward from the month: `find_quotes(...,
+period=)`) beside every statement read and sorted by distance from the month; every statement
+read in one query into one list, beside the pages `find_quotes` reads them in (the first table);
+and the peak memory Python allocates listing every statement (`newsbot quotes`, a page at a
+time: `iter_quotes`) beside reading them in one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import random
 import sys
 import tempfile
 import time
+import tracemalloc
+from datetime import date
 from pathlib import Path
 from statistics import median
 
@@ -67,14 +74,36 @@ def _ms(call, runs: int) -> float:
     return median(took)
 
 
+def _peak_mb(call) -> float:
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _by_distance(store, name: str, period) -> list:
+    """The first 10 of every statement sorted by distance from `period`, undated last."""
+    from datetime import date
+
+    from retrieval.attribution.quotes import find_quotes
+
+    every = find_quotes(store, name)
+    return sorted(every, key=lambda q: period.distance(date.fromisoformat(q.published)) if q.published else 1 << 30)[:10]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from retrieval.attribution.quotes import find_quotes
+    from retrieval.attribution.quotes import find_quotes, iter_quotes
     from retrieval.store import SqliteStore
+    from retrieval.timeliness import Period
 
+    march = Period(date(2024, 3, 1), date(2024, 3, 31), "March 2024")
+    periods: list[str] = []
     print("| attributions | name | statements | first 10 ms | every statement ms | LIKE ms | counts ms | LIKE counts ms |\n"
           "|---|---|---|---|---|---|---|---|", flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
@@ -89,8 +118,19 @@ def main() -> None:
                              _ms(lambda: store.query(LIKE_OF, (f"%{word}%",)), args.runs),
                              _ms(lambda: store.speaker_counts(word), args.runs), _ms(lambda: store.query(LIKE_COUNTS, (f"%{word}%",)), args.runs)]
                     print(f"| {size:,} | {label} | {len(every):,} | " + " | ".join(f"{c:.1f}" for c in cells) + " |", flush=True)
+                    assert find_quotes(store, name, limit=10, period=march) == _by_distance(store, name, march)
+                    one_read = lambda: list(iter_quotes(store, name, page=1 << 62))  # noqa: E731
+                    assert one_read() == every
+                    cells = [_ms(lambda: find_quotes(store, name, limit=10, period=march), args.runs),
+                             _ms(lambda: _by_distance(store, name, march), args.runs), _ms(one_read, args.runs),
+                             _peak_mb(lambda: sum(1 for _ in iter_quotes(store, name))), _peak_mb(one_read)]
+                    periods.append(f"| {size:,} | {label} | {len(every):,} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
             finally:
                 store.close()
+    print("\n| attributions | name | statements | a month's first 10 ms | every statement sorted ms | "
+          "every statement in one read ms | listing every statement, peak MB | every statement in one read, peak MB |"
+          "\n|---|---|---|---|---|---|---|---|")
+    print("\n".join(periods))
 
 
 if __name__ == "__main__":

@@ -232,19 +232,28 @@ SMALL_CORPUS = 20
 def quotes(ctx: click.Context, name: str, about: str | None, as_json: bool) -> None:
     """Every statement the covered news attributes to NAME, newest first."""
     from dataclasses import asdict
+    from itertools import chain
+
+    from retrieval.attribution import iter_quotes
+    from retrieval.question import query_terms
 
     with open_engine(ctx) as engine:
-        found = engine.quotes(name, about)
-        elsewhere = len(engine.quotes(name)) if about and not found else 0
-    if as_json:
-        click.echo(json.dumps({"name": name, "about": about, "quotes": [asdict(q) for q in found]}, ensure_ascii=False))
-        return
-    if not found and about:
-        line = f"No statements by {name} about {about} in the covered news"
-        click.echo(line + (f" ({plural(elsewhere, 'statement')} on other topics: `newsbot quotes {name!r}`)." if elsewhere else "."))
-    elif not found:
-        click.echo(f"No statements attributed to {name} in the covered news.")
-    print_quotes(found)
+        # Read and printed a page at a time: the most quoted person has tens of thousands.
+        found = iter_quotes(engine.store, name, query_terms(about) if about else None)
+        if as_json:  # the same text json.dumps writes for the whole object
+            click.echo(json.dumps({"name": name, "about": about}, ensure_ascii=False)[:-1] + ', "quotes": [', nl=False)
+            for n, q in enumerate(found):
+                click.echo((", " if n else "") + json.dumps(asdict(q), ensure_ascii=False), nl=False)
+            click.echo("]}")
+            return
+        if (first := next(found, None)) is not None:
+            print_quotes(chain([first], found))
+        elif about:
+            elsewhere = sum(1 for _ in iter_quotes(engine.store, name))
+            line = f"No statements by {name} about {about} in the covered news"
+            click.echo(line + (f" ({plural(elsewhere, 'statement')} on other topics: `newsbot quotes {name!r}`)." if elsewhere else "."))
+        else:
+            click.echo(f"No statements attributed to {name} in the covered news.")
 
 
 @cli.command("list")

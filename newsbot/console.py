@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,7 +19,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def print_quotes(quotes: list) -> None:
+def print_quotes(quotes: Iterable) -> None:
     for q in quotes:
         marks = ("“", "”") if q.kind == "direct" else ("", "")
         out.print(f"[bold]{escape(q.speaker)}[/bold] ({q.cue}): {marks[0]}{escape(q.quote)}{marks[1]}")

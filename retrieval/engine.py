@@ -28,7 +28,7 @@ from .searcher import Searcher
 from .settings import EngineSettings
 from .store import ArticleRow, ChatState, PreparedArticle, WriteResult, open_store
 from .text import plural
-from .timeliness import in_time, named_period
+from .timeliness import Period, named_period
 
 log = logging.getLogger(__name__)
 
@@ -206,9 +206,10 @@ class Engine:
         """Three questions the corpus can answer: drawn from the newest headlines."""
         return [f"What happened: {a.title}?" for a in self.store.list_articles(limit=3)]
 
-    def quotes(self, name: str, about: str | None = None, by: date | None = None, limit: int | None = None) -> list[Quote]:
-        """The statements of the person `name` stands for (the first `limit`), newest first, on `about` if given."""
-        return find_quotes(self.store, name, query_terms(about) if about else None, by, limit)
+    def quotes(self, name: str, about: str | None = None, by: date | None = None, limit: int | None = None,
+               period: Period | None = None) -> list[Quote]:
+        """The statements of the person `name` stands for (the first `limit`), newest first (`period`'s first), on `about`."""
+        return find_quotes(self.store, name, query_terms(about) if about else None, by, limit, period)
 
     def profile(self, name: str) -> Profile:
         with self.indexes.lock:  # the articles that mention them, as the indexes hold the store now
@@ -217,11 +218,10 @@ class Engine:
 
     def _quotes_for(self, question: Question, asked_on: date | None) -> list[Quote]:
         """Quotes answering "what did X say (about Y)?", X maybe named earlier ("and what did she say
-        about Mironov?"): the first few, or all read when those of a period the question names come first."""
+        about Mironov?"): the first few, those of a period the question names first."""
         if (asked := question.speaker_named()) is None:
             return []
-        period = named_period(question.text, asked_on)
-        return in_time(self.quotes(*asked, by=asked_on, limit=None if period else QUOTES_IN_ANSWER), asked_on, period)[:QUOTES_IN_ANSWER]
+        return self.quotes(*asked, by=asked_on, limit=QUOTES_IN_ANSWER, period=named_period(question.text, asked_on))
 
     def ask(self, text: str, k: int | None = None, asked_on: date | None = None,
             follow_up: FollowUp | None = None, more_pages: int = 2) -> Answer:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .attribution import Quote
+from .attribution import Quote, iter_quotes
 from .errors import BadInput, NotFound
 from .store import ArticleRow, Store
 
@@ -131,9 +131,8 @@ class Follows:
         for kind, target in {(f.kind, f.target) for f in follows}:
             hits: dict[str, list[Quote]] = {}
             if kind == "person":
-                for q in engine.quotes(target):
-                    if q.article_id in keys:  # engine.quotes chose the speakers
-                        hits.setdefault(q.article_id, []).append(q)
+                for q in iter_quotes(self.store, target, articles=list(keys.values())):  # the new articles' only
+                    hits.setdefault(q.article_id, []).append(q)
             else:
                 answer = engine.ask(target, k=5)
                 for c in answer.citations:

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol, TypeVar
 
 #: Words that ask about the days just before the asking date.
 RECENT_DAYS = re.compile(
@@ -116,24 +114,6 @@ def _period(kind: str, m: re.Match, asked_on: date | None) -> Period | None:
         return _month(before.year, before.month)
     month = _MONTHS[m["month"].lower()]  # a month alone: the latest one by the asking date
     return _month(asked_on.year if month <= asked_on.month else asked_on.year - 1, month)
-
-
-class _Dated(Protocol):
-    published: str | None
-
-
-D = TypeVar("D", bound=_Dated)
-
-
-def in_time(items: Sequence[D], asked_on: date | None, period: Period | None) -> list[D]:
-    """`items` (a person's statements, newest first) published by the asking date; those from
-    a named earlier period first, then the nearer to it ("what did Powell say in March 2024?"),
-    the undated last; the order kept otherwise."""
-    cutoff = asked_on.isoformat() if asked_on else None
-    kept = [i for i in items if not (cutoff and i.published and i.published > cutoff)]
-    if period is None:
-        return kept
-    return sorted(kept, key=lambda i: period.distance(date.fromisoformat(i.published)) if i.published else 1 << 30)
 
 
 def asks_about_recent_days(question: str) -> bool:

@@ -81,3 +81,20 @@ def test_a_batch_of_new_articles_is_one_message_per_chat(settings):
         assert follows.scan(engine, lambda alerts: {"text": " | ".join(sorted(a.article.title for a in alerts))}) == 2
         [payload] = [json.loads(r[0]) for r in engine.store.query("SELECT payload FROM outbox")]
         assert payload["text"] == "Library extends hours | Library reopens"
+
+
+def test_a_followed_persons_alerts_read_the_new_articles_statements_alone(settings, monkeypatch):
+    """Each scan reads what the person said in the articles it scans, however much they said before."""
+    with Engine(settings) as engine:
+        engine.add([Article(title=f"Library day {n}", url=f"https://news.example/library/{n}",
+                            text=f"“Shelf {n} is restored,” said librarian Tomas Quell.") for n in range(12)])
+        follows = Follows(engine.store)
+        follows.add(2, "person", "Quell")
+        reads: list[int] = []
+        statements_by = engine.store.statements_by
+        monkeypatch.setattr(engine.store, "statements_by", lambda *a, **k: reads.append(len(rows := statements_by(*a, **k))) or rows)
+        engine.add([Article(title="Library night", url="https://news.example/library/night",
+                            text="“The reading room opens at night,” said librarian Tomas Quell.")])
+        queued: list = []
+        assert follows.scan(engine, lambda alerts: queued.extend(alerts) or {"text": "alert"}) == 1
+        assert [q.quote for q in queued[0].quotes] == ["The reading room opens at night"] and sum(reads) == 1

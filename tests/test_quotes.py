@@ -316,3 +316,79 @@ def test_an_answer_reads_a_persons_statements_a_page_at_a_time(engine, monkeypat
     assert engine.quotes("Grant", about="ferry", limit=1) == [q for q in whole if "ferry" in q.quote]
     by = engine.quotes("Grant", by=date(2013, 5, 2), limit=3)
     assert by == engine.quotes("Grant", by=date(2013, 5, 2)) and {q.published for q in by} <= {"2013-05-01", "2013-05-02"}
+
+
+def _counting_reads(engine, monkeypatch) -> list[int]:
+    """The number of statements each read of the store returned, as the look-ups run."""
+    reads: list[int] = []
+    statements_by = engine.store.statements_by
+
+    def counted(*args, **kwargs):
+        rows = statements_by(*args, **kwargs)
+        reads.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(engine.store, "statements_by", counted)
+    return reads
+
+
+def test_a_period_asked_about_is_read_outward_from_it_not_every_statement(engine, monkeypatch):
+    """"What did Grant say in March 2013?": the statements nearest the month, the newer first at
+    the same distance, the undated last, as sorting every statement by distance orders them; read
+    from the month outward, a few from each side."""
+    from retrieval.attribution import quotes as quotes_module
+    from retrieval.timeliness import Period
+
+    days = [date(2013, 1, 5), date(2013, 2, 27), date(2013, 3, 2), date(2013, 3, 30), date(2013, 4, 2),
+            date(2013, 4, 3), date(2013, 6, 1), date(2013, 9, 1), date(2012, 3, 10), None]
+    engine.add([Article(title=f"Council item {n}", url=f"https://x.example/item{n}", published=day,
+                        text=f"“The item numbered {n} is settled,” Ivo Grant said.") for n, day in enumerate(days)])
+    march = Period(date(2013, 3, 1), date(2013, 3, 31), "March 2013")
+    every = engine.quotes("Grant", by=date(2013, 8, 1))
+    assert len(every) == 9  # not the one published after the asking date
+    undated = [q for q in every if q.published is None]
+    reference = sorted((q for q in every if q.published), key=lambda q: march.distance(date.fromisoformat(q.published))) + undated
+    monkeypatch.setattr(quotes_module, "PAGE", 2)
+    reads = _counting_reads(engine, monkeypatch)
+    for limit in (1, 2, 3, 4, 6, 9, 12):
+        reads.clear()
+        assert engine.quotes("Grant", by=date(2013, 8, 1), limit=limit, period=march) == reference[:limit]
+        assert sum(reads) <= 4 * (limit + quotes_module.PAGE)  # at most a page or so past `limit` from each side
+        assert limit > 2 or sum(reads) < len(every)  # the month alone answers
+    assert [q.published for q in reference[:4]] == ["2013-03-30", "2013-03-02", "2013-04-02", "2013-02-27"]
+    answer = engine.ask("What did Ivo Grant say in March 2013?", asked_on=date(2013, 8, 1))
+    assert [q.published for q in answer.quotes] == [q.published for q in reference]
+
+
+def test_a_persons_statements_are_read_in_pages_that_grow_to_the_largest(engine, monkeypatch):
+    """The first few from a small page on; all of them a largest page at a time, never more."""
+    from retrieval.attribution import quotes as quotes_module
+
+    engine.add([Article(title=f"Budget day {n}", url=f"https://x.example/budget{n}", published=date(2014, 1, 1 + n),
+                        text=f"“Line {n} of the budget is final,” Ivo Grant said.") for n in range(20)])
+    whole = engine.quotes("Grant")
+    monkeypatch.setattr(quotes_module, "PAGE", 2)
+    monkeypatch.setattr(quotes_module, "LARGEST_PAGE", 5)
+    reads = _counting_reads(engine, monkeypatch)
+    assert engine.quotes("Grant", limit=15) == whole[:15] and reads == [2, 4, 5, 5]
+    reads.clear()
+    assert engine.quotes("Grant") == whole and len(whole) == 20 and reads == [5, 5, 5, 5, 0]
+
+
+def test_newsbot_quotes_prints_every_statement_as_it_reads_them(tmp_path):
+    """The listing is printed as it is read; --json is the object json.dumps writes for it."""
+    from dataclasses import asdict
+
+    settings_dir = tmp_path / "d"
+    from retrieval.settings import EngineSettings
+
+    with Engine(EngineSettings(data_dir=settings_dir)) as engine:
+        engine.add([Article(title=f"Ferry day {n}", url=f"https://x.example/ferry{n}", published=date(2015, 2, 1 + n),
+                            text=f"“Ferry {n} will run all winter,” Ivo Grant said.") for n in range(3)])
+        expected = {"name": "Grant", "about": None, "quotes": [asdict(q) for q in engine.quotes("Grant")]}
+    result = CliRunner().invoke(cli, ["--data-dir", str(settings_dir), "quotes", "Grant", "--json"], obj={})
+    assert result.exit_code == 0 and result.output.strip() == json.dumps(expected, ensure_ascii=False)
+    listed = CliRunner().invoke(cli, ["--data-dir", str(settings_dir), "quotes", "Grant"], obj={}).output
+    assert [line.split("Ferry ")[1][0] for line in listed.splitlines() if "Ferry " in line and "will run" in line] == ["2", "1", "0"]
+    elsewhere = CliRunner().invoke(cli, ["--data-dir", str(settings_dir), "quotes", "Grant", "--about", "tram"], obj={}).output
+    assert "No statements by Grant about tram" in elsewhere and "3 statements on other topics" in elsewhere

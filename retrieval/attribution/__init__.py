@@ -19,13 +19,13 @@ from pathlib import Path
 
 from .direct import DirectQuotes
 from .names import PRONOUNS, Resolver, name_key, speaker_matches, speakers_meant
-from .quotes import Profile, Quote, find_quotes, profile_of
+from .quotes import Profile, Quote, find_quotes, iter_quotes, profile_of
 from .reported import reported_in
 from .rules import RULES_VERSION, Attribution
 from .tagger import TAGGER_VERSION, Tagger, combined
 
 __all__ = [
-    "PRONOUNS", "RULES_VERSION", "Attribution", "Attributor", "Profile", "Quote", "extract", "find_quotes", "name_key", "profile_of",
+    "PRONOUNS", "RULES_VERSION", "Attribution", "Attributor", "Profile", "Quote", "extract", "find_quotes", "iter_quotes", "name_key", "profile_of",
     "attributor", "speaker_matches", "speakers_meant",
 ]
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import islice
 from typing import Any
 
+from ..timeliness import Period
 from .names import a_person, name_key, speakers_meant
 
 
@@ -36,41 +38,75 @@ def _same_words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-#: Statements read at a time when only the first few are wanted: the most quoted person of a
-#: large store has tens of thousands (bench/quote_lookup.py).
+#: Statements read at a time: the first page when only the first few are wanted (the most quoted
+#: person of a large store has tens of thousands: bench/quote_lookup.py), each page after it twice
+#: the last, up to the page all of them are read by: a page holds its statements in memory, and
+#: each read scans all of the person's (the sort is by their articles' dates), so fewer and
+#: larger pages read everything faster.
 PAGE = 100
+LARGEST_PAGE = 10_000
 
 
-def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None,
-                limit: int | None = None) -> list[Quote]:
-    """Quotes of the person `name` stands for (any of the names they go by; one word is a
-    surname before it is a first name: `speakers_meant`), newest first; only those about the
-    topic when its content words are given, those published by `by` when it is, and the first
-    `limit` when it is (read a page at a time). A statement that several articles carry (a wire
-    story, a live blog's summary of the day) is listed once, from the newest of them by `by`."""
+def iter_quotes(store: Any, name: str, topic_terms: list[str] | None = None, seen: set[int] | None = None,
+                page: int | None = None, **only: Any) -> Iterator[Quote]:
+    """The quotes of the person `name` stands for (any of the names they go by; one word is a
+    surname before it is a first name: `speakers_meant`), newest first, read a page at a time
+    (`page` first, else LARGEST_PAGE, each next twice the last, up to LARGEST_PAGE); only those about the topic
+    when its content words are given, and those `only` keeps (`Store.statements_by`'s filters:
+    until, since, dated, oldest_first, articles). A statement that several articles carry (a wire story, a live blog's
+    summary of the day) is listed once, the first time it is read; `seen` holds the hashes of
+    their words, shared between reads that must not repeat one another."""
     keys = name_key(name)
     if not keys:
-        return []
+        return
     meant = sorted(speakers_meant(name, set(store.speakers_named(max(keys, key=len)))))
-    out: list[Quote] = []
-    seen: set[str] = set()
-    page, offset = (PAGE if limit else 1 << 62), 0
+    seen = set() if seen is None else seen
+    page, offset = page or LARGEST_PAGE, 0
     while meant:
-        rows = store.statements_by(meant, by.isoformat() if by else None, page, offset)
+        rows = store.statements_by(meant, page, offset, **only)
         for row in rows:
             if topic_terms and not is_about(row["quote"], topic_terms):
                 continue
-            if (words := _same_words(row["quote"])) in seen:
+            if (words := hash(_same_words(row["quote"]))) in seen:
                 continue
             seen.add(words)
-            out.append(Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
-                             row["published"], row["article_key"], row["passage_id"]))
-            if limit and len(out) >= limit:
-                return out
+            yield Quote(row["speaker"], row["quote"], row["cue"], row["kind"], row["url"], row["title"],
+                        row["published"], row["article_key"], row["passage_id"])
         if len(rows) < page:
-            break
+            return
         offset += page
-    return out
+        page = min(2 * page, LARGEST_PAGE)
+
+
+def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None,
+                limit: int | None = None, period: Period | None = None) -> list[Quote]:
+    """The first `limit` (else all) of `iter_quotes`, published by `by` when it is given; those
+    of a named earlier `period` first when it is (`nearest_to`)."""
+    if period is not None and limit:
+        return nearest_to(store, name, period, topic_terms, by, limit)
+    until = by.isoformat() if by else None
+    return list(islice(iter_quotes(store, name, topic_terms, page=PAGE if limit else None, until=until), limit))
+
+
+def nearest_to(store: Any, name: str, period: Period, topic_terms: list[str] | None, by: date | None,
+               limit: int) -> list[Quote]:
+    """The first `limit` statements ordered by how far from `period` they were published ("what
+    did Powell say in March 2024?"), the newer first at the same distance, the undated last; read
+    outward from the period, at most `limit` from each side, rather than every statement."""
+    seen: set[int] = set()
+
+    def read(**only: Any) -> list[Quote]:
+        return list(islice(iter_quotes(store, name, topic_terms, seen, PAGE, **only), limit))
+
+    end = min(period.end, by) if by else period.end
+    found = read(since=period.start.isoformat(), until=end.isoformat())
+    if len(found) >= limit:
+        return found
+    after = read(since=(period.end + timedelta(days=1)).isoformat(), until=by.isoformat() if by else None,
+                 oldest_first=True) if by is None or by > period.end else []
+    before = read(until=(period.start - timedelta(days=1)).isoformat(), dated=True)
+    around = sorted(after + before, key=lambda q: period.distance(date.fromisoformat(q.published)))  # stable: newer first
+    return (found + around + read(dated=False))[:limit]
 
 
 #: The latest statements /who shows.

@@ -77,16 +77,32 @@ class AttributionQueries:
             "(SELECT 1 FROM attributions t WHERE t.speaker = k.speaker AND t.is_person = 1)", (word.lower(),)
         )]
 
-    def statements_by(self, speakers: list[str], by: str | None, limit: int, offset: int) -> list[Any]:
-        """A page of the statements of `speakers` published by `by` (an ISO date; undated ones
-        too), with their article, newest coverage first."""
-        marks = ",".join("?" * len(speakers))
-        dated = " AND (a.published IS NULL OR a.published <= ?)" if by else ""
+    def statements_by(self, speakers: list[str], limit: int, offset: int, *, until: str | None = None,
+                      since: str | None = None, dated: bool | None = None, oldest_first: bool = False,
+                      articles: list[int] | None = None) -> list[Any]:
+        """A page of the statements of `speakers`, with their article, newest coverage first (oldest
+        first when `oldest_first`; within a day, as newest first orders it): those published from
+        `since` to `until` (ISO dates; undated ones too unless `since` is given), only the dated
+        ones or only the undated ones when `dated` says so, only in `articles` when given (at most
+        a few hundred ids)."""
+        where, params = [f"t.speaker IN ({','.join('?' * len(speakers))})"], [*speakers]
+        if until:
+            where.append("(a.published IS NULL OR a.published <= ?)")
+            params.append(until)
+        if since:
+            where.append("a.published >= ?")
+            params.append(since)
+        if dated is not None:
+            where.append(f"a.published IS {'NOT ' if dated else ''}NULL")
+        if articles is not None:
+            where.append(f"t.article_id IN ({','.join('?' * len(articles))})" if articles else "0 = 1")
+            params += articles
+        direction = "ASC" if oldest_first else "DESC"
         return self.query(
             "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
-            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND t.speaker IN ({marks}){dated} "
-            "ORDER BY COALESCE(a.published, '') DESC, a.id DESC, t.start LIMIT ? OFFSET ?",
-            [*speakers, *([by] if by else []), limit, offset],
+            f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND {' AND '.join(where)} "
+            f"ORDER BY COALESCE(a.published, '') {direction}, a.id DESC, t.start LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
 
     def speaker_counts(self, word: str) -> dict[str, int]:
