@@ -298,6 +298,20 @@ def test_a_capitalized_pronoun_is_nobodys_name():
     assert not any(a.is_person for a in extract(text))
 
 
+def test_a_body_is_nobodys_name_even_after_a_title_word():
+    """"The Justice Department said" is the department's statement, not one of a person named
+    "Department"; a person after a body's name, or with a surname that is also a body's word, is theirs."""
+    from retrieval.attribution.names import person_name
+
+    found = found_in("The Justice Department said on Monday that it would appeal the ruling.",
+                     "“We will appeal,” the State Department said.",
+                     "Labour Party leader Keir Starmer said the vote was lost.",
+                     "Margaret Court said she would not attend the final.")
+    assert [(a.speaker, a.is_person) for a in found] == [
+        ("the justice department", False), ("the state department", False), ("Keir Starmer", True), ("Margaret Court", True)]
+    assert person_name("The Justice Department") is None and person_name("Justice Ruth Bader Ginsburg") == "Ruth Bader Ginsburg"
+
+
 def test_an_answer_reads_a_persons_statements_a_page_at_a_time(engine, monkeypatch):
     """The first few statements, read a page at a time, are the first of the whole list: newest
     first, a statement two articles carry once, a topic's only, none after the asking date."""
