@@ -306,9 +306,11 @@ def test_a_body_is_nobodys_name_even_after_a_title_word():
     found = found_in("The Justice Department said on Monday that it would appeal the ruling.",
                      "“We will appeal,” the State Department said.",
                      "Labour Party leader Keir Starmer said the vote was lost.",
-                     "Margaret Court said she would not attend the final.")
+                     "Margaret Court said she would not attend the final.",
+                     "The Health Department opened a clinic. The Department of Human Services says meetings will be held.")
     assert [(a.speaker, a.is_person) for a in found] == [
-        ("the justice department", False), ("the state department", False), ("Keir Starmer", True), ("Margaret Court", True)]
+        ("the justice department", False), ("the state department", False), ("Keir Starmer", True), ("Margaret Court", True),
+        ("the department of human services", False)]
     assert person_name("The Justice Department") is None and person_name("Justice Ruth Bader Ginsburg") == "Ruth Bader Ginsburg"
 
 

@@ -84,7 +84,8 @@ PARTY_TAG = re.compile(r"\s*\((?:[RDI]|[RDI]-[^()]{1,20})\)")
 _NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that", "these", "those"}
 
 #: Last words of a body's name that are hardly ever a surname: "the Justice Department said" is
-#: the department, not a person named "Department" ("Justice" read as a title). Fewer than BODIES:
+#: the department, not a person named "Department" ("Justice" read as a title), nor is "the
+#: Department of Human Services says" a "Department" a full name before it stands for. Fewer than BODIES:
 #: "Margaret Court", "Emily Post" and "Edward House" are people.
 _BODY_HEADS = {"department", "ministry", "agency", "office", "police", "council", "committee", "administration",
                "bureau", "commission", "university", "company", "government", "association", "organization",
@@ -109,8 +110,8 @@ def person_name(subject: str) -> str | None:
         runs = [r for r in runs if r]
         if not runs:
             continue
-        if len(runs[-1]) >= 2 and runs[-1][-1].lower().rstrip(".") in _BODY_HEADS:
-            return None  # "the Justice Department", "the Labour Party"
+        if runs[-1][-1].lower().rstrip(".") in _BODY_HEADS:
+            return None  # "the Justice Department", "the Department of Human Services", "the Labour Party"
         tokens = strip_titles(strip_affiliation(runs[-1]))
         if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
             return None  # "Trump PAC", "Clinton HQ": an organisation
