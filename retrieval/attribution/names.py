@@ -152,6 +152,15 @@ def speakers_meant(query: str, speakers: Iterable[str]) -> set[str]:
 
 
 CONNECTIVE = re.compile(r"\b(?:as|when|while|because|though|although|after|before|since|if|which|who|that|and|but)\s+", re.I)
+#: An adverb set off before a sentence's subject: "Instead, he said…" is his statement, not one of
+#: a person named "Instead".
+LEADING_ADVERB = re.compile(
+    r"^\s*(?:instead|however|meanwhile|still|also|later|earlier|now|then|yet|indeed|separately|today|yesterday|"
+    r"overall|finally|ultimately|additionally|moreover|similarly|likewise|afterwards?|nevertheless|nonetheless|"
+    r"in addition|in fact|in turn|at the time|for (?:example|instance|now|(?:his|her|their|its) part))\s*,\s*", re.I)
+#: A subject that ends a longer name: "Prevention" of "the Centers for Disease Control and
+#: Prevention said", "Human Services" of "the Department of Health and Human Services".
+NAME_BEFORE = re.compile(rf"\b([{CAP}][\w.'’-]*)\s+(?:of|for)\s+(?:[{CAP}][\w.'’-]*,?\s+)+and\s+$")
 
 
 class Resolver:
@@ -225,8 +234,13 @@ class Resolver:
         if tail != subject:
             at += len(subject) - len(tail)
             subject = tail
+        if (lead := LEADING_ADVERB.match(subject)):
+            at, subject = at + lead.end(), subject[lead.end() :]
         if not subject.strip():
             return "", False
+        before = NAME_BEFORE.search(self.text, max(0, at - 80), at)
+        if before and before[1].lower().rstrip(".") not in TITLES:  # not "Secretary of Health and …"
+            return " ".join(self.text[before.start() : at].split() + subject.split()).lower(), False
         word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
         if word in PRONOUNS:
             if (person := self.antecedent(at)):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-07.5"
+RULES_VERSION = "2026-12-07.6"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -75,7 +75,8 @@ COMMON_START = {
     "for", "with", "as", "after", "before", "when", "while", "if", "although", "though", "because",
     "according", "political", "senior", "top", "local", "critics", "officials", "experts",
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
-    "what", "how", "why", "whether",
+    "what", "how", "why", "whether", "instead", "indeed", "only", "even", "just", "others", "people",
+    "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
 }
 #: A capital that may open a name: Latin-1's and Latin Extended-A's as well as ASCII's ("Özil",
 #: "Ødegaard", "Łukasz"), for a name of a language with such letters is a name in English news too.
