@@ -80,6 +80,21 @@ TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone"
 PARTY_TAG = re.compile(r"\s*\((?:[RDI]|[RDI]-[^()]{1,20})\)")
 
 
+#: Words that end an office's name ("Secretary of Health and Human Services Robert Kennedy",
+#: "Secretary of Veterans Affairs Doug Collins"), where the title before it is too far to strip.
+_OFFICE_ENDS = {"services", "affairs", "security", "development", "resources", "defense", "defence", "commerce", "labor",
+                "labour", "energy", "education", "transportation", "agriculture", "treasury", "interior", "health",
+                "welfare", "environment", "safety", "trade", "finance", "housing", "intelligence", "staff", "planning",
+                "management", "budget", "immigration", "communications"}
+
+
+def after_office(tokens: list[str]) -> list[str]:
+    """The name after an office's last word, when two words or more are left of it:
+    ["Human", "Services", "Robert", "Kennedy"] -> ["Robert", "Kennedy"]."""
+    ends = [i for i, t in enumerate(tokens[:-2]) if t.lower() in _OFFICE_ENDS]
+    return tokens[ends[-1] + 1 :] if ends else tokens
+
+
 #: Capitalized words that open a subject and name nobody.
 _NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that", "these", "those"}
 
@@ -112,7 +127,7 @@ def person_name(subject: str) -> str | None:
             continue
         if runs[-1][-1].lower().rstrip(".") in _BODY_HEADS:
             return None  # "the Justice Department", "the Department of Human Services", "the Labour Party"
-        tokens = strip_titles(strip_affiliation(runs[-1]))
+        tokens = after_office(strip_titles(strip_affiliation(runs[-1])))
         if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
             return None  # "Trump PAC", "Clinton HQ": an organisation
         if len(tokens) == 1 and tokens[0].lower() in _NOT_NAMES:
