@@ -68,6 +68,19 @@ def _speaker_label(s: Sentence) -> Found | None:
     m = SPEAKER_LABEL.match(s.text) if s.opens_paragraph else None
     if not (m and labelled_person(m["name"], s.resolver, s.at)):
         return None
+    # A news roundup's place, not a speaker, when what follows opens with who said it: "Oklahoma
+    # City: Authorities say falling debris is still a danger." A turn that tells what another said
+    # ("Herrington: After Staples took the stage, she noted that …"; "Ross: My plans are …") stays the label's.
+    off = m.start("content")
+    rest = Sentence(s.text[off:], s.at + off, True, s.resolver)
+    for rule in REPORTED_RULES[REPORTED_RULES.index(_speaker_label) + 1 :]:
+        if (found := rule(rest)) is STOP:
+            break
+        if found is not None:
+            subject, subject_at, cue, c_start, c_end = found
+            if subject_at == 0 and subject.split()[0].lower() not in ("i", "we", "my", "our"):
+                return subject, subject_at + off, cue, c_start + off, c_end + off
+            break
     name = m["name"].title() if m["name"].isupper() else m["name"]
     return name, m.start("name"), ":", m.start("content"), s.to_end
 
