@@ -314,16 +314,18 @@ def test_an_adverb_before_the_subject_or_a_body_ending_before_it_is_nobodys_name
 
 
 def test_a_roundups_place_is_no_speaker_but_an_interviews_label_is():
-    """"Oklahoma City: Authorities say …" in a news roundup is the authorities' statement, not one
-    of a person named Oklahoma City; an interview's "Ross: My plans are …" is Ross's turn, and so is
-    one that tells what another said later in it."""
+    """"Oklahoma City: Authorities say …" under a roundup's heading for the state is the
+    authorities' statement, not one of a person named Oklahoma City; an interview's "Ross: My plans
+    are …" is Ross's turn, and so is one that tells what another said."""
     found = found_in("Oklahoma", "Oklahoma City: The governor said the state would pay for the repairs.",
                      "Editor Adam Ross took over in May.", "Ross: My plans are to finish the novel this winter.",
-                     "Ross: After the reading, the poet told me that she would send a new essay.")
+                     "Ross: After the reading, the poet told me that she would send a new essay.",
+                     "Ross: Los Lobos said they would tour again next spring.")
     assert [(a.speaker, a.is_person, a.quote) for a in found] == [
         ("the governor", False, "the state would pay for the repairs"),
         ("Adam Ross", True, "My plans are to finish the novel this winter"),
-        ("Adam Ross", True, "After the reading, the poet told me that she would send a new essay")]
+        ("Adam Ross", True, "After the reading, the poet told me that she would send a new essay"),
+        ("Adam Ross", True, "Los Lobos said they would tour again next spring")]
 
 
 def test_a_body_is_nobodys_name_even_after_a_title_word():

@@ -63,25 +63,33 @@ def _opened_by_a_quote(s: Sentence) -> Found | None:
     return (_back_form(m) if m else None) or STOP
 
 
+def _under_heading(s: Sentence) -> bool:
+    """The paragraph before the sentence is a heading of one to three capitalized words ("New
+    Mexico"), as a roundup of the states heads each state's news."""
+    before = s.resolver.text[: s.at].rstrip().rsplit("\n", 1)[-1].split()
+    return 1 <= len(before) <= 3 and all(w[:1].isupper() for w in before) and before[-1][-1:].isalpha()
+
+
 def _speaker_label(s: Sentence) -> Found | None:
     """A headline's claim or a transcript's turn: 'Pence: Flowers Won't Be at Debate'."""
     m = SPEAKER_LABEL.match(s.text) if s.opens_paragraph else None
     if not (m and labelled_person(m["name"], s.resolver, s.at)):
         return None
-    # A news roundup's place, not a speaker, when what follows opens with who said it: "Oklahoma
-    # City: Authorities say falling debris is still a danger." A turn that tells what another said
-    # ("Herrington: After Staples took the stage, she noted that …"; "Ross: My plans are …") stays the label's.
-    off = m.start("content")
-    rest = Sentence(s.text[off:], s.at + off, True, s.resolver)
-    for rule in REPORTED_RULES[REPORTED_RULES.index(_speaker_label) + 1 :]:
-        if (found := rule(rest)) is STOP:
-            break
-        if found is not None:
-            subject, subject_at, cue, c_start, c_end = found
-            if subject_at == 0 and subject.split()[0].lower() not in ("i", "we", "my", "our"):
-                return subject, subject_at + off, cue, c_start + off, c_end + off
-            break
     name = m["name"].title() if m["name"].isupper() else m["name"]
+    # A news roundup's place under its state's heading, not a speaker, when what follows opens with
+    # who said it: "Oklahoma / Oklahoma City: Authorities say falling debris is still a danger." A
+    # panel's or an interview's turn stays its label's ("Beifuss: Los Lobos delivered …").
+    if _under_heading(s):
+        off = m.start("content")
+        rest = Sentence(s.text[off:], s.at + off, True, s.resolver)
+        for rule in REPORTED_RULES[REPORTED_RULES.index(_speaker_label) + 1 :]:
+            if (found := rule(rest)) is STOP:
+                break
+            if found is not None:
+                subject, subject_at, cue, c_start, c_end = found
+                if subject_at == 0 and subject.split()[0].lower() not in ("i", "we", "my", "our"):
+                    return subject, subject_at + off, cue, c_start + off, c_end + off
+                break
     return name, m.start("name"), ":", m.start("content"), s.to_end
 
 
