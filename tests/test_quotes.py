@@ -301,16 +301,18 @@ def test_a_capitalized_pronoun_is_nobodys_name():
 def test_an_adverb_before_the_subject_or_a_body_ending_before_it_is_nobodys_name():
     """"Instead, he said" is his; "Others say" and "Only Paula said" name no one called Others or
     Only; "the Centers for Disease Control and Prevention said" is the body's, not a "Prevention"'s,
-    while "Donald Trump and JD Vance said" is still JD Vance's, and the name after an office's
-    ("Secretary of Health and Human Services Ada Lin") is the person's."""
+    while "Donald Trump and JD Vance said" is still JD Vance's, the name after an office's
+    ("Secretary of Health and Human Services Ada Lin") is the person's, and "Tom Reyes in April"
+    is Tom Reyes, not April."""
     found = found_in("Ivo Grant opened the depot on Monday. Instead, he said, the trams would wait.",
                      "Others say the depot is too small. Only Paula said it was big enough.",
                      "The Centers for Disease Control and Prevention said the virus was spreading.",
                      "Mayor Tom Reyes and Dana Whitfield said the clinics would stay open.",
-                     "Secretary of Health and Human Services Ada Lin said the clinics would get more nurses.")
+                     "Secretary of Health and Human Services Ada Lin said the clinics would get more nurses.",
+                     "Mayor Tom Reyes in April acknowledged that the tram fares would rise.")
     assert [(a.speaker, a.is_person) for a in found] == [
         ("Ivo Grant", True), ("others", False), ("Paula", True), ("centers for disease control and prevention", False),
-        ("Dana Whitfield", True), ("Ada Lin", True)]
+        ("Dana Whitfield", True), ("Ada Lin", True), ("Tom Reyes", True)]
 
 
 def test_a_roundups_place_is_no_speaker_but_an_interviews_label_is():

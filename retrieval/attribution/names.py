@@ -111,9 +111,10 @@ def person_name(subject: str) -> str | None:
     """The person a subject phrase names, or None for a description ("a senior official")."""
     subject = PARTY_TAG.sub("", subject)
     first_segment = re.split(r",|\bwho\b|\bwhich\b", subject, maxsplit=1)[0]
-    # "Sen. Bernie Sanders of Vermont": the person comes before "of", not the place after it;
+    # "Sen. Bernie Sanders of Vermont", "Trump in April", "Biden in his remarks": the person comes
+    # before "of" or "in", not the place or time after it;
     # but "Secretary of State John Kerry" has only a title before it.
-    before_place = re.split(r"\s(?:of|from|at|for)\s", first_segment, maxsplit=1)[0]
+    before_place = re.split(r"\s(?:of|from|at|for|in|on|during)\s", first_segment, maxsplit=1)[0]
     head = [w for w in before_place.split() if w.lower().strip(".") not in TRAILING]
     if head and head[-1][:1].islower():
         return None  # "The Vermont senator", "One California delegate", "the Obama administration"
