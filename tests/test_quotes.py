@@ -303,16 +303,19 @@ def test_an_adverb_before_the_subject_or_a_body_ending_before_it_is_nobodys_name
     Only; "the Centers for Disease Control and Prevention said" is the body's, not a "Prevention"'s,
     while "Donald Trump and JD Vance said" is still JD Vance's, the name after an office's
     ("Secretary of Health and Human Services Ada Lin") is the person's, and "Tom Reyes in April"
-    is Tom Reyes, not April."""
+    is Tom Reyes, not April, as "Dana Whitfield on Monday said" is hers."""
     found = found_in("Ivo Grant opened the depot on Monday. Instead, he said, the trams would wait.",
                      "Others say the depot is too small. Only Paula said it was big enough.",
                      "The Centers for Disease Control and Prevention said the virus was spreading.",
                      "Mayor Tom Reyes and Dana Whitfield said the clinics would stay open.",
                      "Secretary of Health and Human Services Ada Lin said the clinics would get more nurses.",
-                     "Mayor Tom Reyes in April acknowledged that the tram fares would rise.")
+                     "Mayor Tom Reyes in April acknowledged that the tram fares would rise.",
+                     "Dana Whitfield on Monday said the depot would open in June.",
+                     "Officials on Monday said the depot would close in July.")
     assert [(a.speaker, a.is_person) for a in found] == [
         ("Ivo Grant", True), ("others", False), ("Paula", True), ("centers for disease control and prevention", False),
-        ("Dana Whitfield", True), ("Ada Lin", True), ("Tom Reyes", True)]
+        ("Dana Whitfield", True), ("Ada Lin", True), ("Tom Reyes", True), ("Dana Whitfield", True),
+        ("officials on monday", False)]
 
 
 def test_a_roundups_place_is_no_speaker_but_an_interviews_label_is():

@@ -110,11 +110,11 @@ _BODY_HEADS = {"department", "ministry", "agency", "office", "police", "council"
 def person_name(subject: str) -> str | None:
     """The person a subject phrase names, or None for a description ("a senior official")."""
     subject = PARTY_TAG.sub("", subject)
-    first_segment = re.split(r",|\bwho\b|\bwhich\b", subject, maxsplit=1)[0]
-    # "Sen. Bernie Sanders of Vermont", "Trump in April", "Biden in his remarks": the person comes
-    # before "of" or "in", not the place or time after it;
+    # "Trump in April", "Biden in his remarks", "Trump on Monday": the person comes before "in".
+    first_segment = re.split(r",|\bwho\b|\bwhich\b|\s(?:in|on|during)\s", subject, maxsplit=1)[0]
+    # "Sen. Bernie Sanders of Vermont": the person comes before "of", not the place after it;
     # but "Secretary of State John Kerry" has only a title before it.
-    before_place = re.split(r"\s(?:of|from|at|for|in|on|during)\s", first_segment, maxsplit=1)[0]
+    before_place = re.split(r"\s(?:of|from|at|for)\s", first_segment, maxsplit=1)[0]
     head = [w for w in before_place.split() if w.lower().strip(".") not in TRAILING]
     if head and head[-1][:1].islower():
         return None  # "The Vermont senator", "One California delegate", "the Obama administration"
@@ -328,9 +328,15 @@ def subject_ok(subject: str) -> bool:
     lower = subject.lower()
     if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an") for w in words[-1:]):
         return False
-    if words[-1].lower().strip(".,") in TIME_WORDS:
+    if words[-1].lower().strip(".,") in TIME_WORDS and not NAME_ON_DAY.match(subject):
         return False
     return not re.search(r"[“”\"]", lower)
+
+
+#: A name and the day it spoke: "Trump on Monday said …" is Trump's (`person_name` reads the name
+#: before "on"); a subject ending in another time word ("The report released Monday", "He later")
+#: is not one.
+NAME_ON_DAY = re.compile(rf"^(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+\s+on\s+[{CAP}][a-z]+day$")
 
 
 def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
