@@ -311,11 +311,12 @@ def test_an_adverb_before_the_subject_or_a_body_ending_before_it_is_nobodys_name
                      "Secretary of Health and Human Services Ada Lin said the clinics would get more nurses.",
                      "Mayor Tom Reyes in April acknowledged that the tram fares would rise.",
                      "Dana Whitfield on Monday said the depot would open in June.",
-                     "Officials on Monday said the depot would close in July.")
+                     "Officials on Monday said the depot would close in July.",
+                     "Says Whitfield, “The trams will run all night in June.”")
     assert [(a.speaker, a.is_person) for a in found] == [
         ("Ivo Grant", True), ("others", False), ("Paula", True), ("centers for disease control and prevention", False),
         ("Dana Whitfield", True), ("Ada Lin", True), ("Tom Reyes", True), ("Dana Whitfield", True),
-        ("officials on monday", False)]
+        ("officials on monday", False), ("Dana Whitfield", True)]
 
 
 def test_a_roundups_place_is_no_speaker_but_an_interviews_label_is():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-07.11"
+RULES_VERSION = "2026-12-07.12"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -77,6 +77,8 @@ COMMON_START = {
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
     "what", "how", "why", "whether", "instead", "indeed", "only", "even", "just", "others", "people",
     "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
+    # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"
+    "says", "said", "adds", "added", "asks", "asked", "explains", "explained", "notes", "noted", "recalls", "recalled",
 }
 #: A capital that may open a name: Latin-1's and Latin Extended-A's as well as ASCII's ("Özil",
 #: "Ødegaard", "Łukasz"), for a name of a language with such letters is a name in English news too.
