@@ -61,9 +61,9 @@ def iter_quotes(store: Any, name: str, topic_terms: list[str] | None = None, see
         return
     meant = sorted(speakers_meant(name, set(store.speakers_named(max(keys, key=len)))))
     seen = set() if seen is None else seen
-    page, offset = page or LARGEST_PAGE, 0
+    page, last = page or LARGEST_PAGE, None
     while meant:
-        rows = store.statements_by(meant, page, offset, **only)
+        rows = store.statements_by(meant, page, last, **only)
         for row in rows:
             if topic_terms and not is_about(row["quote"], topic_terms):
                 continue
@@ -74,8 +74,7 @@ def iter_quotes(store: Any, name: str, topic_terms: list[str] | None = None, see
                         row["published"], row["article_key"], row["passage_id"])
         if len(rows) < page:
             return
-        offset += page
-        page = min(2 * page, LARGEST_PAGE)
+        last, page = rows[-1], min(2 * page, LARGEST_PAGE)
 
 
 def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None,

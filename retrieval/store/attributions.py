@@ -77,14 +77,15 @@ class AttributionQueries:
             "(SELECT 1 FROM attributions t WHERE t.speaker = k.speaker AND t.is_person = 1)", (word.lower(),)
         )]
 
-    def statements_by(self, speakers: list[str], limit: int, offset: int, *, until: str | None = None,
+    def statements_by(self, speakers: list[str], limit: int, after: Any = None, *, until: str | None = None,
                       since: str | None = None, dated: bool | None = None, oldest_first: bool = False,
                       articles: list[int] | None = None) -> list[Any]:
         """A page of the statements of `speakers`, with their article, newest coverage first (oldest
-        first when `oldest_first`; within a day, as newest first orders it): those published from
-        `since` to `until` (ISO dates; undated ones too unless `since` is given), only the dated
-        ones or only the undated ones when `dated` says so, only in `articles` when given (at most
-        a few hundred ids)."""
+        first when `oldest_first`; within a day, as newest first orders it), those after the row
+        `after` (the last of the page before: a page starts where that one ended, rather than
+        sorting and skipping every row before it again): those published from `since` to `until`
+        (ISO dates; undated ones too unless `since` is given), only the dated ones or only the
+        undated ones when `dated` says so, only in `articles` when given (a few hundred ids)."""
         where, params = [f"t.speaker IN ({','.join('?' * len(speakers))})"], [*speakers]
         if until:
             where.append("(a.published IS NULL OR a.published <= ?)")
@@ -97,12 +98,17 @@ class AttributionQueries:
         if articles is not None:
             where.append(f"t.article_id IN ({','.join('?' * len(articles))})" if articles else "0 = 1")
             params += articles
+        if after is not None:
+            day, article_id, start, row_id = after["published"] or "", after["article_id"], after["start"], after["id"]
+            where.append(f"(COALESCE(a.published, '') {'>' if oldest_first else '<'} ? OR (COALESCE(a.published, '') = ? AND "
+                         "(a.id < ? OR (a.id = ? AND (t.start > ? OR (t.start = ? AND t.id > ?))))))")
+            params += [day, day, article_id, article_id, start, start, row_id]
         direction = "ASC" if oldest_first else "DESC"
         return self.query(
             "SELECT t.*, a.key AS article_key, a.url, a.title, a.published, a.outlet FROM attributions t "
             f"JOIN articles a ON a.id = t.article_id WHERE t.is_person = 1 AND {' AND '.join(where)} "
-            f"ORDER BY COALESCE(a.published, '') {direction}, a.id DESC, t.start LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            f"ORDER BY COALESCE(a.published, '') {direction}, a.id DESC, t.start, t.id LIMIT ?",
+            [*params, limit],
         )
 
     def speaker_counts(self, word: str) -> dict[str, int]:
