@@ -412,19 +412,23 @@ def test_a_period_asked_about_is_read_outward_from_it_not_every_statement(engine
     assert [q.published for q in answer.quotes] == [q.published for q in reference]
 
 
-def test_a_persons_statements_are_read_in_pages_that_grow_to_the_largest(engine, monkeypatch):
-    """The first few from a small page on; all of them a largest page at a time, never more."""
+def test_a_persons_statements_are_read_in_pages_that_grow_to_the_largest(backend_settings, monkeypatch):
+    """The first few from a small page on; all of them a largest page at a time, never more, each
+    page from where the last ended: three articles a day, two statements an article, on each backend."""
     from retrieval.attribution import quotes as quotes_module
 
-    engine.add([Article(title=f"Budget day {n}", url=f"https://x.example/budget{n}", published=date(2014, 1, 1 + n),
-                        text=f"“Line {n} of the budget is final,” Ivo Grant said.") for n in range(20)])
-    whole = engine.quotes("Grant")
-    monkeypatch.setattr(quotes_module, "PAGE", 2)
-    monkeypatch.setattr(quotes_module, "LARGEST_PAGE", 5)
-    reads = _counting_reads(engine, monkeypatch)
-    assert engine.quotes("Grant", limit=15) == whole[:15] and reads == [2, 4, 5, 5]
-    reads.clear()
-    assert engine.quotes("Grant") == whole and len(whole) == 20 and reads == [5, 5, 5, 5, 0]
+    with Engine(backend_settings) as engine:
+        engine.add([Article(title=f"Budget day {n}", url=f"https://x.example/budget{n}", published=date(2014, 1, 1 + n // 3),
+                            text=f"“Line {n} of the budget is final,” Ivo Grant said. “Page {n} is printed,” Grant said.")
+                    for n in range(20)])
+        whole = engine.quotes("Grant")  # one read
+        assert len(whole) == 40 and [q.published for q in whole] == sorted((q.published for q in whole), reverse=True)
+        monkeypatch.setattr(quotes_module, "PAGE", 2)
+        monkeypatch.setattr(quotes_module, "LARGEST_PAGE", 5)
+        reads = _counting_reads(engine, monkeypatch)
+        assert engine.quotes("Grant", limit=15) == whole[:15] and reads == [2, 4, 5, 5]
+        reads.clear()
+        assert engine.quotes("Grant") == whole and reads == [5] * 8 + [0]
 
 
 def test_newsbot_quotes_prints_every_statement_as_it_reads_them(tmp_path):
