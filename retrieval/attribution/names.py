@@ -98,13 +98,21 @@ def after_office(tokens: list[str]) -> list[str]:
 #: Capitalized words that open a subject and name nobody.
 _NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that", "these", "those"}
 
+#: Words of a body's name that the attribution rules may take for a person's ("New York City Fire
+#: Department said"): such a speaker is not offered as a person (the questions to ask next, the
+#: people quoted beside someone), though what it said can be asked for.
+BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
+          "news", "press", "union", "university", "company", "government", "administration", "house", "party",
+          "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
+          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
+
 #: Last words of a body's name that are hardly ever a surname: "the Justice Department said" is
 #: the department, not a person named "Department" ("Justice" read as a title), nor is "the
-#: Department of Human Services says" a "Department" a full name before it stands for. Fewer than BODIES:
-#: "Margaret Court", "Emily Post" and "Edward House" are people.
-_BODY_HEADS = {"department", "ministry", "agency", "office", "police", "council", "committee", "administration",
-               "bureau", "commission", "university", "company", "government", "association", "organization",
-               "organisation", "institute", "foundation", "party", "inc", "corp", "llc"}
+#: Department of Human Services says" a "Department" a full name before it stands for. BODIES
+#: less the words that may end a person's or a product's name ("Margaret Court", "Emily Post",
+#: "Edward House"), and with a company's suffixes.
+_BODY_HEADS = (BODIES - {"service", "court", "fire", "news", "press", "union", "house", "center", "centre", "board",
+                         "group", "team", "club", "network", "times", "post", "journal"}) | {"inc", "corp", "llc"}
 
 
 def person_name(subject: str) -> str | None:
@@ -321,6 +329,12 @@ def acting_subject(sentence: str) -> str | None:
     return subject if word in VERBISH or word.endswith(("ed", "ly")) else None
 
 
+#: A name and the day it spoke: "Trump on Monday said …" is Trump's (`person_name` reads the name
+#: before "on"); a subject ending in another time word ("The report released Monday", "He later")
+#: is not one.
+NAME_ON_DAY = re.compile(rf"^(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+\s+on\s+[{CAP}][a-z]+day$")
+
+
 def subject_ok(subject: str) -> bool:
     words = subject.split()
     if not 1 <= len(words) <= 7:
@@ -333,11 +347,6 @@ def subject_ok(subject: str) -> bool:
     return not re.search(r"[“”\"]", lower)
 
 
-#: A name and the day it spoke: "Trump on Monday said …" is Trump's (`person_name` reads the name
-#: before "on"); a subject ending in another time word ("The report released Monday", "He later")
-#: is not one.
-NAME_ON_DAY = re.compile(rf"^(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+\s+on\s+[{CAP}][a-z]+day$")
-
 
 def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
     """A label is a person when it is a full name, or a surname the article gives in full."""
@@ -345,15 +354,6 @@ def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
         return len(label) >= 3 and re.search(rf"\b{re.escape(label.title())}\b", resolver.text) is not None
     name = person_name(label)
     return bool(name) and len(resolver.full_name(name, at).split()) >= 2
-
-
-#: Words of a body's name that the attribution rules may take for a person's ("New York City Fire
-#: Department said"): such a speaker is not offered as a person (the questions to ask next, the
-#: people quoted beside someone), though what it said can be asked for.
-BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
-          "news", "press", "union", "university", "company", "government", "administration", "house", "party",
-          "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
-          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
 
 
 def a_person(speaker: str) -> bool:

@@ -47,20 +47,28 @@ PAGE = 100
 LARGEST_PAGE = 10_000
 
 
-def iter_quotes(store: Any, name: str, topic_terms: list[str] | None = None, seen: set[int] | None = None,
-                page: int | None = None, **only: Any) -> Iterator[Quote]:
+def iter_quotes(store: Any, name: str, topic_terms: list[str] | None = None, page: int | None = None,
+                **only: Any) -> Iterator[Quote]:
     """The quotes of the person `name` stands for (any of the names they go by; one word is a
-    surname before it is a first name: `speakers_meant`), newest first, read a page at a time
-    (`page` first, else LARGEST_PAGE, each next twice the last, up to LARGEST_PAGE); only those about the topic
-    when its content words are given, and those `only` keeps (`Store.statements_by`'s filters:
-    until, since, dated, oldest_first, articles). A statement that several articles carry (a wire story, a live blog's
-    summary of the day) is listed once, the first time it is read; `seen` holds the hashes of
-    their words, shared between reads that must not repeat one another."""
+    surname before it is a first name: `speakers_meant`), newest first, read a page at a time;
+    see `_statements`."""
+    yield from _statements(store, _speakers(store, name), topic_terms, set(), page, **only)
+
+
+def _speakers(store: Any, name: str) -> list[str]:
+    """The stored speakers `name` stands for, through the speaker keys."""
     keys = name_key(name)
-    if not keys:
-        return
-    meant = sorted(speakers_meant(name, set(store.speakers_named(max(keys, key=len)))))
-    seen = set() if seen is None else seen
+    return sorted(speakers_meant(name, set(store.speakers_named(max(keys, key=len))))) if keys else []
+
+
+def _statements(store: Any, meant: list[str], topic_terms: list[str] | None, seen: set[int], page: int | None,
+                **only: Any) -> Iterator[Quote]:
+    """The statements of the speakers `meant`, read `page` at a time (else LARGEST_PAGE), each
+    page twice the last up to LARGEST_PAGE and starting where the last ended; only those about the
+    topic when its content words are given, and those `only` keeps (`Store.statements_by`'s
+    filters: until, since, dated, oldest_first, articles). A statement that several articles carry
+    (a wire story, a live blog's summary of the day) is listed once, the first time it is read;
+    `seen` holds the hashes of the words listed, shared by reads that must not repeat one another."""
     page, last = page or LARGEST_PAGE, None
     while meant:
         rows = store.statements_by(meant, page, last, **only)
@@ -79,8 +87,8 @@ def iter_quotes(store: Any, name: str, topic_terms: list[str] | None = None, see
 
 def find_quotes(store: Any, name: str, topic_terms: list[str] | None = None, by: date | None = None,
                 limit: int | None = None, period: Period | None = None) -> list[Quote]:
-    """The first `limit` (else all) of `iter_quotes`, published by `by` when it is given; those
-    of a named earlier `period` first when it is (`nearest_to`)."""
+    """The first `limit` (else all) of `iter_quotes`, published by `by` when it is given; with a
+    `limit`, those of a named earlier `period` first when it is given (`nearest_to`)."""
     if period is not None and limit:
         return nearest_to(store, name, period, topic_terms, by, limit)
     until = by.isoformat() if by else None
@@ -92,10 +100,11 @@ def nearest_to(store: Any, name: str, period: Period, topic_terms: list[str] | N
     """The first `limit` statements ordered by how far from `period` they were published ("what
     did Powell say in March 2024?"), the newer first at the same distance, the undated last; read
     outward from the period, at most `limit` from each side, rather than every statement."""
+    meant = _speakers(store, name)
     seen: set[int] = set()
 
     def read(**only: Any) -> list[Quote]:
-        return list(islice(iter_quotes(store, name, topic_terms, seen, PAGE, **only), limit))
+        return list(islice(_statements(store, meant, topic_terms, seen, PAGE, **only), limit))
 
     end = min(period.end, by) if by else period.end
     found = read(since=period.start.isoformat(), until=end.isoformat())
