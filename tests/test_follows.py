@@ -37,6 +37,30 @@ def test_new_articles_alert_the_chats_that_follow_their_story_or_speaker_once(se
         assert follows.drop_chat(3) == 1 and [f.chat_id for f in follows.all()] == [1, 2]
 
 
+def test_a_story_with_older_coverage_is_told_of_each_new_report_worded_its_own_way(settings):
+    """The new articles are read against the story themselves: six earlier reports on the bridge
+    would outrank the new ones in a search of the whole store, and a headline that names the
+    story alerts though its text is worded otherwise (cosine 0.47, under the bar of 0.5)."""
+    earlier = [Article(title=f"Harbour bridge repairs: {what}", url=f"https://news.example/bridge-{n}", text=(
+        f"The harbour bridge repairs went on this week as {what}. The harbour bridge is closed to all traffic."))
+        for n, what in enumerate(["engineers found corrosion in its cables", "crews lifted the first deck panel",
+                                  "the port authority hired more welders", "divers checked the piers",
+                                  "the cables were replaced", "painters started on the towers"])]
+    reopening = Article(title="The harbour bridge will open again in June", url="https://news.example/june", text=(
+        "The harbour bridge, shut since April, will reopen three weeks late, the port authority said."))
+    headline = Article(title="Harbour bridge cables replaced", url="https://news.example/cables", text=(
+        "Engineers spent a fortnight on the work: each of the 48 strands was swapped, one at a time."))
+    with Engine(settings) as engine:
+        follows = Follows(engine.store)
+        follows.add(1, "story", "harbour bridge")
+        engine.add(earlier)
+        assert follows.scan(engine, lambda alerts: {"text": "earlier"}) == 6
+        engine.add([reopening, headline, LIBRARY])
+        queued: list = []
+        assert follows.scan(engine, lambda alerts: queued.extend(alerts) or {"text": "new"}) == 2
+        assert sorted(a.article.title for a in queued) == [headline.title, reopening.title]
+
+
 def test_past_the_daily_limit_alerts_are_held_for_the_digest_with_one_line_for_them(settings, monkeypatch):
     import retrieval.follows
 
