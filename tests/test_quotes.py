@@ -321,6 +321,14 @@ SUBJECTS_READ = [
      [("the department of human services", False)]),
     (("Labour Party leader Keir Starmer said the vote was lost.", "Margaret Court said she would not attend the final."),
      [("Keir Starmer", True), ("Margaret Court", True)]),
+    # an office of many words before the name; the last words of a body or a place after "of"
+    # run into the name; a body "of" or "for" something is no person called by its last word
+    (("Health and Human Services Secretary Ada Q. Lin Jr. said the clinics would stay open.",
+      "Chair of the Harbour Authority Tom Reyes said the depot would open.",
+      "People for the Ethical Treatment of Animals said the zoo should close.",
+      "The Union of Concerned Scientists said the reactor was unsafe."),
+     [("Ada Q Lin", True), ("Tom Reyes", True), ("people for the ethical treatment of animals", False),
+      ("the union of concerned scientists", False)]),
 ]
 
 

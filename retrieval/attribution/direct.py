@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..text import Span
-from .names import Resolver, labelled_person, person_name, sentence_subject, subject_ok
+from .names import Resolver, person_name, sentence_subject
+from .subjects import labelled_person, subject_ok
 from .quotemarks import last_sentence_end, quote_content, quote_spans
 from .rules import (
     AFTER_CUE_NAME, AFTER_NAME_CUE, BEFORE, BEFORE_INVERTED, CUE_RIGHT_BEFORE, NAME_PARTICIPLE_BEFORE,

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from ..text import paragraph_spans, split_sentences
 from .quotemarks import quote_spans
 from .rules import (
-    CAP, COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TIME_WORDS,
-    TITLES,
+    CAP, COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TITLES,
 )
 
 # --- names ---------------------------------------------------------------------------------
@@ -95,6 +94,21 @@ def after_office(tokens: list[str]) -> list[str]:
     return tokens[ends[-1] + 1 :] if ends else tokens
 
 
+#: Title words that describe an office rather than hold one ("State" in "State Department",
+#: "Federal" in "Federal Budget"): an office is only named by the others ("Director").
+_TITLE_MODIFIERS = {"state", "foreign", "defense", "defence", "interior", "finance", "house", "senate", "white",
+                    "federal", "u.s", "us", "democratic", "republican", "gop", "party", "presidential", "vice",
+                    "prime", "former", "deputy", "acting", "assistant", "general", "head"}
+
+
+def name_after_body(tokens: list[str]) -> list[str]:
+    """After "Chair of the Federal Reserve", "Mayor of London": the body's or the place's last
+    words run into the name; the name is the last two words, or three with an initial."""
+    if len(tokens) < 3:
+        return tokens
+    return tokens[-3:] if re.fullmatch(r"[A-Z]\.?", tokens[-2]) else tokens[-2:]
+
+
 #: Capitalized words that open a subject and name nobody.
 _NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that", "these", "those"}
 
@@ -104,7 +118,8 @@ _NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that",
 BODIES = {"department", "ministry", "office", "agency", "police", "service", "council", "committee", "court", "fire",
           "news", "press", "union", "university", "company", "government", "administration", "house", "party",
           "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
-          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal"}
+          "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal", "society", "bank",
+          "federation", "coalition", "alliance", "league"}
 
 #: Last words of a body's name that are hardly ever a surname: "the Justice Department said" is
 #: the department, not a person named "Department" ("Justice" read as a title), nor is "the
@@ -112,7 +127,7 @@ BODIES = {"department", "ministry", "office", "agency", "police", "service", "co
 #: less the words that may end a person's or a product's name ("Margaret Court", "Emily Post",
 #: "Edward House"), and with a company's suffixes.
 _BODY_HEADS = (BODIES - {"service", "court", "fire", "news", "press", "union", "house", "center", "centre", "board",
-                         "group", "team", "club", "network", "times", "post", "journal"}) | {"inc", "corp", "llc"}
+                         "group", "team", "club", "network", "times", "post", "journal", "bank", "league"}) | {"inc", "corp", "llc"}
 
 
 def person_name(subject: str) -> str | None:
@@ -126,7 +141,13 @@ def person_name(subject: str) -> str | None:
     head = [w for w in before_place.split() if w.lower().strip(".") not in TRAILING]
     if head and head[-1][:1].islower():
         return None  # "The Vermont senator", "One California delegate", "the Obama administration"
-    for segment in dict.fromkeys((before_place, first_segment)):
+    # After anything but a title ("People for the Ethical Treatment of Animals", "the Union of
+    # Concerned Scientists", "Office of Management and Budget Director Russ Vought") the words
+    # after "of" or "for" name a person only after an office; a body before them is no one.
+    office_needed = before_place != first_segment and not all(
+        w.lower().strip(".,") in TITLES or w.lower() in ("the", "a", "an") for w in before_place.split())
+    body_first = before_place != first_segment and before_place.split()[-1].lower().strip(".,") in BODIES
+    for segment in dict.fromkeys((first_segment,) if body_first else (before_place, first_segment)):
         runs = name_runs(segment)
         words = segment.split()
         if runs and words and clean_token(words[0]) == runs[0][0] and runs[0][0].lower() in COMMON_START:
@@ -136,7 +157,13 @@ def person_name(subject: str) -> str | None:
             continue
         if runs[-1][-1].lower().rstrip(".") in _BODY_HEADS:
             return None  # "the Justice Department", "the Department of Human Services", "the Labour Party"
-        tokens = after_office(strip_titles(strip_affiliation(runs[-1])))
+        named = strip_affiliation(runs[-1])
+        tokens = after_office(strip_titles(named))
+        if segment is not before_place:
+            if office_needed and not (len(tokens) >= 2 and any(
+                    t.lower().rstrip(".") in TITLES - _TITLE_MODIFIERS for t in runs[-1][: len(runs[-1]) - len(tokens)])):
+                return None  # no office held before the name: "… for a Responsible Federal Budget"
+            tokens = name_after_body(tokens)
         if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
             return None  # "Trump PAC", "Clinton HQ": an organisation
         if len(tokens) == 1 and tokens[0].lower() in _NOT_NAMES:
@@ -185,6 +212,14 @@ LEADING_ADVERB = re.compile(
 #: A subject that ends a longer name: "Prevention" of "the Centers for Disease Control and
 #: Prevention said", "Human Services" of "the Department of Health and Human Services".
 NAME_BEFORE = re.compile(rf"\b([{CAP}][\w.'’-]*)\s+(?:of|for)\s+(?:[{CAP}][\w.'’-]*,?\s+)+and\s+$")
+
+
+def _office_and_name(subject: str) -> bool:
+    """A subject holding an office's title before a full name ("Budget Director Russ Vought")."""
+    words = subject.split()
+    name = person_name(subject)
+    return bool(name) and len(name.split()) >= 2 and any(
+        w.lower().rstrip(".") in TITLES - _TITLE_MODIFIERS for w in words[: -len(name.split())])
 
 
 class Resolver:
@@ -263,7 +298,9 @@ class Resolver:
         if not subject.strip():
             return "", False
         before = NAME_BEFORE.search(self.text, max(0, at - 80), at)
-        if before and before[1].lower().rstrip(".") not in TITLES:  # not "Secretary of Health and …"
+        if before and before[1].lower().rstrip(".") not in TITLES and not _office_and_name(subject):
+            # "the Centers for Disease Control and Prevention"; but not "Secretary of Health and …"
+            # nor "Office of Management and Budget Director Russ Vought"
             return " ".join(self.text[before.start() : at].split() + subject.split()).lower(), False
         word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
         if word in PRONOUNS:
@@ -278,11 +315,11 @@ class Resolver:
         name = person_name(subject)
         if name is None:
             return " ".join(subject.split()).lower(), False
+        if before:  # "Assistant Secretary of Water and Science Tanya Trujillo": an office's last word runs into the name
+            name = " ".join(name_after_body(name.split()))
         full = self.full_name(name, at)
         self.last_person = full
         return full, True
-
-
 
 
 def sentence_subject(sentence: str) -> str | None:
@@ -327,33 +364,6 @@ def acting_subject(sentence: str) -> str | None:
     if after[0].startswith(",") or rest[rest.find(subject) + len(subject) :].startswith(","):
         return subject  # "Silverman, herself a supporter, said"
     return subject if word in VERBISH or word.endswith(("ed", "ly")) else None
-
-
-#: A name and the day it spoke: "Trump on Monday said …" is Trump's (`person_name` reads the name
-#: before "on"); a subject ending in another time word ("The report released Monday", "He later")
-#: is not one.
-NAME_ON_DAY = re.compile(rf"^(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+\s+on\s+[{CAP}][a-z]+day$")
-
-
-def subject_ok(subject: str) -> bool:
-    words = subject.split()
-    if not 1 <= len(words) <= 7:
-        return False
-    lower = subject.lower()
-    if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an") for w in words[-1:]):
-        return False
-    if words[-1].lower().strip(".,") in TIME_WORDS and not NAME_ON_DAY.match(subject):
-        return False
-    return not re.search(r"[“”\"]", lower)
-
-
-
-def labelled_person(label: str, resolver: "Resolver", at: int) -> bool:
-    """A label is a person when it is a full name, or a surname the article gives in full."""
-    if label.isupper():  # a transcript's "PENCE:" is a person named in the article's own text
-        return len(label) >= 3 and re.search(rf"\b{re.escape(label.title())}\b", resolver.text) is not None
-    name = person_name(label)
-    return bool(name) and len(resolver.full_name(name, at).split()) >= 2
 
 
 def a_person(speaker: str) -> bool:

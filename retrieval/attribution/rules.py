@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-07.12"
+RULES_VERSION = "2026-12-07.13"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -65,7 +65,8 @@ TITLES = {
     "spokeswoman", "spokesperson", "founder", "ceo", "candidate", "nominee", "adviser", "advisor",
     "analyst", "lawyer", "editor", "manager", "coach", "head", "state", "foreign", "defense",
     "defence", "interior", "finance", "house", "senate", "white", "federal", "u.s", "us",
-    "democratic", "republican", "gop", "party", "presidential",
+    "democratic", "republican", "gop", "party", "presidential", "archbishop", "cardinal", "rabbi", "imam",
+    "chancellor", "assistant", "acting", "superintendent", "lieutenant", "sergeant", "detective",
 }
 # Capitalized at the start of a sentence without being names.
 COMMON_START = {
@@ -102,7 +103,7 @@ class Attribution:
 
 # After a quote: ', Gudkov said', ' said the official, who', ' he told reporters'.
 AFTER_NAME_CUE = re.compile(
-    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+?){AFFILIATION}(?:,[^“”\"]{{1,120}}?,)?{ADVERB}\s+(?P<cue>{CUE}){TIME}\b",
+    rf"^[\s,]*(?P<subject>(?:[\w'’.-]+\s+){{0,9}}?[\w'’.-]+?){AFFILIATION}(?:,[^“”\"]{{1,120}}?,)?{ADVERB}\s+(?P<cue>{CUE}){TIME}\b",
 )
 ABBREV = r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr)\.|\b[A-Z]\.)"
 AFTER_CUE_NAME = re.compile(
@@ -156,12 +157,12 @@ INTRO_WITH_PLACE = re.compile(INTRO.replace(r"{2,120},\s+)?", r"{2,120},\s+[A-Z]
 TELL = r"(?:(?:has|have|had|also|later)\s+)*(?:told|tells|asked|asks|informed|assured|reminded)"
 OBJECT = rf"\s+(?:(?:(?:the|a|an)\s+)?(?:[{CAP}][\w'’.&-]*\s*){{1,5}}|reporters|journalists|supporters|lawmakers|voters|the\s+\w+|an?\s+\w+(?:\s+\w+)?|him|her|them|us|me|CNN|NBC)"
 REPORTED_FRONT = re.compile(
-    rf"^{LEAD}{INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+){AFFILIATION}(?P<appos>,[^,]{{2,140}}(?:,[^,]{{2,100}}){{0,3}},)?{ADVERB}\s+"
+    rf"^{LEAD}{INTRO}(?P<subject>(?:[\w'’.-]+\s+){{0,9}}?[\w'’.-]+){AFFILIATION}(?P<appos>,[^,]{{2,140}}(?:,[^,]{{2,100}}){{0,3}},)?{ADVERB}\s+"
     rf"(?:(?P<tell>{TELL}){OBJECT}|(?P<cue>{CUE})){TIME}(?:\s+that)?[\s,:]+(?P<content>\S.*)$",
     re.S,
 )
 REPORTED_BACK = re.compile(
-    rf"^(?P<content>.{{20,}}?),\s+(?:(?P<cue1>{CUE})\s+(?P<subject1>[^,]{{1,80}}?)|(?P<subject2>(?:[\w'’.-]+\s+){{0,5}}?[\w'’.-]+)\s+(?P<cue2>{CUE}))(?:,.*|\s+(?:in|on|at|during|who|after|before|following|when|as|to|of)\b.*)?[.!?]?$",
+    rf"^(?P<content>.{{20,}}?),\s+(?:(?P<cue1>{CUE})\s+(?P<subject1>[^,]{{1,80}}?)|(?P<subject2>(?:[\w'’.-]+\s+){{0,9}}?[\w'’.-]+)\s+(?P<cue2>{CUE}))(?:,.*|\s+(?:in|on|at|during|who|after|before|following|when|as|to|of)\b.*)?[.!?]?$",
     re.S,
 )
 ACCORDING = re.compile(r"^(?:(?P<content1>.{20,}?),\s+according\s+to\s+(?P<subject1>[^,.]{2,80})|According\s+to\s+(?P<subject2>[^,]{2,80}),\s+(?P<content2>.{20,}))[.!?]?$", re.S)
