@@ -30,11 +30,8 @@ from pathlib import Path
 WEEK = 7
 
 
-def _story(answer: str) -> str:
-    return answer.strip(" \"“”'’")
-
-
 def measure(pack: Path) -> list[list[str]]:
+    from bench.tables import story_of
     from retrieval.evaluation.answers import load_questions, pack_engine
     from retrieval.follows import STORY_RELEVANCE, story_matches
 
@@ -67,7 +64,7 @@ def measure(pack: Path) -> list[list[str]]:
                            ("that, or the headline names every word (cosine ≥ 0.30)", headlines)):
             alerts, named, title_found, title_total, took = [], [], 0, 0, []
             for q in questions:
-                story, asked = _story(q["answers"][0]), date.fromisoformat(q["date"])
+                story, asked = story_of(q["answers"][0]), date.fromisoformat(q["date"])
                 new = {aid: title for d in range(WEEK) for aid, title in by_day.get(asked - timedelta(days=d), [])}
                 if not new:
                     continue

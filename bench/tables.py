@@ -100,3 +100,8 @@ def names_bench(doc: str, head: list[str], measure: Callable[[Path, int, list[di
     pack_table(head, lambda pack: measure(pack, args.names, dump), args.packs)
     if args.dump:
         args.dump.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in dump) + "\n")
+
+
+def story_of(answer: str) -> str:
+    """A quiz answer as the story it names ("Pizza Hut", "Screwworm"), its quotation marks off."""
+    return answer.strip(" \"“”'’")

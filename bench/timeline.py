@@ -19,11 +19,8 @@ from pathlib import Path
 from statistics import median
 
 
-def _story(answer: str) -> str:
-    return answer.strip(" \"“”'’")
-
-
 def measure(pack: Path) -> list[list[str]]:
+    from bench.tables import story_of
     from retrieval.evaluation.answers import load_questions, pack_engine
 
     questions = load_questions(pack)
@@ -33,7 +30,7 @@ def measure(pack: Path) -> list[list[str]]:
         for form in ("timeline of {}", "what's the latest on {}?", "{}"):
             took, entries, spans, ages, named, answered = [], [], [], [], [], 0
             for q in questions:
-                story = _story(q["answers"][0])
+                story = story_of(q["answers"][0])
                 answer = engine.ask(form.format(story), asked_on=date.fromisoformat(q["date"]))
                 took.append(answer.took_ms)
                 if answer.no_answer:
