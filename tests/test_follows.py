@@ -37,7 +37,7 @@ def test_new_articles_alert_the_chats_that_follow_their_story_or_speaker_once(se
         assert follows.drop_chat(3) == 1 and [f.chat_id for f in follows.all()] == [1, 2]
 
 
-def test_a_story_with_older_coverage_is_told_of_each_new_report_worded_its_own_way(settings):
+def test_a_story_with_older_coverage_is_told_of_each_new_report_worded_its_own_way(backend_settings):
     """The new articles are read against the story themselves: six earlier reports on the bridge
     would outrank the new ones in a search of the whole store, and a headline that names the
     story alerts though its text is worded otherwise (cosine 0.47, under the bar of 0.5)."""
@@ -50,7 +50,7 @@ def test_a_story_with_older_coverage_is_told_of_each_new_report_worded_its_own_w
         "The harbour bridge, shut since April, will reopen three weeks late, the port authority said."))
     headline = Article(title="Harbour bridge cables replaced", url="https://news.example/cables", text=(
         "Engineers spent a fortnight on the work: each of the 48 strands was swapped, one at a time."))
-    with Engine(settings) as engine:
+    with Engine(backend_settings) as engine:
         follows = Follows(engine.store)
         follows.add(1, "story", "harbour bridge")
         engine.add(earlier)
