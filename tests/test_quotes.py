@@ -329,6 +329,10 @@ SUBJECTS_READ = [
       "The Union of Concerned Scientists said the reactor was unsafe."),
      [("Ada Q Lin", True), ("Tom Reyes", True), ("people for the ethical treatment of animals", False),
       ("the union of concerned scientists", False)]),
+    # an answer's verb, a plural subject's cue; "hard to believe" is nobody's statement
+    (("“We will rebuild the depot,” Tom Reyes answered.", "Mayor Tom Reyes and Dana Whitfield argue that the depot is too small.",
+      "It is hard to believe that the depot will open in June."),
+     [("Tom Reyes", True), ("Dana Whitfield", True)]),
 ]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-07.13"
+RULES_VERSION = "2026-12-07.14"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -34,7 +34,9 @@ CUES = (
     "proposes|urges|charges|accuses|criticizes|praises|promises|vows|pledges|rejects|denies|"
     "defends|blames|backs|supports|opposes|acknowledges|admits|concedes|"
     "articulated|identified|painted|portrayed|characterized|labeled|labelled|dubbed|branded|framed|"
-    "asserts|seeks|grilled|examined|recognized|recognizes|doubted|disputed"
+    "asserts|seeks|grilled|examined|recognized|recognizes|doubted|disputed|"
+    # an answer's verbs, and the plural's forms of the commonest ("Sanders and Clinton argue")
+    "answered|retorted|shot back|argue|insist|suggest|believe|contend|predict|acknowledge"
 )
 # What someone is doing with words right now: "Donald Trump is demanding …", "He’s claiming …".
 PROGRESSIVE = (

@@ -29,7 +29,7 @@ def subject_ok(subject: str) -> bool:
                                          and all(w[:1].isupper() or w in _OFFICE_JOINERS for w in words)):
         return False
     lower = subject.lower()
-    if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an") for w in words[-1:]):
+    if any(w in ("is", "was", "are", "were", "be", "been", "the", "a", "an", "to") for w in words[-1:]):  # "hard to believe"
         return False
     if words[-1].lower().strip(".,") in TIME_WORDS and not NAME_ON_DAY.match(subject):
         return False

@@ -134,12 +134,13 @@ def read_pack(pack: Path) -> tuple[dict[str, dict], list[dict]]:
     return articles, rows
 
 
-def load(pack: Path, last: int | None = None) -> tuple[dict[str, dict], list[Gold], list[str]]:
+def load(pack: Path, last: int | None = None, only: set[str] | None = None) -> tuple[dict[str, dict], list[Gold], list[str]]:
     """The pack's articles, its annotated attributions of named speakers, and the speakers
-    measured; `last`: only the last so many articles by id, as if they were the whole pack."""
+    measured; `last`: only the last so many articles by id, `only`: only these articles, as if
+    they were the whole pack."""
     articles, rows = read_pack(pack)
-    if last:
-        articles = {i: articles[i] for i in sorted(articles)[-last:]}
+    if last or only:
+        articles = {i: articles[i] for i in (sorted(articles)[-last:] if last else sorted(only or ()))}
         rows = [r for r in rows if r["article"] in articles]
     rows.sort(key=lambda r: (r["article"], r["source_spans"][0][0] if r["source_spans"] else 0))
     gold, named_counts = [], Counter()
