@@ -333,6 +333,9 @@ SUBJECTS_READ = [
     (("“We will rebuild the depot,” Tom Reyes answered.", "Mayor Tom Reyes and Dana Whitfield argue that the depot is too small.",
       "It is hard to believe that the depot will open in June."),
      [("Tom Reyes", True), ("Dana Whitfield", True)]),
+    # a role in lower case between a body's name and a person's
+    (("Department of Public Works spokesman Ivo Grant said the depot would open in June.",),
+     [("Ivo Grant", True)]),
 ]
 
 

@@ -101,6 +101,18 @@ _TITLE_MODIFIERS = {"state", "foreign", "defense", "defence", "interior", "finan
                     "prime", "former", "deputy", "acting", "assistant", "general", "head"}
 
 
+#: Lower-case words of a role that stand between a body's name and a person's ("Department of
+#: Justice spokesman Peter Carr", "University of Michigan economist Justin Wolfers").
+_ROLES = (TITLES - _TITLE_MODIFIERS) | {"economist", "fellow", "researcher", "scientist", "historian", "strategist",
+                                        "pollster", "expert", "official", "member", "partner", "associate"}
+
+
+def _role_before(segment: str, run_length: int) -> bool:
+    """The word before a segment's last `run_length` words is a role's, in lower case."""
+    words = segment.split()
+    return len(words) > run_length and words[-run_length - 1] in _ROLES
+
+
 def name_after_body(tokens: list[str]) -> list[str]:
     """After "Chair of the Federal Reserve", "Mayor of London": the body's or the place's last
     words run into the name; the name is the last two words, or three with an initial."""
@@ -160,8 +172,9 @@ def person_name(subject: str) -> str | None:
         named = strip_affiliation(runs[-1])
         tokens = after_office(strip_titles(named))
         if segment is not before_place:
-            if office_needed and not (len(tokens) >= 2 and any(
-                    t.lower().rstrip(".") in TITLES - _TITLE_MODIFIERS for t in runs[-1][: len(runs[-1]) - len(tokens)])):
+            if office_needed and not (len(tokens) >= 2 and (any(
+                    t.lower().rstrip(".") in TITLES - _TITLE_MODIFIERS for t in runs[-1][: len(runs[-1]) - len(tokens)])
+                    or _role_before(segment, len(runs[-1])))):
                 return None  # no office held before the name: "… for a Responsible Federal Budget"
             tokens = name_after_body(tokens)
         if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
