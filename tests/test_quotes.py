@@ -334,8 +334,9 @@ SUBJECTS_READ = [
       "It is hard to believe that the depot will open in June."),
      [("Tom Reyes", True), ("Dana Whitfield", True)]),
     # a role in lower case between a body's name and a person's
-    (("Department of Public Works spokesman Ivo Grant said the depot would open in June.",),
-     [("Ivo Grant", True)]),
+    (("Department of Public Works spokesman Ivo Grant said the depot would open in June.",
+      "Friends of the Harbour said the depot was too big."),
+     [("Ivo Grant", True), ("friends of the harbour", False)]),
 ]
 
 

@@ -101,10 +101,16 @@ _TITLE_MODIFIERS = {"state", "foreign", "defense", "defence", "interior", "finan
                     "prime", "former", "deputy", "acting", "assistant", "general", "head"}
 
 
+#: Plural nouns that open a body's name before "of" ("Friends of the Earth", "Knights of
+#: Columbus", "Veterans of Foreign Wars"), where a single word is otherwise a surname ("Brooks of
+#: the Heritage Foundation").
+_MEMBERS = {"friends", "knights", "daughters", "sons", "veterans", "citizens", "mothers", "fathers", "parents",
+            "doctors", "nurses", "physicians", "workers", "engineers", "scientists", "teachers", "students"}
+
 #: Lower-case words of a role that stand between a body's name and a person's ("Department of
 #: Justice spokesman Peter Carr", "University of Michigan economist Justin Wolfers").
 _ROLES = (TITLES - _TITLE_MODIFIERS) | {"economist", "fellow", "researcher", "scientist", "historian", "strategist",
-                                        "pollster", "expert", "official", "member", "partner", "associate"}
+                                        "pollster", "expert", "official", "member", "partner", "associate", "commander"}
 
 
 def _role_before(segment: str, run_length: int) -> bool:
@@ -158,7 +164,7 @@ def person_name(subject: str) -> str | None:
     # after "of" or "for" name a person only after an office; a body before them is no one.
     office_needed = before_place != first_segment and not all(
         w.lower().strip(".,") in TITLES or w.lower() in ("the", "a", "an") for w in before_place.split())
-    body_first = before_place != first_segment and before_place.split()[-1].lower().strip(".,") in BODIES
+    body_first = before_place != first_segment and before_place.split()[-1].lower().strip(".,") in BODIES | _MEMBERS
     for segment in dict.fromkeys((first_segment,) if body_first else (before_place, first_segment)):
         runs = name_runs(segment)
         words = segment.split()
