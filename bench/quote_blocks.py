@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 
@@ -23,15 +24,12 @@ def measure(pack: Path, blocks: int) -> list[list[str]]:
     ids = sorted(measure_of.read_pack(pack)[0])
     size = len(ids) // blocks
     find = attributor(True)
-    out, totals = [], {"correct": 0, "returned": 0, "found": 0, "gold": 0}
+    out, totals = [], Counter()
     for b in range(blocks):
         block = set(ids[b * size : (b + 1) * size])
         texts, gold, speakers = measure_of.load(pack, only=block)
         s = measure_of.score(measure_of.returned_by_extractor(texts, speakers, find), gold, speakers)["all"]
-        totals["correct"] += round(s["precision"] * s["returned"])
-        totals["returned"] += s["returned"]
-        totals["found"] += round(s["recall"] * s["gold"])
-        totals["gold"] += s["gold"]
+        totals.update({k: s[k] for k in ("correct", "returned", "found", "gold")})
         out.append([f"{b + 1}", f"{len(block)}", f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['returned']}", f"{s['gold']}"])
     out.append(["summed", f"{size * blocks}", f"{totals['correct'] / totals['returned']:.3f}",
                 f"{totals['found'] / totals['gold']:.3f}", f"{totals['returned']}", f"{totals['gold']}"])

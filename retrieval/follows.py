@@ -131,15 +131,15 @@ class Follows:
         new coverage. Each distinct name or story is searched once, whatever its followers."""
         if not keys:
             return []
+        targets = {(f.kind, f.target) for f in follows}
         found: dict[tuple[str, str], dict[str, list[Quote]]] = {}
-        for kind, target in {(f.kind, f.target) for f in follows}:
+        for person in sorted(t for kind, t in targets if kind == "person"):
             hits: dict[str, list[Quote]] = {}
-            if kind == "person":
-                for q in iter_quotes(self.store, target, articles=list(keys.values())):  # the new articles' only
-                    hits.setdefault(q.article_id, []).append(q)
-            found[(kind, target)] = hits
-        stories = [target for kind, target in found if kind == "story"]
+            for q in iter_quotes(self.store, person, articles=list(keys.values())):  # the new articles' only
+                hits.setdefault(q.article_id, []).append(q)
+            found[("person", person)] = hits
         key_of = {article_id: key for key, article_id in keys.items()}
+        stories = sorted(t for kind, t in targets if kind == "story")
         for story, ids in story_matches(engine, stories, list(keys.values())).items():
             found[("story", story)] = {key_of[article_id]: [] for article_id in ids}
         rows = {r.key: r for r in self.store.articles_by_ids({keys[k] for hits in found.values() for k in hits}).values()}

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from ..text import paragraph_spans, split_sentences
+from .offices import after_office, an_office, name_after_body, role_before
 from .quotemarks import quote_spans
 from .rules import (
     CAP, COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TITLES,
@@ -79,53 +80,11 @@ TRAILING = {"herself", "himself", "themselves", "itself", "also", "too", "alone"
 PARTY_TAG = re.compile(r"\s*\((?:[RDI]|[RDI]-[^()]{1,20})\)")
 
 
-#: Words that end an office's name ("Secretary of Health and Human Services Robert Kennedy",
-#: "Secretary of Veterans Affairs Doug Collins"), where the title before it is too far to strip.
-_OFFICE_ENDS = {"services", "affairs", "security", "development", "resources", "defense", "defence", "commerce", "labor",
-                "labour", "energy", "education", "transportation", "agriculture", "treasury", "interior", "health",
-                "welfare", "environment", "safety", "trade", "finance", "housing", "intelligence", "staff", "planning",
-                "management", "budget", "immigration", "communications"}
-
-
-def after_office(tokens: list[str]) -> list[str]:
-    """The name after an office's last word, when two words or more are left of it:
-    ["Human", "Services", "Robert", "Kennedy"] -> ["Robert", "Kennedy"]."""
-    ends = [i for i, t in enumerate(tokens[:-2]) if t.lower() in _OFFICE_ENDS]
-    return tokens[ends[-1] + 1 :] if ends else tokens
-
-
-#: Title words that describe an office rather than hold one ("State" in "State Department",
-#: "Federal" in "Federal Budget"): an office is only named by the others ("Director").
-_TITLE_MODIFIERS = {"state", "foreign", "defense", "defence", "interior", "finance", "house", "senate", "white",
-                    "federal", "u.s", "us", "democratic", "republican", "gop", "party", "presidential", "vice",
-                    "prime", "former", "deputy", "acting", "assistant", "general", "head"}
-
-
 #: Plural nouns that open a body's name before "of" ("Friends of the Earth", "Knights of
 #: Columbus", "Veterans of Foreign Wars"), where a single word is otherwise a surname ("Brooks of
 #: the Heritage Foundation").
 _MEMBERS = {"friends", "knights", "daughters", "sons", "veterans", "citizens", "mothers", "fathers", "parents",
             "doctors", "nurses", "physicians", "workers", "engineers", "scientists", "teachers", "students"}
-
-#: Lower-case words of a role that stand between a body's name and a person's ("Department of
-#: Justice spokesman Peter Carr", "University of Michigan economist Justin Wolfers").
-_ROLES = (TITLES - _TITLE_MODIFIERS) | {"economist", "fellow", "researcher", "scientist", "historian", "strategist",
-                                        "pollster", "expert", "official", "member", "partner", "associate", "commander"}
-
-
-def _role_before(segment: str, run_length: int) -> bool:
-    """The word before a segment's last `run_length` words is a role's, in lower case."""
-    words = segment.split()
-    return len(words) > run_length and words[-run_length - 1] in _ROLES
-
-
-def name_after_body(tokens: list[str]) -> list[str]:
-    """After "Chair of the Federal Reserve", "Mayor of London": the body's or the place's last
-    words run into the name; the name is the last two words, or three with an initial."""
-    if len(tokens) < 3:
-        return tokens
-    return tokens[-3:] if re.fullmatch(r"[A-Z]\.?", tokens[-2]) else tokens[-2:]
-
 
 #: Capitalized words that open a subject and name nobody.
 _NOT_NAMES = set(PRONOUNS) | PLURAL_PRONOUNS | {"there", "here", "this", "that", "these", "those"}
@@ -138,6 +97,8 @@ BODIES = {"department", "ministry", "office", "agency", "police", "service", "co
           "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
           "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal", "society", "bank",
           "federation", "coalition", "alliance", "league"}
+#: The last word before "of" that makes what follows a body's name, not a place after a person's.
+_BODY_FIRST = BODIES | _MEMBERS
 
 #: Last words of a body's name that are hardly ever a surname: "the Justice Department said" is
 #: the department, not a person named "Department" ("Justice" read as a title), nor is "the
@@ -164,7 +125,7 @@ def person_name(subject: str) -> str | None:
     # after "of" or "for" name a person only after an office; a body before them is no one.
     office_needed = before_place != first_segment and not all(
         w.lower().strip(".,") in TITLES or w.lower() in ("the", "a", "an") for w in before_place.split())
-    body_first = before_place != first_segment and before_place.split()[-1].lower().strip(".,") in BODIES | _MEMBERS
+    body_first = before_place != first_segment and any(w.lower().strip(".,") in _BODY_FIRST for w in before_place.split()[-1:])
     for segment in dict.fromkeys((first_segment,) if body_first else (before_place, first_segment)):
         runs = name_runs(segment)
         words = segment.split()
@@ -178,9 +139,8 @@ def person_name(subject: str) -> str | None:
         named = strip_affiliation(runs[-1])
         tokens = after_office(strip_titles(named))
         if segment is not before_place:
-            if office_needed and not (len(tokens) >= 2 and (any(
-                    t.lower().rstrip(".") in TITLES - _TITLE_MODIFIERS for t in runs[-1][: len(runs[-1]) - len(tokens)])
-                    or _role_before(segment, len(runs[-1])))):
+            if office_needed and not (len(tokens) >= 2 and (
+                    an_office(runs[-1][: len(runs[-1]) - len(tokens)]) or role_before(segment, len(runs[-1])))):
                 return None  # no office held before the name: "… for a Responsible Federal Budget"
             tokens = name_after_body(tokens)
         if len(tokens) >= 2 and len(tokens[-1]) >= 2 and tokens[-1].isupper() and tokens[-1].isalpha():
@@ -233,12 +193,10 @@ LEADING_ADVERB = re.compile(
 NAME_BEFORE = re.compile(rf"\b([{CAP}][\w.'’-]*)\s+(?:of|for)\s+(?:[{CAP}][\w.'’-]*,?\s+)+and\s+$")
 
 
-def _office_and_name(subject: str) -> bool:
-    """A subject holding an office's title before a full name ("Budget Director Russ Vought")."""
-    words = subject.split()
-    name = person_name(subject)
-    return bool(name) and len(name.split()) >= 2 and any(
-        w.lower().rstrip(".") in TITLES - _TITLE_MODIFIERS for w in words[: -len(name.split())])
+def _office_and_name(subject: str, name: str | None) -> bool:
+    """A subject holding an office's title before the full name it gives ("Budget Director Russ
+    Vought"; `name` is `person_name(subject)`)."""
+    return bool(name) and len(name.split()) >= 2 and an_office(subject.split()[: -len(name.split())])
 
 
 class Resolver:
@@ -317,7 +275,8 @@ class Resolver:
         if not subject.strip():
             return "", False
         before = NAME_BEFORE.search(self.text, max(0, at - 80), at)
-        if before and before[1].lower().rstrip(".") not in TITLES and not _office_and_name(subject):
+        named = person_name(subject) if before else None
+        if before and before[1].lower().rstrip(".") not in TITLES and not _office_and_name(subject, named):
             # "the Centers for Disease Control and Prevention"; but not "Secretary of Health and …"
             # nor "Office of Management and Budget Director Russ Vought"
             return " ".join(self.text[before.start() : at].split() + subject.split()).lower(), False
@@ -331,7 +290,7 @@ class Resolver:
             return word, False
         if word in PLURAL_PRONOUNS:
             return word, False
-        name = person_name(subject)
+        name = named if before else person_name(subject)
         if name is None:
             return " ".join(subject.split()).lower(), False
         if before:  # "Assistant Secretary of Water and Science Tanya Trujillo": an office's last word runs into the name

@@ -15,7 +15,6 @@ from .rules import CAP, TIME_WORDS
 #: is not one.
 NAME_ON_DAY = re.compile(rf"^(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+\s+on\s+[{CAP}][a-z]+day$")
 
-
 #: Words that may join the capitalized words of an office before a name ("Health and Human
 #: Services Secretary Robert F. Kennedy Jr.").
 _OFFICE_JOINERS = {"and", "of", "for", "the", "&"}
@@ -34,7 +33,6 @@ def subject_ok(subject: str) -> bool:
     if words[-1].lower().strip(".,") in TIME_WORDS and not NAME_ON_DAY.match(subject):
         return False
     return not re.search(r"[“”\"]", lower)
-
 
 
 def labelled_person(label: str, resolver: Resolver, at: int) -> bool:

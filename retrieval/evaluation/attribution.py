@@ -140,7 +140,8 @@ def load(pack: Path, last: int | None = None, only: set[str] | None = None) -> t
     they were the whole pack."""
     articles, rows = read_pack(pack)
     if last or only:
-        articles = {i: articles[i] for i in (sorted(articles)[-last:] if last else sorted(only or ()))}
+        kept = sorted(articles)[-last:] if last else sorted(only or ())
+        articles = {i: articles[i] for i in kept}
         rows = [r for r in rows if r["article"] in articles]
     rows.sort(key=lambda r: (r["article"], r["source_spans"][0][0] if r["source_spans"] else 0))
     gold, named_counts = [], Counter()
@@ -210,7 +211,7 @@ def score(returned: dict[str, list[tuple[str, str, str]]], gold: list[Gold], spe
         p = t["correct"] / t["returned"] if t["returned"] else 0.0
         r = t["found"] / t["gold"] if t["gold"] else 0.0
         out[bucket] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-                       "returned": t["returned"], "gold": t["gold"]}
+                       "returned": t["returned"], "gold": t["gold"], "correct": t["correct"], "found": t["found"]}
     out["speakers"] = len(speakers)
     return out
 
