@@ -109,9 +109,16 @@ _BODY_HEADS = (BODIES - {"service", "court", "fire", "news", "press", "union", "
                          "group", "team", "club", "network", "times", "post", "journal", "bank", "league"}) | {"inc", "corp", "llc"}
 
 
+#: A body named for its purpose ("the Committee to Protect Journalists", "Campaign to End
+#: Loneliness"): its "to" is read as a body's "of", so the words after it name no one.
+_PURPOSE = re.compile(
+    r"\b(" + "|".join(sorted(_BODY_FIRST | {"campaign", "fund", "project", "movement", "initiative", "partnership"}))
+    + r")\s+to\s+(?=[A-Z])", re.IGNORECASE)
+
+
 def person_name(subject: str) -> str | None:
     """The person a subject phrase names, or None for a description ("a senior official")."""
-    subject = PARTY_TAG.sub("", subject)
+    subject = _PURPOSE.sub(r"\1 of ", PARTY_TAG.sub("", subject))
     # "Trump in April", "Biden in his remarks", "Trump on Monday": the person comes before "in".
     first_segment = re.split(r",|\bwho\b|\bwhich\b|\s(?:in|on|during)\s", subject, maxsplit=1)[0]
     # "Sen. Bernie Sanders of Vermont": the person comes before "of", not the place after it;

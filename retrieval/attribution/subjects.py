@@ -17,7 +17,7 @@ NAME_ON_DAY = re.compile(rf"^(?:[{CAP}][\w'’.-]*\s+){{0,3}}[{CAP}][\w'’-]+\s
 
 #: Words that may join the capitalized words of an office before a name ("Health and Human
 #: Services Secretary Robert F. Kennedy Jr.").
-_OFFICE_JOINERS = {"and", "of", "for", "the", "&"}
+_OFFICE_JOINERS = {"and", "of", "for", "to", "the", "&"}
 
 
 def subject_ok(subject: str) -> bool:
