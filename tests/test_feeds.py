@@ -247,7 +247,7 @@ def test_following_a_source_from_the_command_line_touches_the_store_alone(tmp_pa
     added = runner.invoke(cli, ["--data-dir", str(data), "sources", "add", "https://news.example/feed.xml"])
     assert added.exit_code == 0, added.output
     listed = runner.invoke(cli, ["--data-dir", str(data), "sources", "list", "--json"])
-    assert [s["url"] for s in json.loads(listed.output)] == ["https://news.example/feed.xml"]
+    assert [s["url"] for s in json.loads(listed.stdout)] == ["https://news.example/feed.xml"]
     removed = runner.invoke(cli, ["--data-dir", str(data), "sources", "remove", "1"])
     assert removed.exit_code == 0 and "stopped following #1" in removed.output
     assert not list(data.glob("dense*")) and not (data / "keyword").exists()
