@@ -468,3 +468,52 @@ def test_newsbot_quotes_prints_every_statement_as_it_reads_them(tmp_path):
     assert [line.split("Ferry ")[1][0] for line in listed.splitlines() if "Ferry " in line and "will run" in line] == ["2", "1", "0"]
     elsewhere = CliRunner().invoke(cli, ["--data-dir", str(settings_dir), "quotes", "Grant", "--about", "tram"], obj={}).output
     assert "No statements by Grant about tram" in elsewhere and "3 statements on other topics" in elsewhere
+
+
+def test_she_passes_over_the_man_quoted_before_her():
+    """"she said" after a man's quote and a woman's description is the woman's: the article
+    calls him "he" ("Grant said he …"), and the woman opens her sentence with a description
+    ("Tennis great Dana Whitfield remembered …")."""
+    found = found_in(
+        "Ivo Grant said he was looking forward to the final. “These are the matches you play for,” he said.",
+        "Tennis great Dana Whitfield remembered the old stadium as fun to be around.",
+        "“He always waved at me from the stands,” she said.",
+    )
+    assert [(a.speaker, a.quote[:22]) for a in found if a.kind == "direct"] == [
+        ("Ivo Grant", "These are the matches "), ("Dana Whitfield", "He always waved at me ")]
+
+
+def test_an_honorific_tells_which_of_two_people_she_is():
+    """"Ms. Lin" is a woman, "Mr. Reyes" a man; "she" after a sentence about him is hers, and
+    no one is "she" where the article names no woman near."""
+    found = found_in(
+        "Ada Lin, the depot's manager, and Tom Reyes, the mayor, met on Monday. Ms. Lin wants the depot open.",
+        "Mr. Reyes spoke first. “We will find the money,” she said.",
+    )
+    assert [a.speaker for a in found if a.kind == "direct"] == ["Ada Lin"]
+
+
+def test_a_surname_two_people_share_tells_no_one_apart():
+    """"Mrs. Grant" beside Ivo and Ada Grant says nothing of either; their first names, given
+    with the honorific or the pronoun, tell them apart."""
+    from retrieval.attribution.genders import Genders
+
+    genders = Genders("Mrs. Grant came late.", [["Ivo", "Grant"], ["Ada", "Grant"]])
+    assert genders.of("Ivo Grant") is None and genders.fits("Ada Grant", "he")
+    genders = Genders("Ms. Ada Grant came late. Ivo Grant said he would stay. Ivo Grant said he was tired.",
+                      [["Ivo", "Grant"], ["Ada", "Grant"]])
+    assert genders.of("Ada Grant") == "f" and genders.of("Ivo Grant") == "m" and not genders.fits("Ivo Grant", "she")
+    # one "X said he" is no evidence: a woman says it of a man as often ("Ali said he gave a speech")
+    assert Genders("Rita Ali said he gave a speech.", [["Rita", "Ali"]]).of("Rita Ali") is None
+
+
+def test_a_description_before_a_name_opens_the_sentence_he_stands_for():
+    """"Grant's son, Tom Grant, announced …" makes Tom Grant the "he" of the quote after it, not
+    the father named the sentence before; a heading naming someone is nobody's turn to speak."""
+    found = found_in(
+        "Former mayor Ivo Grant died on Saturday at the age of 85.",
+        "Grant's son, Tom Grant, announced his death outside the hospital. “He went when he decided to go,” he said.",
+    )
+    assert [(a.speaker, a.is_person) for a in found if a.kind == "direct"] == [("Tom Grant", True)]
+    found = found_in("Depot manager Ada Lin opens the season", "The trams ran late on Sunday. “We will do better,” she said.")
+    assert [(a.speaker, a.is_person) for a in found if a.kind == "direct"] == [("she", False)]

@@ -18,9 +18,10 @@ from functools import cache
 from pathlib import Path
 
 from .direct import DirectQuotes
-from .names import PRONOUNS, Resolver, name_key, speaker_matches, speakers_meant
+from .names import PRONOUNS, name_key, speaker_matches, speakers_meant
 from .quotes import Profile, Quote, find_quotes, iter_quotes, profile_of
 from .reported import reported_in
+from .resolver import Resolver
 from .rules import RULES_VERSION, Attribution
 from .tagger import TAGGER_VERSION, Tagger, combined
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..text import Span
-from .names import Resolver, person_name, sentence_subject
+from .names import person_name
+from .resolver import Resolver, sentence_subject
 from .subjects import labelled_person, subject_ok
 from .quotemarks import last_sentence_end, quote_content, quote_spans
 from .rules import (

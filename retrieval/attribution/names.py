@@ -1,18 +1,13 @@
-"""Names in an article: which phrase names a person, how a name is matched, and whom a
-surname or "he"/"she" stands for at a point of the article (`Resolver`)."""
+"""Names in an article: which phrase names a person, and how a name is matched. Whom a surname
+or "he"/"she" stands for at a point of the article is resolver.py's."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 
-from ..text import paragraph_spans, split_sentences
 from .offices import after_office, an_office, name_after_body, role_before
-from .quotemarks import quote_spans
-from .rules import (
-    CAP, COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TITLES,
-)
+from .rules import COMMON_START, NAME_TOKEN, PLURAL_PRONOUNS, PRONOUNS, TITLES
 
 # --- names ---------------------------------------------------------------------------------
 def clean_token(token: str) -> str:
@@ -186,169 +181,6 @@ def speakers_meant(query: str, speakers: Iterable[str]) -> set[str]:
         return matching
     by_surname = {s for s in matching if name_key(s)[-1:] == wanted}
     return by_surname or matching
-
-
-CONNECTIVE = re.compile(r"\b(?:as|when|while|because|though|although|after|before|since|if|which|who|that|and|but)\s+", re.I)
-#: An adverb set off before a sentence's subject: "Instead, he said…" is his statement, not one of
-#: a person named "Instead".
-LEADING_ADVERB = re.compile(
-    r"^\s*(?:instead|however|meanwhile|still|also|later|earlier|now|then|yet|indeed|separately|today|yesterday|"
-    r"overall|finally|ultimately|additionally|moreover|similarly|likewise|afterwards?|nevertheless|nonetheless|"
-    r"in addition|in fact|in turn|at the time|for (?:example|instance|now|(?:his|her|their|its) part))\s*,\s*", re.I)
-#: A subject that ends a longer name: "Prevention" of "the Centers for Disease Control and
-#: Prevention said", "Human Services" of "the Department of Health and Human Services".
-NAME_BEFORE = re.compile(rf"\b([{CAP}][\w.'’-]*)\s+(?:of|for)\s+(?:[{CAP}][\w.'’-]*,?\s+)+and\s+$")
-
-
-def _office_and_name(subject: str, name: str | None) -> bool:
-    """A subject holding an office's title before the full name it gives ("Budget Director Russ
-    Vought"; `name` is `person_name(subject)`)."""
-    return bool(name) and len(name.split()) >= 2 and an_office(subject.split()[: -len(name.split())])
-
-
-class Resolver:
-    """Resolves speakers within one article: surnames to the full name met before, pronouns to
-    the person named as the subject just before (else the last person quoted). It splits the
-    article into paragraphs and sentences once, for itself and for `extract`."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
-        for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,3}}[{CAP}][\w'’-]+", text):
-            raw = match.group().split()
-            # A run cut by a sentence end ("Mironov. But Mukhin") or led by a common word is
-            # not one name: keep what follows the last such break.
-            cut = 0
-            for i, token in enumerate(raw[:-1]):
-                bare = token.rstrip(".").lower()
-                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in COMMON_START or is_possessive(token):
-                    cut = i + 1
-            tokens = strip_titles(strip_affiliation([clean_token(t) for t in raw[cut:]]))
-            if len(tokens) >= 2:
-                self.mentions.append((match.start(), tokens))
-        self.last_person: str | None = None
-        self.paragraphs = paragraphs = paragraph_spans(text)
-        self.sentences = [s for p in paragraphs for s in split_sentences(text[p.start : p.end], p.start)]
-        self.sentence_starts = [s.start for s in self.sentences]
-        self.quoted = [(p.start + qs, p.start + qe) for p in paragraphs for qs, qe, _ in quote_spans(text[p.start : p.end])]
-
-    def antecedent(self, at: int) -> str | None:
-        """The person "he" or "she" at offset `at` most likely stands for: the subject of its
-        own sentence when the pronoun comes later in it, else the person who is the subject of
-        one of the sentences just before (skipping quoted ones and following a chain of
-        pronoun subjects back to a name). News style names the speaker, then quotes them."""
-        i = bisect.bisect_right(self.sentence_starts, at) - 1
-        if i < 0:
-            return None
-        current = self.sentences[i]
-        own = acting_subject(self.text[current.start : at]) if at > current.start else None
-        if own and own.lower() not in PRONOUNS:
-            return self._named(own, current.start)
-        for j in range(i - 1, max(i - 4, -1), -1):
-            sentence = self.sentences[j]
-            if any(qs <= sentence.start < qe for qs, qe in self.quoted):
-                continue
-            subject = acting_subject(self.text[sentence.start : sentence.end])
-            if subject is None or subject.lower() in PRONOUNS:
-                continue
-            return self._named(subject, sentence.start)
-        return None
-
-    def _named(self, subject: str, at: int) -> str | None:
-        name = person_name(subject)
-        return self.full_name(name, at) if name else None
-
-    def full_name(self, name: str, at: int) -> str:
-        tokens = name.split()
-        if len(tokens) != 1:
-            return name
-        surname = tokens[0]
-        best = None
-        for offset, full in self.mentions:
-            if full[-1] == surname and full != tokens:
-                if offset <= at or best is None:
-                    best = full
-        return " ".join(best) if best else name
-
-    def resolve(self, subject: str, at: int) -> tuple[str, bool]:
-        """(speaker, is_person) for a subject phrase found at offset `at`."""
-        # "… as he discussed", "Though she called": the subject is what follows the connective.
-        tail = CONNECTIVE.split(subject)[-1]
-        if tail != subject:
-            at += len(subject) - len(tail)
-            subject = tail
-        if (lead := LEADING_ADVERB.match(subject)):
-            at, subject = at + lead.end(), subject[lead.end() :]
-        if not subject.strip():
-            return "", False
-        before = NAME_BEFORE.search(self.text, max(0, at - 80), at)
-        named = person_name(subject) if before else None
-        if before and before[1].lower().rstrip(".") not in TITLES and not _office_and_name(subject, named):
-            # "the Centers for Disease Control and Prevention"; but not "Secretary of Health and …"
-            # nor "Office of Management and Budget Director Russ Vought"
-            return " ".join(self.text[before.start() : at].split() + subject.split()).lower(), False
-        word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
-        if word in PRONOUNS:
-            if (person := self.antecedent(at)):
-                self.last_person = person
-                return person, True
-            if self.last_person:
-                return self.last_person, True
-            return word, False
-        if word in PLURAL_PRONOUNS:
-            return word, False
-        name = named if before else person_name(subject)
-        if name is None:
-            return " ".join(subject.split()).lower(), False
-        if before:  # "Assistant Secretary of Water and Science Tanya Trujillo": an office's last word runs into the name
-            name = " ".join(name_after_body(name.split()))
-        full = self.full_name(name, at)
-        self.last_person = full
-        return full, True
-
-
-def sentence_subject(sentence: str) -> str | None:
-    """The name or pronoun a sentence opens with ("Silverman, herself a supporter, said…")."""
-    sentence = sentence.strip()
-    # "During a speech Friday, Trump …"; "Speaking at a rally in Novi, Michigan, Trump …" (a place
-    # with its state is tried first, then the plain clause).
-    for intro in (INTRO_WITH_PLACE, INTRO_CLAUSE):
-        cut = intro.match(sentence).end()
-        if intro is INTRO_WITH_PLACE and not cut:
-            continue
-        m = SENTENCE_SUBJECT.match(sentence[cut:])
-        if not m:
-            continue
-        subject = m["subject"]
-        if subject.lower() in ("he", "she") or person_name(subject):
-            return subject
-    return None
-
-
-VERBISH = {
-    "has", "have", "had", "is", "was", "will", "would", "can", "could", "did", "does", "didn't",
-    "doesn't", "isn't", "wasn't", "made", "makes", "took", "takes", "went", "goes", "gave", "gives",
-    "wrote", "writes", "thinks", "thought", "knows", "knew", "wants", "also", "then", "later",
-    "never", "still", "said", "says", "told", "tells", "spoke", "speaks", "sees", "saw", "got",
-}
-
-
-def acting_subject(sentence: str) -> str | None:
-    """A sentence's subject when it is followed by what looks like its verb ("Ivanka Trump
-    acknowledged", "Anderson largely agreed"), not a modifier ("Clinton communication director")."""
-    subject = sentence_subject(sentence)
-    if subject is None:
-        return None
-    rest = sentence.strip()
-    rest = rest[INTRO_CLAUSE.match(rest).end() :]
-    rest = re.sub(r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)", "", rest)
-    after = rest[rest.find(subject) + len(subject) :].split()
-    if not after:
-        return None
-    word = after[0].strip(",").lower()
-    if after[0].startswith(",") or rest[rest.find(subject) + len(subject) :].startswith(","):
-        return subject  # "Silverman, herself a supporter, said"
-    return subject if word in VERBISH or word.endswith(("ed", "ly")) else None
 
 
 def a_person(speaker: str) -> bool:

@@ -9,7 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .names import Resolver, acting_subject, person_name, sentence_subject
+from .names import person_name
+from .resolver import Resolver, acting_subject, sentence_subject
 from .subjects import labelled_person, subject_ok
 from .rules import (
     ACCORDING, COORDINATED, OPEN, PARENTHETICAL, PARTICIPLE_REPORTED, PRONOUNS, REPORTED_BACK, REPORTED_FRONT,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .names import Resolver, person_name
+from .names import person_name
+from .resolver import Resolver
 from .rules import CAP, TIME_WORDS
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .export import GRAPH
-from .names import Resolver
+from .resolver import Resolver
 from .rules import Attribution
 
 #: The shipped model's version (model/MODEL.md): stores whose attributions another version

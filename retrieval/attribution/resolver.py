@@ -1,0 +1,214 @@
+"""Whom a subject phrase stands for at a point of one article (`Resolver`): a surname for the
+full name met before, "he" or "she" for the person just named as a sentence's subject (a
+sentence's subject is read here too). What a phrase names is names.py's."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..text import paragraph_spans, split_sentences
+from .genders import Genders
+from .names import clean_token, is_possessive, person_name, strip_affiliation, strip_titles
+from .offices import an_office, name_after_body
+from .quotemarks import quote_spans
+from .rules import CAP, COMMON_START, INTRO_CLAUSE, INTRO_WITH_PLACE, PLURAL_PRONOUNS, PRONOUNS, SENTENCE_SUBJECT, TITLES
+
+
+CONNECTIVE = re.compile(r"\b(?:as|when|while|because|though|although|after|before|since|if|which|who|that|and|but)\s+", re.I)
+#: An adverb set off before a sentence's subject: "Instead, he said…" is his statement, not one of
+#: a person named "Instead".
+LEADING_ADVERB = re.compile(
+    r"^\s*(?:instead|however|meanwhile|still|also|later|earlier|now|then|yet|indeed|separately|today|yesterday|"
+    r"overall|finally|ultimately|additionally|moreover|similarly|likewise|afterwards?|nevertheless|nonetheless|"
+    r"in addition|in fact|in turn|at the time|for (?:example|instance|now|(?:his|her|their|its) part))\s*,\s*", re.I)
+#: A subject that ends a longer name: "Prevention" of "the Centers for Disease Control and
+#: Prevention said", "Human Services" of "the Department of Health and Human Services".
+NAME_BEFORE = re.compile(rf"\b([{CAP}][\w.'’-]*)\s+(?:of|for)\s+(?:[{CAP}][\w.'’-]*,?\s+)+and\s+$")
+
+
+def _office_and_name(subject: str, name: str | None) -> bool:
+    """A subject holding an office's title before the full name it gives ("Budget Director Russ
+    Vought"; `name` is `person_name(subject)`)."""
+    return bool(name) and len(name.split()) >= 2 and an_office(subject.split()[: -len(name.split())])
+
+
+class Resolver:
+    """Resolves speakers within one article: surnames to the full name met before, pronouns to
+    the person named as the subject just before (else the last person quoted). It splits the
+    article into paragraphs and sentences once, for itself and for `extract`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
+        for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,3}}[{CAP}][\w'’-]+", text):
+            raw = match.group().split()
+            # A run cut by a sentence end ("Mironov. But Mukhin") or led by a common word is
+            # not one name: keep what follows the last such break.
+            cut = 0
+            for i, token in enumerate(raw[:-1]):
+                bare = token.rstrip(".").lower()
+                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in COMMON_START or is_possessive(token):
+                    cut = i + 1
+            tokens = strip_titles(strip_affiliation([clean_token(t) for t in raw[cut:]]))
+            if len(tokens) >= 2:
+                self.mentions.append((match.start(), tokens))
+        self.last_person: str | None = None
+        self.genders = Genders(text, [full for _, full in self.mentions])
+        self.paragraphs = paragraphs = paragraph_spans(text)
+        self.sentences = [s for p in paragraphs for s in split_sentences(text[p.start : p.end], p.start)]
+        self.sentence_starts = [s.start for s in self.sentences]
+        self.quoted = [(p.start + qs, p.start + qe) for p in paragraphs for qs, qe, _ in quote_spans(text[p.start : p.end])]
+
+    def antecedent(self, at: int, pronoun: str = "he") -> str | None:
+        """The person `pronoun` ("he" or "she") at offset `at` most likely stands for: the
+        subject of its own sentence when the pronoun comes later in it, else the person who is
+        the subject of one of the sentences just before (skipping quoted ones and following a
+        chain of pronoun subjects back to a name), passing over a person the article calls by
+        the other pronoun. News style names the speaker, then quotes them."""
+        i = bisect.bisect_right(self.sentence_starts, at) - 1
+        if i < 0:
+            return None
+        current = self.sentences[i]
+        own = acting_subject(self.text[current.start : at]) if at > current.start else None
+        if own and own.lower() not in PRONOUNS and (person := self._named(own, current.start)) \
+                and self.genders.fits(person, pronoun):
+            return person
+        for j in range(i - 1, max(i - 4, -1), -1):
+            sentence = self.sentences[j]
+            if any(qs <= sentence.start < qe for qs, qe in self.quoted):
+                continue
+            subject = acting_subject(self.text[sentence.start : sentence.end]) or described_subject(
+                self.text[sentence.start : sentence.end])
+            if subject is None or subject.lower() in PRONOUNS:
+                continue
+            person = self._named(subject, sentence.start)
+            if person is None or self.genders.fits(person, pronoun):
+                return person
+        return None
+
+    def _named(self, subject: str, at: int) -> str | None:
+        name = person_name(subject)
+        return self.full_name(name, at) if name else None
+
+    def full_name(self, name: str, at: int) -> str:
+        tokens = name.split()
+        if len(tokens) != 1:
+            return name
+        surname = tokens[0]
+        best = None
+        for offset, full in self.mentions:
+            if full[-1] == surname and full != tokens:
+                if offset <= at or best is None:
+                    best = full
+        return " ".join(best) if best else name
+
+    def resolve(self, subject: str, at: int) -> tuple[str, bool]:
+        """(speaker, is_person) for a subject phrase found at offset `at`."""
+        # "… as he discussed", "Though she called": the subject is what follows the connective.
+        tail = CONNECTIVE.split(subject)[-1]
+        if tail != subject:
+            at += len(subject) - len(tail)
+            subject = tail
+        if (lead := LEADING_ADVERB.match(subject)):
+            at, subject = at + lead.end(), subject[lead.end() :]
+        if not subject.strip():
+            return "", False
+        before = NAME_BEFORE.search(self.text, max(0, at - 80), at)
+        named = person_name(subject) if before else None
+        if before and before[1].lower().rstrip(".") not in TITLES and not _office_and_name(subject, named):
+            # "the Centers for Disease Control and Prevention"; but not "Secretary of Health and …"
+            # nor "Office of Management and Budget Director Russ Vought"
+            return " ".join(self.text[before.start() : at].split() + subject.split()).lower(), False
+        word = subject.strip().lower().removesuffix("’s").removesuffix("'s")  # "He’s claiming"
+        if word in PRONOUNS:
+            if (person := self.antecedent(at, word)):
+                self.last_person = person
+                return person, True
+            if self.last_person and self.genders.fits(self.last_person, word):
+                return self.last_person, True
+            return word, False
+        if word in PLURAL_PRONOUNS:
+            return word, False
+        name = named if before else person_name(subject)
+        if name is None:
+            return " ".join(subject.split()).lower(), False
+        if before:  # "Assistant Secretary of Water and Science Tanya Trujillo": an office's last word runs into the name
+            name = " ".join(name_after_body(name.split()))
+        full = self.full_name(name, at)
+        self.last_person = full
+        return full, True
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The name or pronoun a sentence opens with ("Silverman, herself a supporter, said…")."""
+    sentence = sentence.strip()
+    # "During a speech Friday, Trump …"; "Speaking at a rally in Novi, Michigan, Trump …" (a place
+    # with its state is tried first, then the plain clause).
+    for intro in (INTRO_WITH_PLACE, INTRO_CLAUSE):
+        cut = intro.match(sentence).end()
+        if intro is INTRO_WITH_PLACE and not cut:
+            continue
+        m = SENTENCE_SUBJECT.match(sentence[cut:])
+        if not m:
+            continue
+        subject = m["subject"]
+        if subject.lower() in ("he", "she") or person_name(subject):
+            return subject
+    return None
+
+
+VERBISH = {
+    "has", "have", "had", "is", "was", "will", "would", "can", "could", "did", "does", "didn't",
+    "doesn't", "isn't", "wasn't", "made", "makes", "took", "takes", "went", "goes", "gave", "gives",
+    "wrote", "writes", "thinks", "thought", "knows", "knew", "wants", "also", "then", "later",
+    "never", "still", "said", "says", "told", "tells", "spoke", "speaks", "sees", "saw", "got",
+}
+
+
+def acting_subject(sentence: str) -> str | None:
+    """A sentence's subject when it is followed by what looks like its verb ("Ivanka Trump
+    acknowledged", "Anderson largely agreed"), not a modifier ("Clinton communication director")."""
+    subject = sentence_subject(sentence)
+    if subject is None:
+        return None
+    rest = sentence.strip()
+    rest = rest[INTRO_CLAUSE.match(rest).end() :]
+    rest = re.sub(r"^(?:(?:But|And|However|Meanwhile|Still|Yet|Later|Earlier|On\s+\w+),?\s+)", "", rest)
+    after = rest[rest.find(subject) + len(subject) :].split()
+    if not after:
+        return None
+    word = after[0].strip(",").lower()
+    if after[0].startswith(",") or rest[rest.find(subject) + len(subject) :].startswith(","):
+        return subject  # "Silverman, herself a supporter, said"
+    return subject if word in VERBISH or word.endswith(("ed", "ly")) else None
+
+
+#: A sentence opening with a description in lower-case words before the person's full name and
+#: their verb or an aside: "Tennis great Billie Jean King remembered", "Democratic front-runner
+#: Hillary Clinton, also campaigning in Wisconsin, said", "Trump spokesman Hope Hicks confirmed".
+#: The description may stand before the name as an aside: "Sharon's son, Gilad Sharon, announced".
+DESCRIBED_SUBJECT = re.compile(
+    rf"^(?:The\s+)?(?:[{CAP}][\w'’.-]*\s+){{0,2}}(?:[a-z][\w'’-]*\s+){{0,2}}(?:[a-z][\w'’-]*\s+|[a-z][\w'’-]*,\s+(?=[^,]+,))"
+    rf"(?P<name>[{CAP}][\w'’-]+(?:\s+[{CAP}][\w'’.-]*){{1,3}})(?=,|\s+[a-z]+(?:ed|s)\b|\s+(?:has|had|is|was|will)\b)"
+)
+
+
+#: Words that make the words before a name a clause, not a description: "Growing up in El Paso,
+#: Mendoza …", "But in New Hampshire, Sanders …".
+_NOT_DESCRIBING = COMMON_START | {"up", "to", "of", "from", "by", "into", "around", "about", "over", "under", "through",
+                                  "across", "near", "like", "than", "said", "says", "told", "during", "since", "called", "named"}
+
+
+def described_subject(sentence: str) -> str | None:
+    """The full name a sentence's description opens with (DESCRIBED_SUBJECT), as its subject."""
+    sentence = sentence.strip()
+    m = DESCRIBED_SUBJECT.match(sentence)
+    if not m or not sentence.endswith((".", "!", "?", "”", '"')):
+        return None  # a heading ("NYC mayor Zohran Mamdani trolls the Cavs") is no one's turn to speak
+    described = sentence[: m.start("name")].split()
+    if any(w.lower() in _NOT_DESCRIBING or w.lower().endswith("ing") for w in described[1 if described[0] == "The" else 0 :]):
+        return None
+    if described[-1].endswith("s") and not described[-1].endswith(("ss", "us", "'s", "’s")):
+        return None  # a plural before names lists several ("The zoo's previous pandas Mei Xiang, Tian Tian …")
+    return m["name"] if person_name(m["name"]) else None
