@@ -517,3 +517,12 @@ def test_a_description_before_a_name_opens_the_sentence_he_stands_for():
     assert [(a.speaker, a.is_person) for a in found if a.kind == "direct"] == [("Tom Grant", True)]
     found = found_in("Depot manager Ada Lin opens the season", "The trams ran late on Sunday. “We will do better,” she said.")
     assert [(a.speaker, a.is_person) for a in found if a.kind == "direct"] == [("she", False)]
+
+
+def test_a_phrasal_verb_is_no_cue_and_either_is_no_first_name():
+    """"signed up" and "called off" say nothing; "Either Ada Lin doesn't know …" names Ada Lin,
+    not a person called "Either Ada Lin"."""
+    found = found_in("Tom Reyes signed up for the council race.", "Ada Lin called off the meeting.")
+    assert found == []
+    found = found_in("Either Ada Lin doesn’t know the depot – or she forgot. Lin told reporters, “The depot will open in June.”")
+    assert [a.speaker for a in found] == ["Ada Lin"]

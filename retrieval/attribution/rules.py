@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-08.2"
+RULES_VERSION = "2026-12-08.3"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -22,14 +22,14 @@ CUES = (
     "proposed|endorsed|described|cited|predicts|hinted|signaled|signalled|indicated|"
     "scoffed|quipped|snapped|shouted|exclaimed|wondered|boasted|bragged|lamented|recounted|sighed|"
     "chanted|yelled|concluded|reiterated|thundered|tweets|posted|wrote on|told reporters|"
-    "called for|calls for|called on|calls on|called|calls|"
+    "called for|calls for|called on|calls on|called(?!\\s+off\\b)|calls(?!\\s+off\\b)|"
     # Stance verbs that news uses to report what someone holds or demands (PolNeAR counts them
     # as attributions; chosen by their frequency in polnear-train's annotated cues).
     "declined|refused|expressed|sought|spoke|offered|revealed|issued|attacked|rejected|questioned|"
     "opposed|blasted|denounced|mocked|echoed|mentioned|discussed|backed|supported|wants|wanted|"
     "hopes|hoped|fears|feared|worried|thinks|expects|expected|plans|planned|demanded|demands|"
     "unveiled|touted|slammed|ripped|decried|lambasted|assailed|hailed|applauded|welcomed|apologized|"
-    "pointed to|released|voted|talked|signed|raised|assured|referred|considered|ordered|pushed|"
+    "pointed to|released|voted|talked|signed(?!\\s+(?:off|up)\\b)|raised|assured|referred|considered|ordered|pushed|"
     "made it clear|made clear|made the case|highlighted|emphasised|challenged|pressed|"
     "proposes|urges|charges|accuses|criticizes|praises|promises|vows|pledges|rejects|denies|"
     "defends|blames|backs|supports|opposes|acknowledges|admits|concedes|"
@@ -78,7 +78,7 @@ COMMON_START = {
     "for", "with", "as", "after", "before", "when", "while", "if", "although", "though", "because",
     "according", "political", "senior", "top", "local", "critics", "officials", "experts",
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
-    "what", "how", "why", "whether", "instead", "indeed", "only", "even", "just", "others", "people",
+    "what", "how", "why", "whether", "either", "neither", "instead", "indeed", "only", "even", "just", "others", "people",
     "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
     # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"
     "says", "said", "adds", "added", "asks", "asked", "explains", "explained", "notes", "noted", "recalls", "recalled",
