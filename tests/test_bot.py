@@ -147,7 +147,9 @@ async def test_who_someone_is_is_told_by_where_the_news_introduces_them(fake, ap
     assert text.startswith("<b>Yelena Lukyanova</b>: a lawyer and a member of the Communist Party who helped found the alliance"
                            " (source 1).\n<i>Where the news introduces them:</i>\n\n1. <a href=")
     assert "<b>Yelena Lukyanova, a lawyer and a member of the Communist Party" in text  # that sentence picked out
-    # And after that, "what did she say?" is about her.
+    # And after that, "what did she say?" is about her (asked once the answer is remembered, as
+    # a reader who has read it asks: before Telegram confirms it, nothing is remembered yet).
+    await remembered(app, ALICE, fake.message_of(call)["message_id"])
     _, said = await ask(fake, ALICE, ALICE, "what did she say?")
     assert said.params["text"].startswith("<b>What Yelena Lukyanova said</b>")
 
