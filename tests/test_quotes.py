@@ -526,3 +526,18 @@ def test_a_phrasal_verb_is_no_cue_and_either_is_no_first_name():
     assert found == []
     found = found_in("Either Ada Lin doesn’t know the depot – or she forgot. Lin told reporters, “The depot will open in June.”")
     assert [a.speaker for a in found] == ["Ada Lin"]
+
+
+def test_an_acronym_a_participle_a_prosecutor_and_a_count():
+    """An acronym is a body's whole name (no "Sullivan NWS" for "NWS says" after "the Sullivan NWS
+    office"); "Joining Reyes on stage, …" names no one called "Joining Reyes"; "Prosecutor" is
+    a title; "Currently" no one; a count that grew ("the county added 20 cases") nobody's words."""
+    found = found_in(
+        "The Sullivan NWS office issued a warning. The rain was a 1000-year event, NWS says.",
+        "Joining Tom Reyes on stage, the band played. Speaking later, Reyes said the depot would open.",
+        "Prosecutor Ada Lin said the trial would start in June.",
+        "Currently, officials say the depot is shut for the winter.",
+        "Gallatin County added 20 new cases on Monday.",
+    )
+    assert [(a.speaker, a.is_person) for a in found] == [
+        ("NWS", True), ("Tom Reyes", True), ("Ada Lin", True), ("officials", False)]

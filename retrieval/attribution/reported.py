@@ -158,6 +158,13 @@ def _inner_clause(s: Sentence) -> Found | None:
     return m["subject"], m.start("subject"), m["cue"].split()[0], m.start("content"), s.to_end
 
 
+def _a_count_grew(cue: str, content: str, before: str) -> bool:
+    """"Gallatin County added 20 new cases", "the Dow added 300 points": a number after "added"
+    is what a count grew by, not words said ("he added that 20 buses would run" are)."""
+    return (cue.lower().split()[-1] in ("added", "adds") and content[:1].isdigit()
+            and not before.rstrip(" ,").endswith("that"))
+
+
 #: Tried in order; the first that answers (or says STOP) decides.
 REPORTED_RULES: list[Callable[[Sentence], Found | None]] = [
     _opened_by_a_quote,
@@ -191,7 +198,7 @@ def reported_in(text: str, base: int, ptext: str, resolver: Resolver, covered: l
         if c_start > subject_at:
             c_start = _words_said_from(s.text, c_start)
         content = s.text[c_start:c_end].strip(" ,.")
-        if len(content.split()) < 4:
+        if len(content.split()) < 4 or _a_count_grew(cue, content, s.text[:c_start]):
             continue
         speaker, is_person = resolver.resolve(subject, sentence.start + subject_at)
         c_start = sentence.start + c_start + (len(s.text[c_start:c_end]) - len(s.text[c_start:c_end].lstrip(" ,")))

@@ -93,8 +93,8 @@ class Resolver:
 
     def full_name(self, name: str, at: int) -> str:
         tokens = name.split()
-        if len(tokens) != 1:
-            return name
+        if len(tokens) != 1 or (len(name) >= 2 and name.isupper()):
+            return name  # an acronym is a body's whole name ("NWS says" is no "Sullivan NWS")
         surname = tokens[0]
         best = None
         for offset, full in self.mentions:

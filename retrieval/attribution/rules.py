@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-08.3"
+RULES_VERSION = "2026-12-08.4"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -69,6 +69,7 @@ TITLES = {
     "defence", "interior", "finance", "house", "senate", "white", "federal", "u.s", "us",
     "democratic", "republican", "gop", "party", "presidential", "archbishop", "cardinal", "rabbi", "imam",
     "chancellor", "assistant", "acting", "superintendent", "lieutenant", "sergeant", "detective",
+    "prosecutor",
 }
 # Capitalized at the start of a sentence without being names.
 COMMON_START = {
@@ -78,7 +79,12 @@ COMMON_START = {
     "for", "with", "as", "after", "before", "when", "while", "if", "although", "though", "because",
     "according", "political", "senior", "top", "local", "critics", "officials", "experts",
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
-    "what", "how", "why", "whether", "either", "neither", "instead", "indeed", "only", "even", "just", "others", "people",
+    "what", "how", "why", "whether", "either", "neither", "instead", "previously", "separately",
+    "additionally", "currently", "recently", "initially", "originally", "eventually", "ultimately",
+    "finally", "notably", "similarly", "locally", "nationally", "globally", "historically", "generally",
+    "typically", "usually", "specifically", "consequently", "subsequently", "apparently", "reportedly",
+    "unfortunately", "fortunately", "interestingly", "joining", "speaking", "including", "following", "responding",
+    "appearing", "campaigning", "testifying", "reacting", "commenting", "addressing", "asked", "indeed", "only", "even", "just", "others", "people",
     "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
     # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"
     "says", "said", "adds", "added", "asks", "asked", "explains", "explained", "notes", "noted", "recalls", "recalled",
@@ -151,7 +157,9 @@ TIME_WORDS = {
 SENTENCE_END = re.compile(r"[.!?][”\"'’]*\s+")
 
 # --- reported speech -----------------------------------------------------------------------
-LEAD = r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In\s+a\s+statement|On\s+\w+),?\s+)?"
+LEAD = (r"(?:(?:But|And|However|Meanwhile|Still|Yet|So|Also|Now|Later|Earlier|In\s+a\s+statement|On\s+\w+),?\s+"
+        r"|(?:Currently|Previously|Separately|Additionally|Instead|Indeed|Finally|Similarly|Recently|Ultimately|Overall|"
+        r"Locally|Nationally|Historically|Typically|Generally|Initially|Originally|Eventually),\s+)?")
 # An introductory clause before the subject: "In an interview Monday, Sanders said …".
 INTRO = r"(?:(?:In|At|On|During|After|Before|While|Although|Though|Alarmed|Asked|Speaking|Writing|Since|As|With|Despite|Earlier|Later)\b[^,“\"]{2,120},\s+)?"
 INTRO_CLAUSE = re.compile(INTRO)
