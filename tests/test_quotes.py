@@ -337,6 +337,8 @@ SUBJECTS_READ = [
     (("Department of Public Works spokesman Ivo Grant said the depot would open in June.",
       "Friends of the Harbour said the depot was too big."),
      [("Ivo Grant", True), ("friends of the harbour", False)]),
+    # an adverb opening a sentence is no first name
+    (("Increasingly Ivo Grant is seen as the favourite. “We will win,” Grant said.",), [("Ivo Grant", True)]),
     # a body named for its purpose ("to …") is no person called by its last words, nor its office
     (("The Committee to Protect Depots said the closure was unlawful.",
       "Committee to Protect Depots Executive Director Ivo Grant said the depot would open."),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-08.4"
+RULES_VERSION = "2026-12-08.5"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -83,7 +83,9 @@ COMMON_START = {
     "additionally", "currently", "recently", "initially", "originally", "eventually", "ultimately",
     "finally", "notably", "similarly", "locally", "nationally", "globally", "historically", "generally",
     "typically", "usually", "specifically", "consequently", "subsequently", "apparently", "reportedly",
-    "unfortunately", "fortunately", "interestingly", "joining", "speaking", "including", "following", "responding",
+    "unfortunately", "fortunately", "interestingly", "increasingly", "clearly", "obviously", "ironically",
+    "surprisingly", "importantly", "frankly", "personally", "publicly", "privately", "certainly", "perhaps",
+    "joining", "speaking", "including", "following", "responding",
     "appearing", "campaigning", "testifying", "reacting", "commenting", "addressing", "asked", "indeed", "only", "even", "just", "others", "people",
     "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
     # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"
