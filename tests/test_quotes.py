@@ -543,3 +543,21 @@ def test_an_acronym_a_participle_a_prosecutor_and_a_count():
     )
     assert [(a.speaker, a.is_person) for a in found] == [
         ("NWS", True), ("Tom Reyes", True), ("Ada Lin", True), ("officials", False)]
+
+
+def test_a_label_is_a_speaker_only_when_the_article_names_them_or_it_heads_a_claim():
+    """A fact check's "Facts First:", a corrections list's "Sports:" (not "Depot Sports") and a
+    roundup's place under its state's heading say nothing; an interview's turn and a headline's
+    claim are their labels' statements."""
+    found = found_in(
+        "The Depot Sports desk covered the final. Tom Reyes claimed the fares were the lowest in the state.",
+        "Facts First: The claim about the fares is false, and the depot has raised them twice.",
+        "Sports: An earlier version of this story misstated the score of the final.",
+        "Arkansas",
+        "Little Rock: The university's board approved a plan to keep the statue in place.",
+        "Depot Digest editor Ivo Grant met the historian Ada Lin in May.",
+        "Ivo Grant: When did the first tram run through the city?",
+        "Cecile Richards: ‘I’m Sick Of Men Telling Us What To Do With The Depot’",
+    )
+    assert [(a.speaker, a.kind) for a in found] == [
+        ("Tom Reyes", "reported"), ("Ivo Grant", "reported"), ("Cecile Richards", "reported")]

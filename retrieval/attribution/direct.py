@@ -71,7 +71,7 @@ class Site:
 def _transcript_label(s: Site) -> Said | None:
     """A transcript quoted whole: '"PENCE: Well, look, …' is Pence's turn."""
     label = SPEAKER_LABEL.match(s.ptext[s.inner_s : s.inner_e]) if s.qs == 0 else None
-    if not (label and labelled_person(label["name"], s.resolver, s.base + s.inner_s)):
+    if not (label and labelled_person(label["name"], s.resolver, s.base + s.inner_s, label["content"])):
         return None
     name = label["name"].title() if label["name"].isupper() else label["name"]
     said = (*s.resolver.resolve(name, s.base + s.inner_s), ":")

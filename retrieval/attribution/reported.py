@@ -65,23 +65,41 @@ def _opened_by_a_quote(s: Sentence) -> Found | None:
     return (_back_form(m) if m else None) or STOP
 
 
-def _under_heading(s: Sentence) -> bool:
-    """The paragraph before the sentence is a heading of one to three capitalized words ("New
-    Mexico"), as a roundup of the states heads each state's news."""
+def _heading_before(s: Sentence) -> str | None:
+    """The paragraph before the sentence when it is a heading of one to three capitalized words
+    ("New Mexico"), as a roundup of the states heads each state's news."""
     before = s.resolver.text[: s.at].rstrip().rsplit("\n", 1)[-1].split()
-    return 1 <= len(before) <= 3 and all(w[:1].isupper() for w in before) and before[-1][-1:].isalpha()
+    if 1 <= len(before) <= 3 and all(w[:1].isupper() for w in before) and before[-1][-1:].isalpha():
+        return " ".join(before)
+    return None
+
+
+#: The headings of a roundup of the states: under one, "Little Rock: …" is a place's news.
+US_STATES = {
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
+    "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
+    "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada",
+    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma",
+    "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+    "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia",
+    "Puerto Rico", "Guam",
+}
 
 
 def _speaker_label(s: Sentence) -> Found | None:
     """A headline's claim or a transcript's turn: 'Pence: Flowers Won't Be at Debate'."""
     m = SPEAKER_LABEL.match(s.text) if s.opens_paragraph else None
-    if not (m and labelled_person(m["name"], s.resolver, s.at)):
+    if not m:
         return None
-    name = m["name"].title() if m["name"].isupper() else m["name"]
-    # A news roundup's place under its state's heading, not a speaker, when what follows opens with
-    # who said it: "Oklahoma / Oklahoma City: Authorities say falling debris is still a danger." A
-    # panel's or an interview's turn stays its label's ("Beifuss: Los Lobos delivered …").
-    if _under_heading(s):
+    # A news roundup's place under its state's heading is no speaker: what follows is read for
+    # who said it ("Oklahoma / Oklahoma City: Authorities say falling debris is still a danger."),
+    # else nobody said it. Under another heading, a label that is a person's yields to who what
+    # follows opens with; a panel's or an interview's turn stays its label's ("Beifuss: Los Lobos
+    # delivered …").
+    heading = _heading_before(s)
+    if heading not in US_STATES and not labelled_person(m["name"], s.resolver, s.at, m["content"]):
+        return None
+    if heading:
         off = m.start("content")
         rest = Sentence(s.text[off:], s.at + off, True, s.resolver)
         for rule in REPORTED_RULES[REPORTED_RULES.index(_speaker_label) + 1 :]:
@@ -92,6 +110,9 @@ def _speaker_label(s: Sentence) -> Found | None:
                 if subject_at == 0 and subject.split()[0].lower() not in ("i", "we", "my", "our"):
                     return subject, subject_at + off, cue, c_start + off, c_end + off
                 break
+        if heading in US_STATES:
+            return STOP
+    name = m["name"].title() if m["name"].isupper() else m["name"]
     return name, m.start("name"), ":", m.start("content"), s.to_end
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-08.5"
+RULES_VERSION = "2026-12-08.6"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -85,7 +85,9 @@ COMMON_START = {
     "typically", "usually", "specifically", "consequently", "subsequently", "apparently", "reportedly",
     "unfortunately", "fortunately", "interestingly", "increasingly", "clearly", "obviously", "ironically",
     "surprisingly", "importantly", "frankly", "personally", "publicly", "privately", "certainly", "perhaps",
-    "joining", "speaking", "including", "following", "responding",
+    "by", "via", "see", "until", "about", "through", "without", "within", "under", "into", "upon",
+    "unlike", "despite", "toward", "towards", "amid", "among", "between", "beyond", "inside", "outside",
+    "is", "are", "was", "were", "does", "did", "should", "could", "would", "has", "have", "had", "joining", "speaking", "including", "following", "responding",
     "appearing", "campaigning", "testifying", "reacting", "commenting", "addressing", "asked", "indeed", "only", "even", "just", "others", "people",
     "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
     # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .names import person_name
+from .names import a_person, person_name
 from .resolver import Resolver
 from .rules import CAP, TIME_WORDS
 
@@ -36,9 +36,29 @@ def subject_ok(subject: str) -> bool:
     return not re.search(r"[“”\"]", lower)
 
 
-def labelled_person(label: str, resolver: Resolver, at: int) -> bool:
-    """A label is a person when it is a full name, or a surname the article gives in full."""
+def labelled_person(label: str, resolver: Resolver, at: int, content: str = "") -> bool:
+    """A label is a person when it is a full name, or a surname the article gives in full, and the
+    article names them outside its labels too, or what follows is a headline's claim ("Cecile
+    Richards: ‘I’m Sick Of Men Telling Us What To Do’"): a transcript's "PENCE:" or an interview's
+    "Greg Burton:" is someone the text introduces, where a fact check's "Facts First: Trump's
+    figure is false", a table's "Great Recession:" or a corrections list's "Sports:" (read as
+    "TODAY Sports") is a heading."""
     if label.isupper():  # a transcript's "PENCE:" is a person named in the article's own text
-        return len(label) >= 3 and re.search(rf"\b{re.escape(label.title())}\b", resolver.text) is not None
+        return len(label) >= 3 and _named_outside_labels(label.title(), resolver.text)
     name = person_name(label)
-    return bool(name) and len(resolver.full_name(name, at).split()) >= 2
+    if not name:
+        return False
+    full = resolver.full_name(name, at)
+    return (len(full.split()) >= 2 and a_person(full)
+            and (_named_outside_labels(label, resolver.text) or _a_headline(content)))
+
+
+def _a_headline(text: str) -> bool:
+    """Words in title case: most words of four letters or more capitalized."""
+    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text[:200]) if len(w) >= 4]
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.7 * len(long)
+
+
+def _named_outside_labels(name: str, text: str) -> bool:
+    """Whether `name` occurs in `text` other than as a label (not followed by a colon)."""
+    return re.search(rf"\b{re.escape(name)}\b(?![’']?s?\s*:)", text) is not None
