@@ -91,7 +91,7 @@ BODIES = {"department", "ministry", "office", "agency", "police", "service", "co
           "news", "press", "union", "university", "company", "government", "administration", "house", "party",
           "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
           "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal", "society", "bank",
-          "federation", "coalition", "alliance", "league", "college", "school", "sports"}
+          "federation", "coalition", "alliance", "league", "college", "school", "sports", "tribune", "herald", "gazette", "command"}
 #: The last word before "of" that makes what follows a body's name, not a place after a person's.
 _BODY_FIRST = BODIES | _MEMBERS
 
@@ -188,4 +188,4 @@ def a_person(speaker: str) -> bool:
     body's and none a verb's form ("Punishing Spain")."""
     words = speaker.split()
     return (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not words[0].lower().endswith("ing")
-            and not {w.lower() for w in words} & BODIES)
+            and not {w.lower().rsplit("-", 1)[-1] for w in words} & BODIES)  # "Omaha World-Herald"

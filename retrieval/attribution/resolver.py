@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 
 from ..text import paragraph_spans, split_sentences
 from .genders import Genders
@@ -41,18 +42,31 @@ class Resolver:
     def __init__(self, text: str) -> None:
         self.text = text
         self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
-        for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,3}}[{CAP}][\w'’-]+", text):
-            raw = match.group().split()
-            # A run cut by a sentence end ("Mironov. But Mukhin") or led by a common word is
-            # not one name: keep what follows the last such break.
-            cut = 0
-            for i, token in enumerate(raw[:-1]):
+        self.cut_from_runs: set[tuple[str, ...]] = set()  # names read off the end of a longer run
+        # A run of capitalized words is read whole: a name after a long office is its last two
+        # words and the initials among them ("Health and Human Services Secretary Robert F.
+        # Kennedy"; cut at four words, "F. Kennedy" was taken for a name).
+        for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,9}}[{CAP}][\w'’-]+", text):
+            # A run cut by a sentence end ("Mironov. But Mukhin") or a common word is several:
+            # each piece between such breaks is read for a name.
+            pieces: list[tuple[int, list[str]]] = [(match.start(), [])]
+            for token in re.finditer(r"\S+", match.group()):
+                at, token = match.start() + token.start(), token.group()
                 bare = token.rstrip(".").lower()
-                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or bare in COMMON_START or is_possessive(token):
-                    cut = i + 1
-            tokens = strip_titles(strip_affiliation([clean_token(t) for t in raw[cut:]]))
-            if len(tokens) >= 2:
-                self.mentions.append((match.start(), tokens))
+                if bare in COMMON_START:
+                    pieces.append((at + len(token) + 1, []))
+                    continue
+                pieces[-1][1].append(token)
+                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or is_possessive(token):
+                    pieces.append((at + len(token) + 1, []))
+            for at, piece in pieces:
+                whole = strip_titles(strip_affiliation([clean_token(t) for t in piece]))
+                tokens = _last_name_of(whole)
+                if len(tokens) >= 2:
+                    self.mentions.append((at, tokens))
+                    if len(whole) > 3:
+                        self.cut_from_runs.add(tuple(tokens))
+        self.mention_counts = Counter(tuple(full) for _, full in self.mentions)
         self.last_person: str | None = None
         self.genders = Genders(text, [full for _, full in self.mentions])
         self.paragraphs = paragraphs = paragraph_spans(text)
@@ -101,6 +115,18 @@ class Resolver:
             if full[-1] == surname and full != tokens:
                 if offset <= at or best is None:
                     best = full
+        while best and len(best) >= 3 and tuple(best[1:]) in self.mention_counts:
+            best = best[1:]  # "Economist Tom Porcelli" where the article names "Tom Porcelli" too
+        if best and self.mention_counts[tuple(best)] == 1 and (
+                (len(best) >= 3 and all(len(t) > 1 for t in best[1:-1])) or tuple(best) in self.cut_from_runs):
+            # A run of three names met once, or a name read off the end of a longer run, is more
+            # often words run together ("Hang Mike Pence", a live blog's "Christopher Cann Trump
+            # told reporters") than the person named again and again with the same surname
+            # ("Mike Pence", "Donald Trump").
+            usual = max((full for full in self.mention_counts if full[-1] == surname and full != tuple(best)),
+                        key=lambda full: self.mention_counts[full], default=None)
+            if usual and self.mention_counts[usual] >= 2:
+                best = list(usual)
         return " ".join(best) if best else name
 
     def resolve(self, subject: str, at: int) -> tuple[str, bool]:
@@ -138,6 +164,22 @@ class Resolver:
         full = self.full_name(name, at)
         self.last_person = full
         return full, True
+
+
+def _last_name_of(tokens: list[str]) -> list[str]:
+    """A run's name: the whole of three words or fewer ("Jorge Mario Bergoglio"), else its last
+    two words with the initials among them ("Robert F Kennedy")."""
+    if len(tokens) <= 3:
+        return tokens
+    kept: list[str] = []
+    words = 0
+    for token in reversed(tokens):
+        if len(token) > 1:
+            if words == 2:
+                break
+            words += 1
+        kept.insert(0, token)
+    return kept if len(kept[0]) > 1 else kept[1:]
 
 
 def sentence_subject(sentence: str) -> str | None:

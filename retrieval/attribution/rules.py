@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-08.6"
+RULES_VERSION = "2026-12-08.7"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -69,7 +69,9 @@ TITLES = {
     "defence", "interior", "finance", "house", "senate", "white", "federal", "u.s", "us",
     "democratic", "republican", "gop", "party", "presidential", "archbishop", "cardinal", "rabbi", "imam",
     "chancellor", "assistant", "acting", "superintendent", "lieutenant", "sergeant", "detective",
-    "prosecutor",
+    "prosecutor", "sheriff", "administrator", "father", "congressman", "congresswoman", "economist",
+    "supervisor", "alderman", "whip", "host", "co-host", "trustee", "secretary-general", "director-general",
+    "admiral",
 }
 # Capitalized at the start of a sentence without being names.
 COMMON_START = {
@@ -87,7 +89,7 @@ COMMON_START = {
     "surprisingly", "importantly", "frankly", "personally", "publicly", "privately", "certainly", "perhaps",
     "by", "via", "see", "until", "about", "through", "without", "within", "under", "into", "upon",
     "unlike", "despite", "toward", "towards", "amid", "among", "between", "beyond", "inside", "outside",
-    "is", "are", "was", "were", "does", "did", "should", "could", "would", "has", "have", "had", "joining", "speaking", "including", "following", "responding",
+    "is", "are", "was", "were", "does", "did", "should", "could", "would", "has", "have", "had", "maybe", "joining", "speaking", "including", "following", "responding",
     "appearing", "campaigning", "testifying", "reacting", "commenting", "addressing", "asked", "indeed", "only", "even", "just", "others", "people",
     "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
     # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"
