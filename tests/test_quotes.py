@@ -337,6 +337,10 @@ SUBJECTS_READ = [
     (("Department of Public Works spokesman Ivo Grant said the depot would open in June.",
       "Friends of the Harbour said the depot was too big."),
      [("Ivo Grant", True), ("friends of the harbour", False)]),
+    # a plural the article also writes in lower case is no one "he" stands for; "Bishop" is a title
+    (("Bishop Ivo Grant spoke to the parish. “It is a fine school,” Grant said.",
+      "Parents came to hear about the school, as parents do. “We will keep it open,” he said."),
+     [("Ivo Grant", True), ("Ivo Grant", True)]),
     # an adverb opening a sentence is no first name
     (("Increasingly Ivo Grant is seen as the favourite. “We will win,” Grant said.",), [("Ivo Grant", True)]),
     # a body named for its purpose ("to …") is no person called by its last words, nor its office

@@ -59,7 +59,7 @@ def strip_titles(tokens: list[str]) -> list[str]:
     """'French Prime Minister Manuel Valls' -> ['Manuel', 'Valls']; 'Mr. Obama' -> ['Obama']."""
     last_title = -1
     for i, token in enumerate(tokens[:-1]):
-        if token.lower().rstrip(".") in TITLES:
+        if token.lower().rstrip(".") in TITLES or token.lower().endswith("-based"):  # "Orlando-based Darden"
             last_title = i
     rest = tokens[last_title + 1 :]
     return [t for t in rest if t.lower().rstrip(".") not in ("jr", "sr", "iii", "ii")] or rest
@@ -91,7 +91,7 @@ BODIES = {"department", "ministry", "office", "agency", "police", "service", "co
           "news", "press", "union", "university", "company", "government", "administration", "house", "party",
           "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
           "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal", "society", "bank",
-          "federation", "coalition", "alliance", "league", "college", "school", "sports", "tribune", "herald", "gazette", "command"}
+          "federation", "coalition", "alliance", "league", "college", "school", "sports", "tribune", "herald", "gazette", "command", "stadium", "arena", "division"}
 #: The last word before "of" that makes what follows a body's name, not a place after a person's.
 _BODY_FIRST = BODIES | _MEMBERS
 

@@ -102,7 +102,12 @@ class Resolver:
         return None
 
     def _named(self, subject: str, at: int) -> str | None:
+        """The person a sentence's subject names, for "he" or "she": not a plural the article
+        also writes in lower case ("Businesses said …" is no one "he" stands for; the person
+        last quoted is, as after any subject that names no one)."""
         name = person_name(subject)
+        if name and " " not in name and name.endswith("s") and re.search(rf"\b{re.escape(name.lower())}\b", self.text):
+            return None
         return self.full_name(name, at) if name else None
 
     def full_name(self, name: str, at: int) -> str:

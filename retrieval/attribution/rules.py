@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Raised whenever the rules below change what they find: a store whose attributions were found
 #: by other rules finds them again on open (upkeep.check_attribution_rules).
-RULES_VERSION = "2026-12-08.7"
+RULES_VERSION = "2026-12-08.8"
 
 CUES = (
     "said|says|say|told|tells|added|adds|noted|notes|wrote|writes|stated|states|explained|argued|argues|"
@@ -71,7 +71,7 @@ TITLES = {
     "chancellor", "assistant", "acting", "superintendent", "lieutenant", "sergeant", "detective",
     "prosecutor", "sheriff", "administrator", "father", "congressman", "congresswoman", "economist",
     "supervisor", "alderman", "whip", "host", "co-host", "trustee", "secretary-general", "director-general",
-    "admiral",
+    "admiral", "bishop",
 }
 # Capitalized at the start of a sentence without being names.
 COMMON_START = {
