@@ -41,31 +41,8 @@ class Resolver:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.mentions: list[tuple[int, list[str]]] = []  # (offset, full-name tokens)
-        self.cut_from_runs: set[tuple[str, ...]] = set()  # names read off the end of a longer run
-        # A run of capitalized words is read whole: a name after a long office is its last two
-        # words and the initials among them ("Health and Human Services Secretary Robert F.
-        # Kennedy"; cut at four words, "F. Kennedy" was taken for a name).
-        for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,9}}[{CAP}][\w'’-]+", text):
-            # A run cut by a sentence end ("Mironov. But Mukhin") or a common word is several:
-            # each piece between such breaks is read for a name.
-            pieces: list[tuple[int, list[str]]] = [(match.start(), [])]
-            for token in re.finditer(r"\S+", match.group()):
-                at, token = match.start() + token.start(), token.group()
-                bare = token.rstrip(".").lower()
-                if bare in COMMON_START:
-                    pieces.append((at + len(token) + 1, []))
-                    continue
-                pieces[-1][1].append(token)
-                if (token.endswith(".") and len(bare) > 2 and bare not in TITLES) or is_possessive(token):
-                    pieces.append((at + len(token) + 1, []))
-            for at, piece in pieces:
-                whole = strip_titles(strip_affiliation([clean_token(t) for t in piece]))
-                tokens = _last_name_of(whole)
-                if len(tokens) >= 2:
-                    self.mentions.append((at, tokens))
-                    if len(whole) > 3:
-                        self.cut_from_runs.add(tuple(tokens))
+        #: (offset, full-name tokens) of every name met, and the names read off a longer run's end
+        self.mentions, self.cut_from_runs = read_mentions(text)
         self.mention_counts = Counter(tuple(full) for _, full in self.mentions)
         self.last_person: str | None = None
         self.genders = Genders(text, [full for _, full in self.mentions])
@@ -169,6 +146,35 @@ class Resolver:
         full = self.full_name(name, at)
         self.last_person = full
         return full, True
+
+
+def read_mentions(text: str) -> tuple[list[tuple[int, list[str]]], set[tuple[str, ...]]]:
+    """The full names an article gives, with their offsets, and those read off the end of a run
+    of more than three words. A run of capitalized words is read whole, split at sentence ends
+    ("Mironov. But Mukhin"), common words and possessives; a name after a long office is the
+    run's last two words and the initials among them ("Health and Human Services Secretary
+    Robert F. Kennedy": a window of four words would take "F. Kennedy" for a name)."""
+    mentions: list[tuple[int, list[str]]] = []
+    cut_from_runs: set[tuple[str, ...]] = set()
+    for match in re.finditer(rf"(?:[{CAP}][\w'’.-]+ ){{1,9}}[{CAP}][\w'’-]+", text):
+        pieces: list[tuple[int, list[str]]] = [(match.start(), [])]
+        for token in re.finditer(r"\S+", match.group()):
+            at, word = match.start() + token.start(), token.group()
+            bare = word.rstrip(".").lower()
+            if bare in COMMON_START:
+                pieces.append((at + len(word) + 1, []))
+                continue
+            pieces[-1][1].append(word)
+            if (word.endswith(".") and len(bare) > 2 and bare not in TITLES) or is_possessive(word):
+                pieces.append((at + len(word) + 1, []))
+        for at, piece in pieces:
+            whole = strip_titles(strip_affiliation([clean_token(t) for t in piece]))
+            tokens = _last_name_of(whole)
+            if len(tokens) >= 2:
+                mentions.append((at, tokens))
+                if len(whole) > 3:
+                    cut_from_runs.add(tuple(tokens))
+    return mentions, cut_from_runs
 
 
 def _last_name_of(tokens: list[str]) -> list[str]:
