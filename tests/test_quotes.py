@@ -565,3 +565,17 @@ def test_a_label_is_a_speaker_only_when_the_article_names_them_or_it_heads_a_cla
     )
     assert [(a.speaker, a.kind) for a in found] == [
         ("Tom Reyes", "reported"), ("Ivo Grant", "reported"), ("Cecile Richards", "reported")]
+
+
+def test_a_surname_stands_for_the_name_a_whole_run_of_capitals_ends_with():
+    """"Lin said" is Ada Lin's after "Depot Authority Press Secretary Ada Lin", "Reyes said" Tom
+    F. Reyes's after "… Human Services Secretary Tom F. Reyes" (read four words at a time, the
+    run ends "F. Reyes"), and a one-off run ("Stop Ivo Grant!") gives way to the name the article
+    repeats."""
+    found = found_in(
+        "Depot Authority Press Secretary Ada Lin spoke on Monday. Lin said the trams would run all night.",
+        "Health and Human Services Secretary Tom F. Reyes visited. Reyes said the clinics would stay open.",
+        "Ivo Grant opened the depot. Ivo Grant waved. Protesters shouted “Stop Ivo Grant!” at him.",
+        "Grant said the depot would open in June.",
+    )
+    assert [a.speaker for a in found if a.kind == "reported"] == ["Ada Lin", "Tom F Reyes", "Ivo Grant"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from .rules import CAP
+from .names import clean_token
+from .rules import CAP, PRONOUNS
 
 _NAME = rf"[{CAP}][\w'’-]+"
 #: "Mr. Obama", "Ms. Yelena Lukyanova": the honorific's person is its last capitalized word.
@@ -26,7 +27,7 @@ NAME_THEN_PRONOUN = re.compile(
     r"announced|announces|claimed|claims|stressed|stresses|warned|warns|admitted|admits)"
     r"\s+(?:that\s+)?(he|she|himself|herself)\b"
 )
-_PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
+_PRONOUN_GENDER = {**PRONOUNS, "himself": "m", "herself": "f"}
 _HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 
 
@@ -48,8 +49,7 @@ class Genders:
     def person(self, name: str) -> tuple[str, ...] | None:
         """The full name `name` stands for: the one with its surname whose first names it gives,
         else the only one with its surname, else the name itself when no full name ends with it."""
-        tokens = [t.strip(".,").removesuffix("’s").removesuffix("'s").lower() for t in name.split()]
-        tokens = [t for t in tokens if t]
+        tokens = [t for t in (clean_token(t).lower() for t in name.split()) if t]
         if not tokens:
             return None
         known = self.by_surname.get(tokens[-1], set())

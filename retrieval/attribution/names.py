@@ -91,7 +91,8 @@ BODIES = {"department", "ministry", "office", "agency", "police", "service", "co
           "news", "press", "union", "university", "company", "government", "administration", "house", "party",
           "association", "organization", "organisation", "center", "centre", "bureau", "commission", "board",
           "institute", "foundation", "group", "team", "club", "network", "times", "post", "journal", "society", "bank",
-          "federation", "coalition", "alliance", "league", "college", "school", "sports", "tribune", "herald", "gazette", "command", "stadium", "arena", "division"}
+          "federation", "coalition", "alliance", "league", "college", "school", "sports", "tribune", "herald",
+          "gazette", "command", "stadium", "arena", "division"}
 #: The last word before "of" that makes what follows a body's name, not a place after a person's.
 _BODY_FIRST = BODIES | _MEMBERS
 

@@ -249,8 +249,8 @@ DESCRIBED_SUBJECT = re.compile(
 
 #: Words that make the words before a name a clause, not a description: "Growing up in El Paso,
 #: Mendoza …", "But in New Hampshire, Sanders …".
-_NOT_DESCRIBING = COMMON_START | {"up", "to", "of", "from", "by", "into", "around", "about", "over", "under", "through",
-                                  "across", "near", "like", "than", "said", "says", "told", "during", "since", "called", "named"}
+_NOT_DESCRIBING = COMMON_START | {"up", "to", "of", "from", "around", "over", "across", "near", "like", "than", "told",
+                                  "during", "since", "called", "named"}
 
 
 def described_subject(sentence: str) -> str | None:

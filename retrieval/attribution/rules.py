@@ -81,17 +81,22 @@ COMMON_START = {
     "for", "with", "as", "after", "before", "when", "while", "if", "although", "though", "because",
     "according", "political", "senior", "top", "local", "critics", "officials", "experts",
     "analysts", "supporters", "aides", "sources", "observers", "residents", "witnesses", "police",
-    "what", "how", "why", "whether", "either", "neither", "instead", "previously", "separately",
-    "additionally", "currently", "recently", "initially", "originally", "eventually", "ultimately",
-    "finally", "notably", "similarly", "locally", "nationally", "globally", "historically", "generally",
-    "typically", "usually", "specifically", "consequently", "subsequently", "apparently", "reportedly",
-    "unfortunately", "fortunately", "interestingly", "increasingly", "clearly", "obviously", "ironically",
-    "surprisingly", "importantly", "frankly", "personally", "publicly", "privately", "certainly", "perhaps",
+    "what", "how", "why", "whether", "either", "neither", "instead", "indeed", "only", "even", "just",
+    "others", "people", "everyone", "everybody", "someone", "somebody", "nobody", "anyone", "maybe",
+    # sentence adverbs: "Increasingly Putin is seen as …", "Currently, officials say …"
+    "previously", "separately", "additionally", "currently", "recently", "initially", "originally",
+    "eventually", "ultimately", "finally", "notably", "similarly", "locally", "nationally", "globally",
+    "historically", "generally", "typically", "usually", "specifically", "consequently", "subsequently",
+    "apparently", "reportedly", "unfortunately", "fortunately", "interestingly", "increasingly", "clearly",
+    "obviously", "ironically", "surprisingly", "importantly", "frankly", "personally", "publicly",
+    "privately", "certainly", "perhaps",
+    # prepositions and auxiliaries: "By Sanders", "Is Lindsey Vonn …?" ("from" is Al From's name)
     "by", "via", "see", "until", "about", "through", "without", "within", "under", "into", "upon",
     "unlike", "despite", "toward", "towards", "amid", "among", "between", "beyond", "inside", "outside",
-    "is", "are", "was", "were", "does", "did", "should", "could", "would", "has", "have", "had", "maybe", "joining", "speaking", "including", "following", "responding",
-    "appearing", "campaigning", "testifying", "reacting", "commenting", "addressing", "asked", "indeed", "only", "even", "just", "others", "people",
-    "everyone", "everybody", "someone", "somebody", "nobody", "anyone",
+    "is", "are", "was", "were", "does", "did", "should", "could", "would", "has", "have", "had",
+    # participles: "Joining Trump on stage, …"
+    "joining", "speaking", "including", "following", "responding", "appearing", "campaigning",
+    "testifying", "reacting", "commenting", "addressing",
     # a cue before its speaker: "Says Knightley, “You now get sushi brought to you.”"
     "says", "said", "adds", "added", "asks", "asked", "explains", "explained", "notes", "noted", "recalls", "recalled",
 }
